@@ -59,6 +59,9 @@ export function errorBody(e: FieldError): string {
   switch (e.type) {
     case 'Required':
     case 'Forbidden':
+    case 'TooLong':
+    case 'TooMany':
+      // apimachinery omits the value for these: `Too long: must have at most 250 bytes`.
       return e.detail ? `${kind}: ${e.detail}` : kind;
     case 'NotSupported': {
       const allowed = (e.supported ?? []).map((s) => JSON.stringify(s)).join(', ');

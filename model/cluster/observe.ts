@@ -1,0 +1,105 @@
+/**
+ * The observation (CONTRACT section 3): the normalised view invariants see. Built from what the
+ * API shows (pod status as last written, Endpoints as stored) and what each proxy has programmed;
+ * never from kubelet or controller internals, so it means the same for an adapter or a trace.
+ */
+import type { EndpointAddressView, EndpointsView, Observation, PodView, ProxyView, ServiceView } from '../contract/types.generated.ts';
+import type { EndpointAddress, Service } from '../k8s/objects.ts';
+import { usableEndpoints } from './proxy.ts';
+import type { ClusterState, PodRecord } from './state.ts';
+
+function podView(p: PodRecord): PodView {
+  const m = p.object.metadata;
+  return {
+    namespace: m.namespace!,
+    name: m.name!,
+    uid: m.uid ?? '',
+    labels: { ...(m.labels ?? {}) },
+    node: p.node,
+    ip: p.status.ip,
+    phase: p.status.phase,
+    ready: p.status.ready,
+    terminating: p.deletedAt !== undefined,
+    containers: p.status.containers.map((c) => ({ ...c })),
+  };
+}
+
+export function serviceView(s: Service): ServiceView {
+  const spec = s.spec;
+  const v: ServiceView = {
+    namespace: s.metadata.namespace!,
+    name: s.metadata.name!,
+    uid: s.metadata.uid ?? '',
+    type: spec.type ?? 'ClusterIP',
+    clusterIP: spec.clusterIP ?? '',
+    ports: (spec.ports ?? []).map((p) => {
+      const pv: ServiceView['ports'][number] = { port: p.port, targetPort: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' };
+      if (p.name) pv.name = p.name;
+      if (p.nodePort) pv.nodePort = p.nodePort;
+      return pv;
+    }),
+    sessionAffinity: spec.sessionAffinity ?? 'None',
+    externalTrafficPolicy: spec.externalTrafficPolicy ?? '',
+    publishNotReadyAddresses: spec.publishNotReadyAddresses ?? false,
+    loadBalancerIngress: (s.status?.loadBalancer?.ingress ?? []).map((i) => ({ ...i })),
+  };
+  if (spec.selector) v.selector = { ...spec.selector };
+  if (spec.healthCheckNodePort) v.healthCheckNodePort = spec.healthCheckNodePort;
+  if (spec.externalName) v.externalName = spec.externalName;
+  return v;
+}
+
+function addressView(a: EndpointAddress): EndpointAddressView {
+  const v: EndpointAddressView = { ip: a.ip };
+  if (a.targetRef?.kind === 'Pod' && a.targetRef.name) v.pod = { namespace: a.targetRef.namespace ?? '', name: a.targetRef.name };
+  if (a.hostname) v.hostname = a.hostname;
+  return v;
+}
+
+export function endpointsView(namespace: string, name: string, subsets: import('../k8s/objects.ts').EndpointSubset[] | undefined): EndpointsView {
+  return {
+    namespace,
+    name,
+    subsets: (subsets ?? []).map((s) => ({
+      addresses: (s.addresses ?? []).map(addressView),
+      notReadyAddresses: (s.notReadyAddresses ?? []).map(addressView),
+      ports: (s.ports ?? []).map((p) => {
+        const pv: EndpointsView['subsets'][number]['ports'][number] = { port: p.port, protocol: p.protocol ?? 'TCP' };
+        if (p.name) pv.name = p.name;
+        return pv;
+      }),
+    })),
+  };
+}
+
+function proxyViews(s: ClusterState): ProxyView[] {
+  return s.proxies.sortedEntries().map(([node, proxy]) => ({
+    node,
+    services: proxy.services.sortedEntries().flatMap(([, p]) =>
+      (p.service.spec.ports ?? []).map((sp) => ({
+        namespace: p.service.metadata.namespace!,
+        name: p.service.metadata.name!,
+        port: sp.port,
+        protocol: sp.protocol ?? 'TCP',
+        endpoints: usableEndpoints(p, sp).map((u) => ({ ip: u.entry.ip, port: u.port })),
+      })),
+    ),
+  }));
+}
+
+export function observe(s: ClusterState): Observation {
+  return {
+    time: s.time,
+    nodes: s.nodes.sortedEntries().map(([, n]) => ({ name: n.name, ip: n.ip })),
+    pods: s.pods.sortedEntries().map(([, p]) => podView(p)),
+    services: s.services.sortedEntries().map(([, r]) => serviceView(r.object)),
+    endpoints: s.endpoints.sortedEntries().map(([, e]) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, e.object.subsets)),
+    ingresses: s.ingresses.sortedEntries().map(([, r]) => {
+      const v: Observation['ingresses'][number] = { namespace: r.object.metadata.namespace!, name: r.object.metadata.name! };
+      if (r.object.spec.ingressClassName) v.className = r.object.spec.ingressClassName;
+      if (r.address) v.address = r.address;
+      return v;
+    }),
+    proxies: proxyViews(s),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The API server's Pod storage: create (a kubelet-run pod is bound, addressed and started in the
+ * same step; a pod applied with a status is status-managed), update (labels, annotations, and the
+ * status of status-managed pods; the spec is immutable), graceful delete.
+ */
+import { tables } from '../machines/index.ts';
+import type { Pod } from '../k8s/objects.ts';
+import type { Draft } from './draft.ts';
+import { beginPodDeletion, startPod } from './kubelet.ts';
+import { markPodServices, markStatus } from './pending.ts';
+import { indexPod, unindexPod } from './selection.ts';
+import type { PodApiStatus, PodRecord } from './state.ts';
+
+/** A status-managed pod's status, read from what `apply` wrote (as under envtest or KWOK). */
+export function statusFromObject(pod: Pod): PodApiStatus {
+  const st = pod.status ?? {};
+  const ready = (st.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return {
+    phase: st.phase ?? 'Pending',
+    ready,
+    ip: st.podIP ?? st.podIPs?.[0]?.ip ?? '',
+    containers: pod.spec.containers.map((c) => {
+      const cs = st.containerStatuses?.find((s) => s.name === c.name);
+      return { name: c.name, ready: cs?.ready ?? false, restartCount: cs?.restartCount ?? 0 };
+    }),
+  };
+}
+
+const PENDING: PodApiStatus = { phase: 'Pending', ready: false, ip: '', containers: [] };
+
+export function createPod(d: Draft, key: string, pod: Pod, seq: number): PodRecord {
+  const ns = pod.metadata.namespace!;
+  const managed = pod.status !== undefined;
+  const { status: _given, ...object } = pod;
+  let rec: PodRecord = {
+    key,
+    object: object as Pod,
+    statusManaged: managed,
+    lifecycle: tables.pod.initial({ restartPolicy: pod.spec.restartPolicy }),
+    node: managed ? (pod.spec.nodeName ?? '') : '',
+    ip: '',
+    containers: [],
+    status: managed ? statusFromObject(pod) : { ...PENDING, containers: pod.spec.containers.map((c) => ({ name: c.name, ready: false, restartCount: 0 })) },
+    seq,
+  };
+  if (managed) {
+    rec = { ...rec, ip: rec.status.ip };
+    if (rec.ip) d.podIPs = d.podIPs.set(rec.ip, key);
+  }
+  d.pods = d.pods.set(key, rec);
+  indexPod(d, ns, key, pod.metadata.labels);
+  if (!managed) {
+    rec = startPod(d, rec);
+    d.pods = d.pods.set(key, rec);
+    markStatus(d, key);
+  }
+  markPodServices(d, ns, pod.metadata.labels);
+  return rec;
+}
+
+/** Labels, annotations and (for status-managed pods) status may change; validation guards the spec. */
+export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
+  const ns = pod.metadata.namespace!;
+  const { status: given, ...object } = pod;
+  const metadata = { ...pod.metadata, deletionTimestamp: old.object.metadata.deletionTimestamp };
+  let rec: PodRecord = { ...old, object: { ...(object as Pod), metadata, spec: old.object.spec } };
+  if (old.statusManaged && given) {
+    const status = statusFromObject(pod);
+    if (old.ip !== status.ip) {
+      if (old.ip && d.podIPs.get(old.ip) === old.key) d.podIPs = d.podIPs.delete(old.ip);
+      if (status.ip) d.podIPs = d.podIPs.set(status.ip, old.key);
+    }
+    rec = { ...rec, status, ip: status.ip };
+  }
+  unindexPod(d, ns, old.key, old.object.metadata.labels);
+  indexPod(d, ns, old.key, metadata.labels);
+  d.pods = d.pods.set(old.key, rec);
+  markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
+  return rec;
+}
+
+export function deletePod(d: Draft, pod: PodRecord): void {
+  if (pod.deletedAt !== undefined) return; // Already terminating: a second delete changes nothing.
+  beginPodDeletion(d, pod);
+}
+
+
+/** The Pod as the API returns it: the stored manifest with the status the API shows. */
+export function podObject(rec: PodRecord, hostIP: string | undefined): Pod {
+  const st = rec.status;
+  const cond = (type: string, ok: boolean) => ({ type, status: ok ? ('True' as const) : ('False' as const) });
+  const containersReady = st.containers.length > 0 && st.containers.every((c) => c.ready);
+  return {
+    ...rec.object,
+    spec: { ...rec.object.spec, nodeName: rec.node || rec.object.spec.nodeName },
+    status: {
+      phase: st.phase,
+      ...(hostIP ? { hostIP } : {}),
+      ...(st.ip ? { podIP: st.ip, podIPs: [{ ip: st.ip }] } : {}),
+      conditions: [cond('PodScheduled', !!rec.node), cond('Initialized', true), cond('ContainersReady', containersReady), cond('Ready', st.ready)],
+      containerStatuses: st.containers.map((c) => ({ name: c.name, ready: c.ready, restartCount: c.restartCount, started: st.phase === 'Running' })),
+    },
+  };
+}

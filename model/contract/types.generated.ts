@@ -1,0 +1,563 @@
+/* eslint-disable */
+
+// Generated from spec/schema/*.schema.json by `npm run gen:types`. Do not edit by hand.
+
+
+
+/**
+ * The cluster configuration, given once before the first operation (CONTRACT.md section 1). Every field is optional.
+ */
+
+export interface ClusterConfig {
+  /**
+   * Node names; each gets an InternalIP from nodeCIDR, from .10. Default ["node-1", "node-2"].
+   *
+   * @minItems 1
+   */
+  nodes?: [string, ...string[]];
+  /**
+   * Node addresses. Default 192.168.0.0/24.
+   */
+  nodeCIDR?: string;
+  /**
+   * ClusterIP range. Default 10.96.0.0/12.
+   */
+  serviceCIDR?: string;
+  /**
+   * Pod IPs. Default 10.244.0.0/16.
+   */
+  podCIDR?: string;
+  /**
+   * Default 30000-32767.
+   */
+  nodePortRange?: string;
+  /**
+   * Default cluster.local.
+   */
+  clusterDomain?: string;
+  /**
+   * Default: the 10th address of serviceCIDR.
+   */
+  dnsServiceIP?: string;
+  /**
+   * Whether a cloud provider provisions LoadBalancer addresses. Default false.
+   */
+  cloudLoadBalancer?: boolean;
+  /**
+   * Controller names installed, e.g. k8s.io/ingress-nginx. Default [].
+   */
+  ingressControllers?: string[];
+  /**
+   * Whether a container's app accepts connections as soon as it starts. Default true.
+   */
+  appsListenOnStart?: boolean;
+  /**
+   * Default sync.
+   */
+  timing?: "sync" | "async";
+  /**
+   * Fixes every choice the reference implementation makes. Default 0.
+   */
+  seed?: number;
+}
+
+/**
+ * One operation sent to an implementation (CONTRACT.md section 2). The op field selects the shape.
+ */
+
+export type Operation =
+  | ApplyOp
+  | DeleteOp
+  | ProbeOp
+  | ListenOp
+  | ExitOp
+  | AdvanceOp
+  | ConnectOp
+  | HttpOp
+  | PingOp
+  | ResolveOp
+  | EnvOp
+  | ObserveOp
+  | SettleOp
+  | SyncOp;
+/**
+ * Defaults to default.
+ */
+
+export type Namespace = string;
+
+export type Client = PodRef | ExternalClient;
+
+export type ConnectTarget = IPTarget | ServiceTarget | NodeTarget;
+
+export type Protocol = "TCP" | "UDP" | "SCTP";
+
+export interface ApplyOp {
+  op: "apply";
+  object: Manifest;
+}
+/**
+ * A Kubernetes manifest. Its content is validated by the implementation, as the API server does, not by this schema.
+ */
+
+export interface Manifest {
+  apiVersion?: string;
+  kind: string;
+  metadata?: {};
+}
+
+export interface DeleteOp {
+  op: "delete";
+  kind: "Pod" | "Service" | "Endpoints" | "ReplicationController" | "Node" | "Ingress" | "IngressClass";
+  namespace?: Namespace;
+  name: string;
+}
+
+export interface ProbeOp {
+  op: "probe";
+  namespace?: Namespace;
+  pod: string;
+  container?: string;
+  result: "success" | "failure";
+}
+
+export interface ListenOp {
+  op: "listen";
+  namespace?: Namespace;
+  pod: string;
+  container?: string;
+  listening: boolean;
+}
+
+export interface ExitOp {
+  op: "exit";
+  namespace?: Namespace;
+  pod: string;
+  container?: string;
+  code: number;
+}
+
+export interface AdvanceOp {
+  op: "advance";
+  seconds: number;
+}
+
+export interface ConnectOp {
+  op: "connect";
+  from: Client;
+  to: ConnectTarget;
+}
+
+export interface PodRef {
+  namespace?: Namespace;
+  pod: string;
+}
+
+export interface ExternalClient {
+  external: true;
+  ip?: string;
+}
+
+export interface IPTarget {
+  ip: string;
+  port: number;
+  protocol?: Protocol;
+}
+
+export interface ServiceTarget {
+  service: string;
+  namespace?: Namespace;
+  port: number | string;
+  protocol?: Protocol;
+}
+
+export interface NodeTarget {
+  node: string;
+  port: number;
+  protocol?: Protocol;
+}
+
+export interface HttpOp {
+  op: "http";
+  from: Client;
+  host: string;
+  path: string;
+  /**
+   * An Ingress address; default: the address of the Ingress that serves the host.
+   */
+  to?: string;
+}
+
+export interface PingOp {
+  op: "ping";
+  from: Client;
+  ip: string;
+}
+
+export interface ResolveOp {
+  op: "resolve";
+  from: PodRef;
+  name: string;
+  /**
+   * Default A.
+   */
+  type?: "A" | "AAAA" | "SRV" | "PTR" | "CNAME" | "TXT";
+}
+
+export interface EnvOp {
+  op: "env";
+  namespace?: Namespace;
+  pod: string;
+  container?: string;
+}
+
+export interface ObserveOp {
+  op: "observe";
+}
+
+export interface SettleOp {
+  op: "settle";
+}
+/**
+ * Model only (async timing): run one internal step — the kubelet's status write for a pod (target namespace/name), the endpoints controller for a Service (namespace/name), or one node's proxy (node name). Adapters need not accept it; they use settle.
+ */
+
+export interface SyncOp {
+  op: "sync";
+  controller: "kubelet" | "endpoints" | "proxy";
+  target: string;
+}
+
+/**
+ * The answer to one operation (CONTRACT.md section 2). Every result has ok; which other fields appear depends on the operation.
+ */
+
+export type Result = OkResult | FailedResult;
+
+export interface OkResult {
+  ok: true;
+  /**
+   * apply: the object as stored, with server-set fields.
+   */
+  object?: {};
+  pod?: ObjectRef;
+  /**
+   * connect: the endpoint address reached.
+   */
+  ip?: string;
+  /**
+   * connect: the endpoint's target port.
+   */
+  port?: number;
+  /**
+   * connect: the source address the backend sees.
+   */
+  sourceIP?: string;
+  /**
+   * http: the HTTP status.
+   */
+  status?: number;
+  service?: ObjectRef1;
+  /**
+   * ping.
+   */
+  reply?: boolean;
+  /**
+   * resolve.
+   */
+  rcode?: "NOERROR" | "NXDOMAIN";
+  answers?: DnsAnswer[];
+  /**
+   * resolve: the resolver's search order.
+   */
+  tried?: string[];
+  /**
+   * env: the container's environment.
+   */
+  env?: {
+    [k: string]: string;
+  };
+  state?: Observation;
+}
+/**
+ * connect, http: the backend pod reached (absent when the endpoint is not a pod).
+ */
+
+export interface ObjectRef {
+  namespace: string;
+  name: string;
+}
+/**
+ * http: the Service the Ingress routed to.
+ */
+
+export interface ObjectRef1 {
+  namespace: string;
+  name: string;
+}
+
+export interface DnsAnswer {
+  name: string;
+  type: string;
+  data: string;
+}
+/**
+ * observe.
+ */
+
+export interface Observation {
+  /**
+   * Model time in seconds.
+   */
+  time: number;
+  nodes: NodeView[];
+  pods: PodView[];
+  services: ServiceView[];
+  endpoints: EndpointsView[];
+  ingresses: IngressView[];
+  proxies: ProxyView[];
+}
+
+export interface NodeView {
+  name: string;
+  ip: string;
+}
+
+export interface PodView {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: {
+    [k: string]: string;
+  };
+  /**
+   * Empty while unscheduled.
+   */
+  node: string;
+  /**
+   * Empty until the pod has an IP.
+   */
+  ip: string;
+  phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+  /**
+   * The Ready condition as the API shows it.
+   */
+  ready: boolean;
+  terminating: boolean;
+  containers: ContainerView[];
+}
+
+export interface ContainerView {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+}
+
+export interface ServiceView {
+  namespace: string;
+  name: string;
+  uid: string;
+  type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+  /**
+   * "None" when headless, empty for ExternalName.
+   */
+  clusterIP: string;
+  /**
+   * Absent when the Service has no selector.
+   */
+  selector?: {
+    [k: string]: string;
+  };
+  ports: ServicePortView[];
+  sessionAffinity: "None" | "ClientIP";
+  /**
+   * Cluster or Local; empty for types that have none.
+   */
+  externalTrafficPolicy: string;
+  healthCheckNodePort?: number;
+  externalName?: string;
+  publishNotReadyAddresses: boolean;
+  loadBalancerIngress: {
+    ip?: string;
+    hostname?: string;
+  }[];
+}
+
+export interface ServicePortView {
+  name?: string;
+  port: number;
+  targetPort: number | string;
+  nodePort?: number;
+  protocol: "TCP" | "UDP" | "SCTP";
+}
+
+export interface EndpointsView {
+  namespace: string;
+  name: string;
+  subsets: EndpointSubsetView[];
+}
+
+export interface EndpointSubsetView {
+  addresses: EndpointAddressView[];
+  notReadyAddresses: EndpointAddressView[];
+  ports: EndpointPortView[];
+}
+
+export interface EndpointAddressView {
+  ip: string;
+  pod?: PodRefView;
+  hostname?: string;
+}
+
+export interface PodRefView {
+  namespace: string;
+  name: string;
+}
+
+export interface EndpointPortView {
+  name?: string;
+  port: number;
+  protocol: "TCP" | "UDP" | "SCTP";
+}
+
+export interface IngressView {
+  namespace: string;
+  name: string;
+  className?: string;
+  address?: string;
+}
+
+export interface ProxyView {
+  node: string;
+  services: ProxyServiceView[];
+}
+
+export interface ProxyServiceView {
+  namespace: string;
+  name: string;
+  port: number;
+  protocol?: "TCP" | "UDP" | "SCTP";
+  endpoints: ProxyEndpointView[];
+}
+
+export interface ProxyEndpointView {
+  ip: string;
+  port: number;
+}
+
+export interface FailedResult {
+  ok: false;
+  /**
+   * An API refusal, or for traffic: refused (no usable endpoint, or the app is not listening), timeout (dropped), unreachable, no address (no controller serves the Ingress); or any text an adapter could not classify.
+   */
+  error: ApiError | string;
+  /**
+   * Adapters only: false when the operation may or may not have happened.
+   */
+  definite?: boolean;
+}
+/**
+ * A refused API request: the Kubernetes status reason and the message as the API server words it.
+ */
+
+export interface ApiError {
+  reason: "Invalid" | "AlreadyExists" | "NotFound" | "Conflict" | "Forbidden" | "BadRequest" | "InternalError";
+  message: string;
+  causes?: {
+    reason: string;
+    message: string;
+    field: string;
+  }[];
+}
+
+/**
+ * A normalised view of the cluster (CONTRACT.md section 3). Lists are sorted by (namespace, name). Invariants see only this, so the same invariant checks the model, an adapter or a recorded trace.
+ */
+
+/**
+ * A scenario file (CONTRACT.md section 4): a name, an optional cluster configuration and steps.
+ */
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  /**
+   * Where in the seed or SEMANTICS.md the scenario comes from.
+   */
+  source?: string;
+  cluster?: ClusterConfig;
+  /**
+   * @minItems 1
+   */
+  steps: [ScenarioStep, ...ScenarioStep[]];
+}
+/**
+ * The cluster configuration, given once before the first operation (CONTRACT.md section 1). Every field is optional.
+ */
+
+export interface ScenarioStep {
+  /**
+   * Either {object: manifest}, {file: path} (a YAML file, possibly multi-document, relative to the scenario), or the manifest itself (it has a kind).
+   */
+  apply?: {};
+  /**
+   * The delete operation's fields (operation.schema.json#/$defs/DeleteOp without op).
+   */
+  delete?: {} | null;
+  /**
+   * The probe operation's fields (operation.schema.json#/$defs/ProbeOp without op).
+   */
+  probe?: {} | null;
+  /**
+   * The listen operation's fields (operation.schema.json#/$defs/ListenOp without op).
+   */
+  listen?: {} | null;
+  /**
+   * The exit operation's fields (operation.schema.json#/$defs/ExitOp without op).
+   */
+  exit?: {} | null;
+  /**
+   * The advance operation's fields (operation.schema.json#/$defs/AdvanceOp without op).
+   */
+  advance?: {} | null;
+  /**
+   * The connect operation's fields (operation.schema.json#/$defs/ConnectOp without op).
+   */
+  connect?: {} | null;
+  /**
+   * The http operation's fields (operation.schema.json#/$defs/HttpOp without op).
+   */
+  http?: {} | null;
+  /**
+   * The ping operation's fields (operation.schema.json#/$defs/PingOp without op).
+   */
+  ping?: {} | null;
+  /**
+   * The resolve operation's fields (operation.schema.json#/$defs/ResolveOp without op).
+   */
+  resolve?: {} | null;
+  /**
+   * The env operation's fields (operation.schema.json#/$defs/EnvOp without op).
+   */
+  env?: {} | null;
+  /**
+   * The observe operation's fields (operation.schema.json#/$defs/ObserveOp without op).
+   */
+  observe?: {} | null;
+  /**
+   * The settle operation's fields (operation.schema.json#/$defs/SettleOp without op).
+   */
+  settle?: {} | null;
+  /**
+   * The sync operation's fields (operation.schema.json#/$defs/SyncOp without op).
+   */
+  sync?: {} | null;
+  /**
+   * A CEL expression that must be true: alone, with state (an observation taken now) and last (the previous step's result); beside an operation, it checks that operation's result as last.
+   */
+  expect?: string;
+  /**
+   * A comment shown in the transcript.
+   */
+  note?: string;
+}

@@ -1,0 +1,14 @@
+/**
+ * The reference model's public surface: a pure `step` over an immutable cluster state, the
+ * observation invariants read, and the hooks engines need (choosers, internal steps).
+ */
+export type * from './contract/types.generated.ts';
+export { initialState } from './cluster/init.ts';
+export { step, type StepOutcome } from './cluster/step.ts';
+export { observe } from './cluster/observe.ts';
+export { enabledInternalSteps } from './cluster/timing.ts';
+export { seededChooser, canonicalChooser, firstFreeFrom, type Chooser, type ChoiceKind, type StepContext } from './cluster/choice.ts';
+export { normalizeConfig, ConfigError, type Config } from './cluster/config.ts';
+export type { ClusterState } from './cluster/state.ts';
+export { PMap } from './cluster/pmap.ts';
+export { tables, toMermaid, stateString } from './machines/index.ts';
