@@ -97,7 +97,7 @@ export function generate(root: ASTNode): { code: Code; slots: number } {
         // The interpreter evaluates elements last to first; so do we, so the same error wins.
         return (v, f) => {
           const out = new Array<unknown>(items.length);
-          for (let i = items.length - 1; i >= 0; i--) out[i] = items[i]!(v, f);
+          for (let i = 0; i < items.length; i++) out[i] = items[i]!(v, f);
           return out;
         };
       }

@@ -1,0 +1,72 @@
+/** `svcspec run FILE…`: scenario files on the reference model (CONTRACT section 5). */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelImplementation } from '../../properties/engine/implementation.ts';
+import { describeOp, describeResult } from '../../properties/engine/describe.ts';
+import { type Diagnostic, InputError } from '../../properties/load/diagnostics.ts';
+import { type Scenario, loadScenario } from '../../properties/scenario/load.ts';
+import { type ExpectOutcome, runScenario } from '../../properties/scenario/run.ts';
+import { type FlagSpec, UsageError } from '../args.ts';
+import { writeJsonLine } from '../io.ts';
+
+export const RUN_FLAGS: FlagSpec = {
+  json: { type: 'boolean', help: 'one JSON line per step: {"scenario","step","op","result"}' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+/** Directories expand to their .yaml/.yml files, sorted, so `svcspec run examples/scenarios` works. */
+export function expandFiles(paths: readonly string[]): string[] {
+  return paths.flatMap((p) => {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      return [p]; // Reported as unreadable by the loader, with its position.
+    }
+    if (!st.isDirectory()) return [p];
+    return readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f));
+  });
+}
+
+export function loadAll(files: readonly string[]): Scenario[] {
+  const diagnostics: Diagnostic[] = [];
+  const out: Scenario[] = [];
+  for (const f of files) {
+    try {
+      out.push(loadScenario(f));
+    } catch (e) {
+      if (e instanceof InputError) diagnostics.push(...e.diagnostics);
+      else throw e;
+    }
+  }
+  if (diagnostics.length) throw new InputError(diagnostics);
+  return out;
+}
+
+export async function runCommand(flags: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals.length === 0) throw new UsageError('run needs at least one scenario file or directory');
+  const scenarios = loadAll(expandFiles(positionals));
+  const json = flags.json === true;
+  let failed = 0;
+  let steps = 0;
+  for (const sc of scenarios) {
+    if (!json) process.stdout.write(`scenario ${sc.name} (${sc.file})\n`);
+    const ops = new Map(sc.steps.filter((s) => s.op).map((s) => [s.number, s]));
+    const outcome = await runScenario(new ModelImplementation(), sc, (r) => {
+      steps++;
+      if (json) return writeJsonLine(r);
+      if (r.op === 'expect') {
+        const e = r.result as ExpectOutcome;
+        const detail = e.ok ? '' : e.error ? `  error: ${e.error}` : `  got ${JSON.stringify(e.value)}`;
+        process.stdout.write(`  ${String(r.step).padStart(3)} ${e.ok ? '✓' : '✗'} expect ${e.expression}${detail}\n`);
+      } else {
+        const s = ops.get(r.step);
+        process.stdout.write(`  ${String(r.step).padStart(3)}   ${s?.op ? describeOp(s.op) : r.op}  ${describeResult(r.result as never)}\n`);
+      }
+    });
+    if (!outcome.passed) failed++;
+    if (!json) process.stdout.write(`  ${outcome.passed ? 'PASS' : 'FAIL'}\n`);
+  }
+  if (!json) process.stdout.write(`${scenarios.length - failed} passed, ${failed} failed (${scenarios.length} scenarios, ${steps} steps)\n`);
+  return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * svcspec <command>: dispatch, and the one place errors become exit codes — 0 all held,
+ * 1 a property or expectation failed, 2 bad input or usage (CONTRACT section 5). Bad input is
+ * printed as `file:line:col: CODE message`, never as a stack trace.
+ */
+import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';
+import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
+import { RUN_FLAGS, runCommand } from './commands/run.ts';
+
+interface Command {
+  readonly summary: string;
+  readonly flags: FlagSpec;
+  run(flags: Record<string, unknown>, positionals: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  run: { summary: 'run scenario files on the reference model', flags: RUN_FLAGS, run: runCommand },
+};
+
+function help(): string {
+  return ['usage: svcspec <command> [flags]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`), '', 'svcspec <command> --help for its flags'].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  try {
+    if (!cmd) throw new UsageError(`unknown command "${name}"\n${help()}`);
+    const { flags, positionals } = parseArgs(rest, cmd.flags);
+    if (flags.help) {
+      process.stdout.write(`${usage(name, cmd.summary, cmd.flags)}\n`);
+      return 0;
+    }
+    return await cmd.run(flags, positionals);
+  } catch (e) {
+    if (e instanceof InputError) {
+      for (const d of e.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`svcspec: SVC014 ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * YAML read with positions: every loader reports `file:line:col` of the exact node at fault,
+ * so a document is kept beside its plain JSON value and paths are mapped back to nodes.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { type Diagnostic, InputError } from './diagnostics.ts';
+
+export type Path = readonly (string | number)[];
+
+export interface SourceDoc {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  readonly value: unknown;
+}
+
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+/** Parses every document of a YAML text; syntax errors become SVC001 diagnostics. */
+export function parseYamlDocuments(file: string, text: string): SourceDoc[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [docs];
+  const diagnostics: Diagnostic[] = [];
+  for (const doc of list) {
+    for (const err of doc.errors) {
+      const pos = lines.linePos(err.pos[0]);
+      const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      diagnostics.push({ file, line: pos.line, col: pos.col, code: 'SVC001', message });
+    }
+  }
+  if (diagnostics.length) throw new InputError(diagnostics);
+  return list.map((doc) => ({ file, text, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) }));
+}
+
+export function parseYaml(file: string, text: string): SourceDoc {
+  const docs = parseYamlDocuments(file, text).filter((d) => d.doc.contents !== null);
+  if (docs.length !== 1) {
+    throw new InputError([{ file, line: 1, col: 1, code: 'SVC001', message: `expected one YAML document, found ${docs.length}` }]);
+  }
+  return docs[0];
+}
+
+function childOf(node: Node | null | undefined, key: string | number, wantKey: boolean): Node | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (String(k) === String(key)) return (wantKey ? pair.key : (pair.value ?? pair.key)) as Node;
+    }
+  } else if (isSeq(node) && typeof key === 'number') {
+    return node.items[key] as Node | undefined;
+  } else if (isPair(node)) {
+    return childOf(node.value as Node, key, wantKey);
+  }
+  return undefined;
+}
+
+/** The position of the node at `path` (of its key when `atKey`), or of its nearest existing ancestor. */
+export function positionOf(src: SourceDoc, path: Path, atKey = false): Position {
+  let node: Node | null | undefined = src.doc.contents as Node | null;
+  let found = node;
+  for (let i = 0; i < path.length; i++) {
+    node = childOf(node, path[i], atKey && i === path.length - 1);
+    if (!node) break;
+    found = node;
+  }
+  const offset = found?.range?.[0] ?? 0;
+  return src.lines.linePos(offset);
+}
+
+/** The node at `path`, for callers that need its text range (CEL expressions inside YAML scalars). */
+export function nodeAt(src: SourceDoc, path: Path): Node | undefined {
+  let node: Node | null | undefined = src.doc.contents as Node | null;
+  for (const key of path) {
+    node = childOf(node, key, false);
+    if (!node) return undefined;
+  }
+  return node ?? undefined;
+}
+
+/**
+ * Where offset `offset` of a scalar's value falls in the file: exact for plain and quoted
+ * single-line scalars, by line for block scalars (`|`, `>`), whose first line follows the indicator.
+ */
+export function positionInScalar(src: SourceDoc, path: Path, offset: number): Position {
+  const node = nodeAt(src, path);
+  if (!node || !isScalar(node) || !node.range) return positionOf(src, path);
+  const start = src.lines.linePos(node.range[0]);
+  const value = String(node.value);
+  const before = value.slice(0, offset);
+  const lineInValue = before.split('\n').length - 1;
+  const colInLine = before.length - (before.lastIndexOf('\n') + 1);
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const raw = src.text.slice(node.range[0], node.range[1]);
+    const firstContent = raw.indexOf('\n') + 1;
+    const indent = /^[ ]*/.exec(raw.slice(firstContent))?.[0].length ?? 0;
+    return { line: start.line + 1 + lineInValue, col: indent + 1 + colInLine };
+  }
+  const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  return lineInValue === 0 ? { line: start.line, col: start.col + quote + colInLine } : { line: start.line + lineInValue, col: colInLine + 1 };
+}

@@ -1,0 +1,66 @@
+/**
+ * Runs a loaded scenario on an Implementation: each operation in order, each `expect` evaluated
+ * with `state` (an observation taken now) and `last` (the previous step's result). Every step
+ * yields one record, the unit of `svcspec run --json`.
+ */
+import type { Result } from '../../model/index.ts';
+import { CelEvalError, fromCelValue, toCelValue } from '../cel/index.ts';
+import type { Implementation } from '../engine/implementation.ts';
+import type { Scenario, ScenarioStep } from './load.ts';
+
+export interface ExpectOutcome {
+  readonly ok: boolean;
+  readonly expression: string;
+  /** What the expression gave when it was not `true`. */
+  readonly value?: unknown;
+  readonly error?: string;
+}
+
+export interface StepRecord {
+  readonly scenario: string;
+  readonly step: number;
+  readonly op: string;
+  readonly result: Result | ExpectOutcome;
+}
+
+export interface ScenarioOutcome {
+  readonly scenario: Scenario;
+  readonly passed: boolean;
+  readonly records: readonly StepRecord[];
+}
+
+async function evaluate(impl: Implementation, s: ScenarioStep, last: Result | undefined): Promise<ExpectOutcome> {
+  const expr = s.expect!;
+  const observed = await impl.step({ op: 'observe' });
+  const state = observed.ok ? (observed as { state?: unknown }).state : undefined;
+  try {
+    const value = expr.fn({ state: toCelValue(state), last: toCelValue(last ?? null) });
+    return value === true ? { ok: true, expression: expr.source } : { ok: false, expression: expr.source, value: fromCelValue(value) };
+  } catch (e) {
+    const message = e instanceof CelEvalError ? e.message : String(e);
+    return { ok: false, expression: expr.source, error: message };
+  }
+}
+
+export async function runScenario(impl: Implementation, sc: Scenario, onRecord: (r: StepRecord) => void = () => {}): Promise<ScenarioOutcome> {
+  await impl.init(sc.cluster);
+  const records: StepRecord[] = [];
+  let last: Result | undefined;
+  let passed = true;
+  const emit = (r: StepRecord) => {
+    records.push(r);
+    onRecord(r);
+  };
+  for (const s of sc.steps) {
+    if (s.op) {
+      last = await impl.step(s.op);
+      emit({ scenario: sc.name, step: s.number, op: s.op.op, result: last });
+    }
+    if (s.expect) {
+      const outcome = await evaluate(impl, s, last);
+      if (!outcome.ok) passed = false;
+      emit({ scenario: sc.name, step: s.number, op: 'expect', result: outcome });
+    }
+  }
+  return { scenario: sc, passed, records };
+}
