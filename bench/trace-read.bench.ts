@@ -74,6 +74,18 @@ try {
   console.log(`read ${n} events in ${s.toFixed(2)} s: ${Math.round(n / s).toLocaleString('en')} events/s, ${(mb / s).toFixed(0)} MB/s`);
   console.log(`heap before ${(heap0 / 2 ** 20).toFixed(0)} MiB, peak heapUsed ${(peakHeap / 2 ** 20).toFixed(0)} MiB, peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB (sampled every 10k events)`);
   console.log(`unseen objects ${stats.unseenObjects}, skipped kinds ${JSON.stringify(stats.skippedKinds)}`);
+
+  // the floor: JSON.parse alone on the same kind of event texts, already split, on this machine now
+  const sample: string[] = [];
+  for (let e = 0; e < Math.min(N, 100_000); e++) {
+    const v = { type: 'MODIFIED', object: object(KINDS[e % 4]!, e, 1000 + e) };
+    sample.push(STYLE === 'pretty' ? JSON.stringify(v, null, 4) : JSON.stringify(v));
+  }
+  t = performance.now();
+  for (const s of sample) JSON.parse(s);
+  const ps = (performance.now() - t) / 1000;
+  console.log(`baseline: JSON.parse alone ${Math.round(sample.length / ps).toLocaleString('en')} events/s `
+    + `(reader at ${Math.round((100 * n) / s / (sample.length / ps))}% of it), avg event ${Math.round((mb * 1e6) / N)} bytes`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

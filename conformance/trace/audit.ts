@@ -16,10 +16,11 @@
 // is skipped (which objects went is not recorded); subresource status counts as MODIFIED of the
 // parent, other subresources (exec, binding, eviction, ...) are skipped.
 import {
-  Emitter, TRC, TraceError, isObj, meta, textChunks,
+  Emitter, TRC, TraceError, isObj, meta,
   type EventType, type ReadOptions, type SourcePos, type TraceEvent, type TraceStats,
 } from './event.ts';
-import { JsonSplitter, parseAt } from './json-splitter.ts';
+import { parseAt } from './json-parse.ts';
+import { units } from './json-splitter.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -96,10 +97,9 @@ export function auditEvent(o: unknown, pos: SourcePos, em: Emitter): TraceEvent 
 export async function* readAudit(chunks: AsyncIterable<string | Buffer> | string, file: string,
   opts: ReadOptions = {}): AsyncGenerator<TraceEvent, TraceStats> {
   const em = new Emitter(opts);
-  const sp = new JsonSplitter(file);
-  for await (const s of textChunks(chunks)) {
-    for (const u of sp.push(s)) {
-      const o = parseAt(u.text, u.pos);
+  for await (const batch of units(chunks, file)) {
+    for (const u of batch) {
+      const o = u.k === 'value' && u.parsed !== undefined ? u.parsed : parseAt(u.text, u.pos);
       if (u.k === 'listEnd') {
         if (isObj(o) && o.kind !== undefined && o.kind !== 'EventList') {
           throw TraceError.at(u.pos, TRC.BAD_AUDIT, `expected an audit EventList, found ${JSON.stringify(o.kind)}`);
@@ -110,8 +110,6 @@ export async function* readAudit(chunks: AsyncIterable<string | Buffer> | string
       const ev = auditEvent(o, u.pos, em);
       if (ev) yield ev;
     }
-    if (sp.error) throw sp.error;
   }
-  sp.end();
   return em.stats;
 }

@@ -1,8 +1,11 @@
 // Incremental splitter for a stream of concatenated JSON values (pretty-printed one after another,
-// or JSON lines). It only tracks strings, escapes and bracket depth; JSON.parse does the rest.
-// Lists are split further: each element of a top-level array, or of the "items" array of a
-// top-level object, is its own unit, so a 100k-item List never sits in memory whole.
-import { TRC, TraceError, type SourcePos } from './event.ts';
+// or JSON lines). The slow path tracks strings, escapes and bracket depth char by char; JSON.parse
+// does the rest. Lists are split further: each element of a top-level array, or of the "items"
+// array of a top-level object, is its own unit, so a 100k-item List never sits in memory whole.
+// The fast path guesses where a value ends (end of line, or a '}' opening a line, as kubectl and
+// JSON-lines writers print) with native indexOf and lets JSON.parse confirm it: a JSON object is
+// prefix-free, so a candidate that parses is exactly the value. Anything else goes the slow way.
+import { TRC, TraceError, isObj, textChunks, type SourcePos } from './event.ts';
 
 export interface ListCtx {
   pos: SourcePos;
@@ -10,12 +13,26 @@ export interface ListCtx {
   headText?: string;
 }
 export type Unit =
-  | { k: 'value'; text: string; pos: SourcePos }             // a whole top-level value that is not a List
+  | { k: 'value'; text: string; pos: SourcePos; parsed?: unknown } // a whole top-level value, not a List
   | { k: 'item'; text: string; pos: SourcePos; list: ListCtx }
   | { k: 'listEnd'; text: string; pos: SourcePos; list: ListCtx }; // the List with its items removed
 
 const enum C { QUOTE = 34, BSLASH = 92, LBRACE = 123, RBRACE = 125, LBRACK = 91, RBRACK = 93,
   COMMA = 44, COLON = 58, NL = 10, CR = 13, SP = 32, TAB = 9, BOM = 0xfeff }
+const FAST_MAX = 1 << 20; // a value with no end in sight after this many chars goes the slow way
+
+/** The units of a stream, a batch per chunk; a broken stream throws after the units before the break. */
+export async function* units(chunks: AsyncIterable<string | Buffer> | string, file: string): AsyncGenerator<Unit[]> {
+  const sp = new JsonSplitter(file);
+  for await (const s of textChunks(chunks)) {
+    const u = sp.push(s);
+    if (u.length) yield u;
+    if (sp.error) throw sp.error;
+  }
+  const u = sp.end();
+  if (u.length) yield u;
+  if (sp.error) throw sp.error;
+}
 
 export class JsonSplitter {
   private base = 0; private line = 1; private lineStart = 0;
@@ -29,6 +46,10 @@ export class JsonSplitter {
   private lastComma: SourcePos | undefined; // where the last comma between items was, until an item follows
   private list: ListCtx | undefined;
   private out: Unit[] = [];
+  private fast = true;      // between values: try the fast path
+  private pending = '';     // fast path: text not consumed yet, starting at global index pbase
+  private pbase = 0;
+  private searchFrom = 0;   // global index where the search for '\n}' resumes
 
   constructor(readonly file: string) {}
 
@@ -42,15 +63,83 @@ export class JsonSplitter {
 
   /** Feeds one chunk; returns the units completed in it (up to an error, see `error`). */
   push(s: string): Unit[] {
+    return this.guard(() => (this.fast ? this.fastScan(this.pending + s, false) : this.slow(s)));
+  }
+
+  /** At EOF: the units still pending; sets `error` if a value is still open. */
+  end(): Unit[] {
+    return this.guard(() => {
+      if (this.fast && this.pending) this.fastScan(this.pending, true);
+      if (this.depth > 0 || this.inStr) {
+        const p = this.itemFrom >= 0 ? this.itemPos! : this.topPos!;
+        throw TraceError.at(p, TRC.TRUNCATED,
+          `unterminated JSON ${this.itemFrom >= 0 ? 'List item' : 'value'} starts here (stream ended inside it)`);
+      }
+    });
+  }
+
+  private guard(f: () => void): Unit[] {
     this.out = [];
     if (this.error) return this.out;
     try {
-      return this.scan(s);
+      f();
     } catch (e) {
       if (!(e instanceof TraceError)) throw e;
       this.error = e; // events before the error must not depend on where chunks were cut
-      return this.out;
     }
+    return this.out;
+  }
+
+  private slow(s: string): void {
+    this.scan(s);
+    if (this.depth === 0 && !this.inStr) { this.fast = true; this.pending = ''; this.pbase = this.base; }
+  }
+
+  private toSlow(t: string, p: number): void {
+    this.fast = false; this.pending = ''; this.base = this.pbase + p;
+    this.slow(p ? t.slice(p) : t);
+  }
+
+  private fastScan(t: string, eof: boolean): void {
+    const n = t.length;
+    let p = 0;
+    for (;;) {
+      let c = 0;
+      for (; p < n; p++) {
+        c = t.charCodeAt(p);
+        if (c === C.NL) { this.line++; this.lineStart = this.pbase + p + 1; }
+        else if (c !== C.SP && c !== C.CR && c !== C.TAB && !(c === C.BOM && this.pbase + p === 0)) break;
+      }
+      if (p >= n) { this.pending = ''; this.pbase += n; return; }
+      if (c !== C.LBRACE) return this.toSlow(t, p);
+      const end = this.findEnd(t, p);
+      if (end < 0) {
+        if (eof || n - p > FAST_MAX) return this.toSlow(t, p);
+        this.searchFrom = this.pbase + n - 1;
+        this.pending = p ? t.slice(p) : t; this.pbase += p;
+        return;
+      }
+      const text = t.slice(p, end + 1);
+      let v: unknown;
+      try { v = JSON.parse(text); } catch { return this.toSlow(t, p); }
+      if (isObj(v) && Array.isArray(v.items)) return this.toSlow(t, p); // a List: items need their own positions
+      const index = this.pbase + p;
+      this.out.push({ k: 'value', text, pos: { file: this.file, line: this.line, column: index - this.lineStart + 1, index }, parsed: v });
+      for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) { this.line++; this.lineStart = index + k + 1; }
+      p = end + 1;
+      this.searchFrom = 0;
+    }
+  }
+
+  /** Candidate end of the object at p: its first line if that ends in '}', else the next line starting with '}'. */
+  private findEnd(t: string, p: number): number {
+    const nl = t.indexOf('\n', p);
+    if (nl < 0) return -1;
+    let q = nl - 1;
+    while (q > p && (t.charCodeAt(q) === C.CR || t.charCodeAt(q) === C.SP || t.charCodeAt(q) === C.TAB)) q--;
+    if (t.charCodeAt(q) === C.RBRACE) return q;
+    const e = t.indexOf('\n}', Math.max(nl, this.searchFrom - this.pbase));
+    return e < 0 ? -1 : e + 1;
   }
 
   private scan(s: string): Unit[] {
@@ -102,16 +191,6 @@ export class JsonSplitter {
       }
     }
     return this.carry(s);
-  }
-
-  /** Call at EOF: throws if a value is still open. */
-  end(): void {
-    if (this.error) throw this.error;
-    if (this.depth > 0 || this.inStr) {
-      const p = this.itemFrom >= 0 ? this.itemPos! : this.topPos!;
-      throw TraceError.at(p, TRC.TRUNCATED,
-        `unterminated JSON ${this.itemFrom >= 0 ? 'List item' : 'value'} starts here (stream ended inside it)`);
-    }
   }
 
   /** Returns the index of the closing quote, or -1 if the string runs past the chunk (escape state kept). */
@@ -183,83 +262,5 @@ export class JsonSplitter {
 
   private fail(i: number, code: typeof TRC[keyof typeof TRC], msg: string): never {
     throw TraceError.at(this.posAt(i), code, msg);
-  }
-}
-
-/** JSON.parse with a file:line:col error. Node 20's messages carry no offset, so on failure a small
- *  validator finds it (slow path only). */
-export function parseAt(text: string, pos: SourcePos): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const [off, msg] = locateJsonError(text);
-    let line = pos.line, col = pos.column + off;
-    const nl = text.lastIndexOf('\n', off - 1);
-    if (nl >= 0) {
-      for (let k = text.indexOf('\n'); k >= 0 && k < off; k = text.indexOf('\n', k + 1)) line++;
-      col = off - nl;
-    }
-    throw new TraceError(pos.file, line, col, TRC.BAD_JSON, `invalid JSON: ${msg}`);
-  }
-}
-
-/** Offset and description of the first syntax error in text (assumed invalid). */
-export function locateJsonError(t: string): [number, string] {
-  let i = 0;
-  const ws = () => { while (i < t.length && ' \t\r\n'.includes(t[i]!)) i++; };
-  const bad = (what: string): never => {
-    throw [i, i < t.length ? `unexpected ${JSON.stringify(t[i])}, expected ${what}` : `unexpected end, expected ${what}`];
-  };
-  const str = () => {
-    i++;
-    while (i < t.length && t[i] !== '"') {
-      const c = t.charCodeAt(i);
-      if (c < 0x20) bad('a closing quote (raw control character in string)');
-      if (t[i] === '\\') {
-        i++;
-        if (t[i] === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(t.slice(i + 1, i + 5))) bad('4 hex digits'); i += 4; }
-        else if (!'"\\/bfnrt'.includes(t[i] ?? 'x')) bad('an escape character');
-      }
-      i++;
-    }
-    if (i >= t.length) bad('a closing quote');
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = t[i];
-    if (c === '{') {
-      i++; ws();
-      if (t[i] === '}') { i++; return; }
-      for (;;) {
-        ws(); if (t[i] !== '"') bad('a string key'); str(); ws();
-        if (t[i] !== ':') bad("':'"); i++; value(); ws();
-        if (t[i] === ',') { i++; continue; }
-        if (t[i] === '}') { i++; return; }
-        bad("',' or '}'");
-      }
-    } else if (c === '[') {
-      i++; ws();
-      if (t[i] === ']') { i++; return; }
-      for (;;) {
-        value(); ws();
-        if (t[i] === ',') { i++; continue; }
-        if (t[i] === ']') { i++; return; }
-        bad("',' or ']'");
-      }
-    } else if (c === '"') str();
-    else {
-      const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(t.slice(i, i + 400));
-      if (!m) bad('a value');
-      i += m![0].length;
-    }
-  };
-  try {
-    value(); ws();
-    if (i < t.length) bad('end of value');
-    return [0, 'unknown syntax error'];
-  } catch (e) {
-    if (Array.isArray(e)) return e as [number, string];
-    throw e;
   }
 }

@@ -1,10 +1,11 @@
 // kubectl `get -o json` Lists (kind "List", items with kinds), API server Lists ("PodList", items
 // without kind) and bare arrays of objects (sonobuoy snapshots) — each item becomes an ADDED event.
 import {
-  Emitter, TRC, TraceError, isObj, itemKindOf, textChunks, watchTime,
+  Emitter, TRC, TraceError, isObj, itemKindOf, watchTime,
   type ReadOptions, type SourcePos, type TraceEvent, type TraceStats,
 } from './event.ts';
-import { JsonSplitter, parseAt, type ListCtx, type Unit } from './json-splitter.ts';
+import { units, type ListCtx, type Unit } from './json-splitter.ts';
+import { parseAt } from './json-parse.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -80,13 +81,12 @@ export async function* readList(chunks: AsyncIterable<string | Buffer> | string,
   opts: ReadOptions = {}): AsyncGenerator<TraceEvent, TraceStats> {
   const em = new Emitter(opts);
   const items = new ListItems(em, opts);
-  const sp = new JsonSplitter(file);
-  for await (const s of textChunks(chunks)) {
-    for (const u of sp.push(s)) {
+  for await (const batch of units(chunks, file)) {
+    for (const u of batch) {
       if (u.k === 'item') { const ev = items.item(u); if (ev) yield ev; }
       else if (u.k === 'listEnd') yield* items.end(u);
       else {
-        const o = parseAt(u.text, u.pos);
+        const o = u.parsed ?? parseAt(u.text, u.pos);
         if (isObj(o) && 'type' in o && 'object' in o) {
           throw TraceError.at(u.pos, TRC.BAD_ITEM, 'this is a watch event, not a List: read it as a watch stream');
         }
@@ -95,8 +95,6 @@ export async function* readList(chunks: AsyncIterable<string | Buffer> | string,
         if (ev) yield ev;
       }
     }
-    if (sp.error) throw sp.error;
   }
-  sp.end();
   return em.stats;
 }

@@ -2,10 +2,11 @@
 // {"type","object"} values, pretty-printed one after another or one per line. Lists in the same
 // stream (an initial `kubectl get -o json` concatenated in front) become ADDED events.
 import {
-  EVENT_TYPES, Emitter, TRC, TraceError, isObj, textChunks, watchTime,
+  EVENT_TYPES, Emitter, TRC, TraceError, isObj, watchTime,
   type EventType, type ReadOptions, type SourcePos, type TraceEvent, type TraceStats,
 } from './event.ts';
-import { JsonSplitter, parseAt } from './json-splitter.ts';
+import { parseAt } from './json-parse.ts';
+import { units } from './json-splitter.ts';
 import { ListItems } from './list.ts';
 
 /** One parsed {"type","object"} value as a TraceEvent (undefined when its kind is skipped). */
@@ -27,15 +28,12 @@ export async function* readWatch(chunks: AsyncIterable<string | Buffer> | string
   opts: ReadOptions = {}): AsyncGenerator<TraceEvent, TraceStats> {
   const em = new Emitter(opts);
   const items = new ListItems(em, opts, (o, pos) => watchEvent(o, pos, em));
-  const sp = new JsonSplitter(file);
-  for await (const s of textChunks(chunks)) {
-    for (const u of sp.push(s)) {
-      if (u.k === 'value') { const ev = watchEvent(parseAt(u.text, u.pos), u.pos, em); if (ev) yield ev; }
+  for await (const batch of units(chunks, file)) {
+    for (const u of batch) {
+      if (u.k === 'value') { const ev = watchEvent(u.parsed ?? parseAt(u.text, u.pos), u.pos, em); if (ev) yield ev; }
       else if (u.k === 'item') { const ev = items.item(u); if (ev) yield ev; }
       else yield* items.end(u);
     }
-    if (sp.error) throw sp.error;
   }
-  sp.end();
   return em.stats;
 }

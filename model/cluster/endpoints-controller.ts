@@ -127,7 +127,10 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
   const svc = d.services.get(svcKey);
   const existing = d.endpoints.get(svcKey);
   if (!svc) {
-    if (existing?.managed) {
+    // The Service is gone: its Endpoints go too, whoever wrote them. KK endpoints_controller.go
+    // syncService deletes the same-named Endpoints on a missing Service without looking at who
+    // created them, so a selectorless Service's manual Endpoints are deleted with it.
+    if (existing) {
       d.endpoints = d.endpoints.delete(svcKey);
       markProxies(d, svcKey);
     }

@@ -3,10 +3,11 @@
  * API shows (pod status as last written, Endpoints as stored) and what each proxy has programmed;
  * never from kubelet or controller internals, so it means the same for an adapter or a trace.
  */
-import type { EndpointAddressView, EndpointsView, Observation, PodView, ProxyView, ServiceView } from '../contract/types.generated.ts';
+import type { ContainerView, EndpointAddressView, EndpointsView, Observation, PodView, ProxyView, ServiceView } from '../contract/types.generated.ts';
+import { probeHandler } from './kubelet.ts';
 import type { EndpointAddress, Service } from '../k8s/objects.ts';
 import { usableEndpoints } from './proxy.ts';
-import type { ClusterState, PodRecord } from './state.ts';
+import type { ClusterState, PodApiStatus, PodRecord } from './state.ts';
 
 function podView(p: PodRecord): PodView {
   const m = p.object.metadata;
@@ -20,8 +21,34 @@ function podView(p: PodRecord): PodView {
     phase: p.status.phase,
     ready: p.status.ready,
     terminating: p.deletedAt !== undefined,
-    containers: p.status.containers.map((c) => ({ ...c })),
+    containers: p.status.containers.map((c, i) => containerView(p, c, i)),
   };
+}
+
+function containerView(p: PodRecord, c: PodApiStatus['containers'][number], i: number): ContainerView {
+  const spec = p.object.spec.containers[i];
+  const v: ContainerView = { ...c };
+  if (spec?.ports?.length) {
+    v.ports = spec.ports.map((x) => (x.name ? { name: x.name, containerPort: x.containerPort, protocol: x.protocol ?? 'TCP' } : { containerPort: x.containerPort, protocol: x.protocol ?? 'TCP' }));
+  }
+  const rt = p.containers[i];
+  if (rt?.running) v.startedAt = rt.startedAt;
+  const probe = spec?.readinessProbe;
+  const handler = probeHandler(probe);
+  if (probe && handler) {
+    v.probe = {
+      handler,
+      initialDelaySeconds: probe.initialDelaySeconds ?? 0,
+      periodSeconds: probe.periodSeconds ?? 10,
+      successThreshold: probe.successThreshold ?? 1,
+      failureThreshold: probe.failureThreshold ?? 3,
+    };
+    if (rt?.readiness) {
+      v.probe.lastResult = rt.readiness.context.lastResult;
+      v.probe.run = rt.readiness.context.run;
+    }
+  }
+  return v;
 }
 
 export function serviceView(s: Service): ServiceView {
@@ -92,7 +119,7 @@ export function observe(s: ClusterState): Observation {
     time: s.time,
     nodes: s.nodes.sortedEntries().map(([, n]) => ({ name: n.name, ip: n.ip })),
     pods: s.pods.sortedEntries().map(([, p]) => podView(p)),
-    services: s.services.sortedEntries().map(([, r]) => serviceView(r.object)),
+    services: s.services.sortedEntries().map(([, r]) => ({ ...serviceView(r.object), created: r.createdAt })),
     endpoints: s.endpoints.sortedEntries().map(([, e]) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, e.object.subsets)),
     ingresses: s.ingresses.sortedEntries().map(([, r]) => {
       const v: Observation['ingresses'][number] = { namespace: r.object.metadata.namespace!, name: r.object.metadata.name! };
@@ -101,5 +128,11 @@ export function observe(s: ClusterState): Observation {
       return v;
     }),
     proxies: proxyViews(s),
+    replicationControllers: s.rcs.sortedEntries().map(([, rc]) => ({
+      namespace: rc.metadata.namespace!,
+      name: rc.metadata.name!,
+      replicas: rc.spec.replicas ?? 1,
+      selector: { ...(rc.spec.selector ?? {}) },
+    })),
   };
 }

@@ -146,7 +146,7 @@ export function storeService(d: Draft, key: string, svc: Service, old: ServiceRe
   const ns = svc.metadata.namespace!;
   if (old) unindexService(d, ns, key, old.object.spec.selector);
   indexService(d, ns, key, svc.spec.selector);
-  const record: ServiceRecord = { key, object: stored, machine, members: old?.members ?? PMap.empty(), seq: old?.seq ?? seq };
+  const record: ServiceRecord = { key, object: stored, machine, members: old?.members ?? PMap.empty(), seq: old?.seq ?? seq, createdAt: old?.createdAt ?? d.time };
   d.services = d.services.set(key, record);
   markEndpoints(d, key);
   markProxies(d, key);

@@ -94,6 +94,8 @@ export interface ServiceRecord {
   /** Endpoint membership of each pod the controller has considered (pod key → machine state). */
   readonly members: PMap<MembershipSnap>;
   readonly seq: number;
+  /** Model time of creation (the observation's `created`). */
+  readonly createdAt: number;
 }
 
 export interface IngressRecord {

@@ -316,6 +316,10 @@ export interface Observation {
   endpoints: EndpointsView[];
   ingresses: IngressView[];
   proxies: ProxyView[];
+  /**
+   * ReplicationControllers (optional: traces without them omit it).
+   */
+  replicationControllers?: ReplicationControllerView[];
 }
 
 export interface NodeView {
@@ -351,6 +355,35 @@ export interface ContainerView {
   name: string;
   ready: boolean;
   restartCount: number;
+  /**
+   * The container's declared ports (what a named targetPort resolves against).
+   */
+  ports?: {
+    name?: string;
+    containerPort: number;
+    protocol: "TCP" | "UDP" | "SCTP";
+  }[];
+  /**
+   * Model time when the running container started (containerStatuses[].state.running.startedAt).
+   */
+  startedAt?: number;
+  probe?: ProbeView;
+}
+/**
+ * The readiness probe, when the container has one: its settings and the kubelet's consecutive-result counter (optional: implementations that cannot expose the counter omit lastResult and run).
+ */
+
+export interface ProbeView {
+  handler: "exec" | "httpGet" | "tcpSocket" | "grpc";
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
+  lastResult?: "none" | "success" | "failure";
+  /**
+   * Consecutive results equal to lastResult (capped at the larger threshold).
+   */
+  run?: number;
 }
 
 export interface ServiceView {
@@ -381,6 +414,10 @@ export interface ServiceView {
     ip?: string;
     hostname?: string;
   }[];
+  /**
+   * Model time the Service was created (metadata.creationTimestamp).
+   */
+  created?: number;
 }
 
 export interface ServicePortView {
@@ -443,6 +480,15 @@ export interface ProxyServiceView {
 export interface ProxyEndpointView {
   ip: string;
   port: number;
+}
+
+export interface ReplicationControllerView {
+  namespace: string;
+  name: string;
+  replicas: number;
+  selector: {
+    [k: string]: string;
+  };
 }
 
 export interface FailedResult {

@@ -88,8 +88,13 @@ export function generate(root: ASTNode): { code: Code; slots: number } {
       case 'rcall': {
         const [name, recv, args] = n.args as [string, Node, Node[]];
         if (isMacroCall(n)) return macro(name, recv, args, scope);
-        const overloads = METHODS[`${name}/${args.length}`];
+        let overloads = METHODS[`${name}/${args.length}`];
         if (!overloads) throw new Unsupported(at, `method .${name}() with ${args.length} argument(s)`);
+        if (staticReceiver(recv, args)) {
+          // The interpreter binds such a call at check time: `[dyn(x)].join()` reaches join's own
+          // element check instead of failing overload resolution on the first element's type.
+          overloads = overloads.map((o) => (o.recv === 'list<string>' ? { ...o, recv: 'list' } : o));
+        }
         return call(overloads, name, [recv, ...args].map((a) => gen(a, scope)), true, at);
       }
       case 'list': {
@@ -97,7 +102,7 @@ export function generate(root: ASTNode): { code: Code; slots: number } {
         // The interpreter evaluates elements last to first; so do we, so the same error wins.
         return (v, f) => {
           const out = new Array<unknown>(items.length);
-          for (let i = 0; i < items.length; i++) out[i] = items[i]!(v, f);
+          for (let i = items.length - 1; i >= 0; i--) out[i] = items[i]!(v, f);
           return out;
         };
       }
@@ -287,6 +292,19 @@ function logical(isAnd: boolean, l: Code, r: Code, at: number): Code {
     if (b === !decisive) throw a instanceof Error ? a : rt.logicalOperandError(a, at);
     throw rt.logicalOperandError(b, at);
   };
+}
+
+interface CheckedType {
+  kind: string;
+  hasDynType: boolean;
+  hasPlaceholderType: boolean;
+}
+
+/** A receiver whose checked type is concrete (e.g. `list<dyn>`, not `dyn`), with dyn-free arguments. */
+function staticReceiver(recv: Node, args: Node[]): boolean {
+  const t = (recv as Node & { checkedType?: CheckedType }).checkedType;
+  if (!t || t.kind === 'dyn' || t.hasPlaceholderType) return false;
+  return args.every((a) => (a as Node & { checkedType?: CheckedType }).checkedType?.hasDynType === false);
 }
 
 function isScalarLiteral(n: Node): boolean {

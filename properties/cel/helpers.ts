@@ -80,7 +80,7 @@ export const CEL_HELPERS: readonly CelHelper[] = [
       'Kubernetes equality-based selection (labels.Set(selector).AsSelector()): null selects nothing, ' +
       '{} selects everything, otherwise every key of the selector must be in labels with an equal value. ' +
       'An absent selector is a missing key in CEL: guard it with has().',
-    example: 'state.pods.filter(p, has(s.selector) && selects(s.selector, p.labels))',
+    example: 'state.services.all(s, !has(s.selector) || state.pods.filter(p, selects(s.selector, p.labels)).size() >= 0)',
     impl: selects,
   },
   {

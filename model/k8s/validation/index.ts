@@ -54,20 +54,20 @@ function refuse(o: unknown, errors: FieldError[]): AdmissionResult {
 }
 
 /**
- * Default and validate a manifest. `old` is the stored object when this is an update; server-set
- * values the update omits (clusterIP, nodePorts, healthCheckNodePort, a pod's nodeName) must
- * already have been copied from it, as the API server's strategy does before validating.
+ * Default and validate a manifest. `old` is the stored object when this is an update.
+ * `prepareForUpdate` is the registry's PrepareForUpdate (patchAllocatedValues, dropTypeDependentFields):
+ * it runs between defaulting and validation, so server-set values the update omits (clusterIP,
+ * nodePorts, healthCheckNodePort) are copied from `old` before the immutability rules look at them.
  */
 export function defaultAndValidate(obj: unknown, old?: AnyObject, prepareForUpdate?: (defaulted: never) => KubeObject): AdmissionResult {
   const shape = validateObjectShape(obj);
   if (shape.length > 0) return refuse(obj, shape);
   const kv = validationFor((obj as KubeObject).kind);
   if (!kv) return refuse(obj, [{ type: 'NotSupported', field: 'kind', value: (obj as KubeObject).kind, supported: Object.keys(TABLE) }]);
-  // The registry's PrepareForUpdate runs between defaulting and validation (patchAllocatedValues).
-  const prepared = kv.default(obj as KubeObject);
-  const defaulted = prepareForUpdate ? prepareForUpdate(prepared as never) : prepared;
-  const errors = kv.validate(defaulted, old);
-  return errors.length > 0 ? refuse(defaulted, errors) : { ok: true, object: defaulted as AnyObject };
+  const defaulted = kv.default(obj as KubeObject);
+  const prepared = prepareForUpdate ? prepareForUpdate(defaulted as never) : defaulted;
+  const errors = kv.validate(prepared, old);
+  return errors.length > 0 ? refuse(prepared, errors) : { ok: true, object: prepared as AnyObject };
 }
 
 export { validateObjectShape } from './shape.ts';

@@ -46,12 +46,19 @@ describe('defaultAndValidate', () => {
     }
   });
 
-  it('joins several errors in brackets and drops exact repeats', () => {
-    // Port 0 with targetPort defaulted from it: two distinct errors. The label key "-x" is reported
-    // on metadata.labels twice (once per failing part) but each text only once.
+  it('joins several errors in brackets', () => {
+    // Port 0 with targetPort defaulted from it: two distinct errors.
     const r = defaultAndValidate({ ...seed, spec: { ports: [{ port: 0 }] } });
     expect(!r.ok && r.error.message).toBe('The Service "kubia" is invalid: [spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive, '
       + 'spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive]');
+  });
+
+  it('drops exact repeats, as field.ErrorList.ToAggregate does', () => {
+    // Two labels with the same bad value yield the same text on the same path (metadata.labels).
+    const r = defaultAndValidate({ kind: 'Node', metadata: { name: 'node-1', labels: { a: 'x_', b: 'x_' } } });
+    expect(!r.ok && r.errors.map(formatFieldError)).toEqual([
+      "metadata.labels: Invalid value: \"x_\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+    ]);
   });
 
   it('refuses an object that fails the shape check without defaulting it', () => {
@@ -65,6 +72,16 @@ describe('defaultAndValidate', () => {
     const stored = (first as { object: AnyObject }).object;
     const r = defaultAndValidate({ ...seed, spec: { ...seed.spec, clusterIP: '10.96.0.6' } }, stored);
     expect(!r.ok && r.error.message).toBe('The Service "kubia" is invalid: spec.clusterIPs[0]: Invalid value: []string{"10.96.0.6"}: may not change once set');
+  });
+
+  it('runs prepareForUpdate between defaulting and validation', () => {
+    const stored = (defaultAndValidate({ ...seed, spec: { ...seed.spec, clusterIP: '10.96.0.5' } }) as { object: AnyObject }).object;
+    // Without the copy the omitted IP reads as an attempt to unset it; with it, the update passes.
+    const bare = defaultAndValidate(seed, stored);
+    expect(!bare.ok && bare.error.message).toBe('The Service "kubia" is invalid: spec.clusterIPs[0]: Invalid value: []string(nil): primary clusterIP can not be unset');
+    const copyIP = (s: Service): Service => ({ ...s, spec: { ...s.spec, clusterIP: (stored as Service).spec.clusterIP } });
+    const r = defaultAndValidate(seed, stored, copyIP as (d: never) => Service);
+    expect(r.ok && (r.object as Service).spec.clusterIP).toBe('10.96.0.5');
   });
 
   it('serves every kind in KINDS, Ingress included', () => {

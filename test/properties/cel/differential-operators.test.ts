@@ -85,6 +85,8 @@ describe('compiled operators agree with the interpreter on operands of every kin
       ...['lowerAscii', 'upperAscii', 'trim', 'join'].map((m) => `${A}.${m}()`),
       `${A}.join(${B})`,
       `dyn(state.l).join(",")`,
+      `[${A}, ${B}].join()`, // a concrete list<dyn> receiver is bound at check time
+      `dyn(state.l).map(x, x).join("-")`,
       `${A}.substring(${B})`,
       `${A}.substring(1, ${B})`,
       `${A}.indexOf("a", ${B})`,
@@ -121,7 +123,7 @@ describe('compiled operators agree with the interpreter on operands of every kin
       `[dyn(${A} + 1), dyn(${B}.k), dyn(${A} < ${B})]`,
       `[dyn(${A}.k), dyn(${B} - 1)]`,
       `${A}.startsWith(${B}.k)`,
-      `selects(${A}.k, ${B} + 1)`,
+      `selects(dyn(${A}.k), dyn(${B} + 1))`,
       `{"a": dyn(${A} + 1), "b": dyn(${B}.k)}`,
     ]);
   });
