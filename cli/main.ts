@@ -5,6 +5,7 @@
  */
 import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';
 import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
+import { CHECK_FLAGS, checkCommand } from './commands/check.ts';
 import { RUN_FLAGS, runCommand } from './commands/run.ts';
 
 interface Command {
@@ -15,6 +16,7 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   run: { summary: 'run scenario files on the reference model', flags: RUN_FLAGS, run: runCommand },
+  check: { summary: 'random operation sequences against every invariant', flags: CHECK_FLAGS, run: checkCommand },
 };
 
 function help(): string {

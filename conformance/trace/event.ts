@@ -43,9 +43,9 @@ export class TraceError extends Error {
   override name = 'TraceError';
   constructor(
     readonly file: string, readonly line: number, readonly column: number,
-    readonly code: TraceCode, readonly detail: string,
+    readonly code: TraceCode, readonly reason: string,
   ) {
-    super(`${file}:${line}:${column}: ${code} ${detail}`);
+    super(`${file}:${line}:${column}: ${code} ${reason}`);
   }
   static at(pos: SourcePos, code: TraceCode, detail: string): TraceError {
     return new TraceError(pos.file, pos.line, pos.column, code, detail);

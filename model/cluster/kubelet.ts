@@ -191,7 +191,10 @@ export function exitContainer(d: Draft, pod: PodRecord, index: number, code: num
 export function beginPodDeletion(d: Draft, pod: PodRecord): void {
   const phase = pod.status.phase;
   const grace = pod.object.spec.terminationGracePeriodSeconds ?? 30;
-  if (grace <= 0 || phase === 'Succeeded' || phase === 'Failed' || (!pod.statusManaged && !pod.node)) {
+  // KK pkg/registry/core/pod/strategy.go CheckGracefulDelete: grace 0 for a pod that is not
+  // scheduled (no spec.nodeName) or already terminal — status-managed pods included, since it is
+  // the API server's rule, not the kubelet's.
+  if (grace <= 0 || phase === 'Succeeded' || phase === 'Failed' || !pod.node) {
     removePod(d, pod.key);
     return;
   }

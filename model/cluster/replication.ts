@@ -3,6 +3,7 @@
  * its selector in its namespace, creating `<rc>-<5 characters>` pods from the template and
  * deleting surplus ones. Readiness does not count: an unready pod is not replaced.
  */
+import { defaultPod } from '../k8s/defaults.ts';
 import type { Pod, ReplicationController } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
 import { allocate, newUid, nextSeq } from './draft.ts';
@@ -24,8 +25,22 @@ function suffix(n: number): string {
   return s;
 }
 
-function active(d: Draft, rc: ReplicationController): string[] {
+/**
+ * The pods an RC manages: those its selector matches whose controller is this RC or none. KK
+ * pkg/controller/controller_ref_manager.go ClaimPods releases a controlled pod whose labels no
+ * longer match and adopts a matching orphan; the RC reconciles whenever its namespace's pods
+ * change, so both have happened by the time anything reads this set.
+ */
+function claimed(d: Draft, rc: ReplicationController): string[] {
   return selectedPods(d, rc.metadata.namespace!, rc.spec.selector).filter((k) => {
+    const refs = (d.pods.get(k)?.object.metadata.ownerReferences as { uid?: string; controller?: boolean }[] | undefined) ?? [];
+    const controller = refs.find((o) => o.controller);
+    return !controller || controller.uid === rc.metadata.uid;
+  });
+}
+
+function active(d: Draft, rc: ReplicationController): string[] {
+  return claimed(d, rc).filter((k) => {
     const p = d.pods.get(k)!;
     return p.deletedAt === undefined && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed';
   });
@@ -53,7 +68,10 @@ export function reconcileReplicationController(d: Draft, rc: ReplicationControll
       },
       spec: structuredClone(tmpl.spec),
     };
-    createPod(d, objectKey(ns, name), pod, nextSeq(d));
+    // The controller POSTs the pod, so the API server defaults it like any other (SetDefaults_Pod:
+    // templates lack e.g. enableServiceLinks); otherwise a later update of the pod with its own
+    // stored spec — `kubectl label` — would be refused as a spec change.
+    createPod(d, objectKey(ns, name), defaultPod(pod), nextSeq(d));
   }
   if (pods.length > want) {
     // Scale down: not-ready pods first, then the newest (the controller's ranking, simplified).
@@ -71,8 +89,7 @@ export function reconcileNamespaces(d: Draft, namespaces: Iterable<string>): voi
   for (const rc of d.rcs.values()) if (wanted.has(rc.metadata.namespace!)) reconcileReplicationController(d, rc);
 }
 
+/** What the garbage collector deletes with the RC: the pods it controls, adopted ones included, released ones not. */
 export function ownedPods(d: Draft, rc: ReplicationController): string[] {
-  return [...(d.podIndex.get(rc.metadata.namespace!)?.keys() ?? [])].filter((k) =>
-    ((d.pods.get(k)?.object.metadata.ownerReferences as { uid?: string }[] | undefined) ?? []).some((o) => o.uid === rc.metadata.uid),
-  );
+  return claimed(d, rc);
 }

@@ -19,6 +19,7 @@ import { podObject } from './pods.ts';
 import type { ClusterState, PodRecord } from './state.ts';
 import { objectKey } from './state.ts';
 import { drain, reconcileTouched, runInternalStep } from './timing.ts';
+import { peek } from './timers.ts';
 import { connect, ping } from './traffic.ts';
 import type { Kind } from '../k8s/objects.ts';
 
@@ -121,8 +122,17 @@ export function step(state: ClusterState, op: Operation, chooser: Chooser = seed
     default:
       return refuse(state, { reason: 'BadRequest', message: `unknown operation "${(op as { op: string }).op}"` });
   }
-  if (d.config.timing === 'sync') drain(d);
-  else reconcileTouched(d);
+  // Probes due at this very instant run in this step (CONTRACT section 2: "probes due at that very
+  // instant run in the same step"): a container started here with initialDelaySeconds 0 — by
+  // `apply`, by a restart on `exit`, or by a ReplicationController reacting in drain — is probed
+  // now, not at the next `advance`. Loop because a probe result can make an RC create pods.
+  for (;;) {
+    runDueTimers(d, d.time);
+    if (d.config.timing === 'sync') drain(d);
+    else reconcileTouched(d);
+    const next = peek(d.timers);
+    if (!next || next.at > d.time) break;
+  }
   if (op.op === 'apply' && result.ok && result.object) result = { ok: true, object: storedObject(d, result.object as KubeObject) ?? result.object };
   return { state: commit(d), result };
 }

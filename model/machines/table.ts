@@ -53,6 +53,8 @@ export interface MachineTable<V, C, E, I = unknown> {
   snapOf(value: V, context: C): Snap<V, C>;
   /** Counts, for benches and tests. */
   stats(): { snaps: number; edges: number; hits: number; misses: number };
+  /** Every (state, event type, state) transition computed so far: what runs have visited (coverage). */
+  visited(): readonly { readonly from: Snap<V, C>; readonly event: string; readonly to: Snap<V, C> }[];
   readonly machine: AnyStateMachine;
 }
 
@@ -98,6 +100,7 @@ export function machineTable<M extends AnyStateMachine>(
   let hits = 0;
   let misses = 0;
   let edges = 0;
+  const visited: { from: S; event: string; to: S }[] = [];
 
   function intern(value: unknown, context: unknown, done: boolean): S {
     const key = stableJson(value) + '|' + stableJson(context);
@@ -154,12 +157,14 @@ export function machineTable<M extends AnyStateMachine>(
       const step = toStep(next, actions);
       row.set(k, step);
       edges++;
+      visited.push({ from: snap, event: (event as { type: string }).type, to: step.snap });
       return step;
     },
     snapOf(value: V, context: C): S {
       return intern(value, context, machine.resolveState({ value: value as StateValue, context }).status === 'done');
     },
     stats: () => ({ snaps: snaps.length, edges, hits, misses }),
+    visited: () => visited,
   } as TableOf<M>;
 }
 

@@ -3,7 +3,7 @@
  * expression fall back to the interpreter). Each overload mirrors @marcbachmann/cel-js's
  * functions.js: the same receiver/argument types, results and error codes.
  */
-import { evalError } from './errors.ts';
+import { CelEvalError, evalError } from './errors.ts';
 import type { CelParamType } from './helpers.ts';
 import { CEL_HELPERS } from './helpers.ts';
 import { matchesParam, noMatchingOverload } from './runtime.ts';
@@ -214,4 +214,15 @@ export function dispatch(
   }
   const label = isMethod ? `${typeName(args[0])}.${name}` : name;
   throw noMatchingOverload(label, args.slice(first), at);
+}
+
+/** Dispatches and calls; an error the implementation throws without a position gets the call's. */
+export function invoke(overloads: readonly Overload[], name: string, args: unknown[], isMethod: boolean, at: number): unknown {
+  const impl = dispatch(overloads, name, args, isMethod, at);
+  try {
+    return impl(...args);
+  } catch (e) {
+    if (e instanceof CelEvalError && e.offset === undefined) e.offset = at;
+    throw e;
+  }
 }

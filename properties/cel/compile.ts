@@ -4,11 +4,12 @@
  * loaded string → parsed (syntax errors) → known functions (unknown-function errors, with the
  * name's position) → type-checked against the environment (unknown variables, type errors the
  * checker can see) → compiled to closures (codegen.ts), or kept interpreted when the expression
- * uses something outside the compiled subset. Both evaluators are returned, so callers can
+ * uses something outside the compiled subset (codegen.ts explains the generated code and why it
+ * is safe). Both evaluators are returned, so callers can
  * check them against each other, and both throw CelEvalError on evaluation errors.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { generate, isMacroCall, Unsupported, type Code, type Vars } from './codegen.ts';
+import { generate, isMacroCall, Unsupported, type Vars } from './codegen.ts';
 import { CEL_VARIABLE_NAMES, celEnvironment, knownFunctionNames } from './environment.ts';
 import { compileError, toCelEvalError, type CelCompileError, type CelCompileErrorCode } from './errors.ts';
 
@@ -31,6 +32,8 @@ export interface CompiledCel {
    * checker can skip invariants an operation cannot affect.
    */
   reads: readonly string[];
+  /** The generated JavaScript, when compiled (for debugging and reports). */
+  js?: string;
 }
 
 export type CelCompileResult = CompiledCel | { ok: false; error: CelCompileError };
@@ -43,7 +46,6 @@ interface Node {
 }
 
 const known = knownFunctionNames();
-const EMPTY_FRAME: unknown[] = [];
 
 export function compileCel(source: string): CelCompileResult {
   let parsed: ReturnType<typeof celEnvironment.parse>;
@@ -69,22 +71,26 @@ export function compileCel(source: string): CelCompileResult {
   };
   const base = { ok: true as const, source, interpret, type: checked.type ?? 'dyn', reads: collectReads(parsed.ast) };
 
-  let code: Code;
-  let slots: number;
+  let generated: { fn: (vars: CelVars) => unknown; js: string };
   try {
-    ({ code, slots } = generate(parsed.ast));
+    generated = generate(parsed.ast);
   } catch (e) {
-    if (!(e instanceof Unsupported)) throw e;
-    return { ...base, fn: interpret, mode: 'interpreted', fallback: { offset: e.offset, reason: e.message } };
+    if (e instanceof Unsupported) return { ...base, fn: interpret, mode: 'interpreted', fallback: { offset: e.offset, reason: e.message } };
+    if (e instanceof EvalError) {
+      // node --disallow-code-generation-from-strings: the interpreter still works.
+      return { ...base, fn: interpret, mode: 'interpreted', fallback: { offset: 0, reason: `code generation disabled: ${e.message}` } };
+    }
+    throw e;
   }
+  const code = generated.fn;
   const fn = (vars: CelVars): unknown => {
     try {
-      return code(vars, slots === 0 ? EMPTY_FRAME : new Array<unknown>(slots));
+      return code(vars);
     } catch (e) {
       throw toCelEvalError(e);
     }
   };
-  return { ...base, fn, mode: 'compiled' };
+  return { ...base, fn, mode: 'compiled', js: generated.js };
 }
 
 function fromLibrary(source: string, err: unknown, code: CelCompileErrorCode): CelCompileError {

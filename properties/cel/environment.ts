@@ -23,6 +23,13 @@ export const CEL_VARIABLES: readonly CelVariable[] = [
   { name: 'result', type: 'map', context: 'invariant', description: "the operation's result, with `ok`" },
   { name: 'last', type: 'map', context: 'expectation', description: "the previous scenario step's result" },
   {
+    name: 'alternatives',
+    type: 'dyn',
+    context: 'invariant',
+    description:
+      'the results the implementation could have given for this operation, one per allowed choice (for `connect`: every endpoint it may pick); the reference model enumerates them, black-box implementations give none (an empty list)',
+  },
+  {
     name: 'cluster',
     type: 'map',
     context: 'both',

@@ -5,7 +5,7 @@
  * The differential property test (test/properties/cel/differential.test.ts) holds it to that.
  */
 import { evalError } from './errors.ts';
-import { celEquals, isEqual, kindOf, typeName } from './values.ts';
+import { celEquals, isEqual, isMapValue, kindOf, typeName } from './values.ts';
 import type { CelParamType } from './helpers.ts';
 
 const MAX_INT = 9223372036854775807n;
@@ -150,6 +150,33 @@ export const BINARY: Readonly<Record<string, BinaryFn>> = {
   '!=': (a, b) => !celEquals(a, b),
   in: inOp,
 };
+
+/** A declared variable read from the evaluation's `vars`: absent is an error, and a `map` variable must be a map. */
+export function variable(x: unknown, name: string, type: 'map' | 'dyn', at: number): unknown {
+  if (x === undefined) throw evalError('unknown_variable', `Unknown variable: ${name}`, at);
+  if (type === 'map' && !isMapValue(x)) {
+    throw evalError('variable_type_mismatch', `Variable '${name}' is not of type 'map<dyn, dyn>', got '${typeName(x)}'`, at);
+  }
+  return x;
+}
+
+/** A map literal from its evaluated entries; the keys the interpreter drops are dropped. */
+export function mapLiteral(entries: readonly (readonly [unknown, unknown])[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of entries) if (k !== '__proto__' && k !== 'constructor' && k !== 'prototype') out[k as string] = x;
+  return out;
+}
+
+/** A ternary condition: must be a bool. */
+export function condition(x: unknown, at: number): boolean {
+  if (typeof x === 'boolean') return x;
+  throw conditionError('Ternary condition must be bool', x, at);
+}
+
+/** What a caught throw becomes as the left operand of && / ||. */
+export function asError(e: unknown): Error {
+  return e instanceof Error ? e : evalError('internal', String(e));
+}
 
 export function negate(a: unknown, at: number): unknown {
   if (typeof a === 'bigint') return -a;

@@ -68,12 +68,17 @@ export function isEqual(a: unknown, b: unknown): boolean {
  * what the interpreter does for `dyn` operands.
  */
 export function celEquals(a: unknown, b: unknown): boolean {
-  const ka = kindOf(a);
-  const kb = kindOf(b);
-  if (ka === 'list' && kb === 'list') return listEquals(a as unknown[], b as unknown[]);
-  if (ka === 'map' && kb === 'map') return mapEquals(a as Record<string, unknown>, b as Record<string, unknown>);
-  if ((ka === 'int' && kb === 'double') || (ka === 'double' && kb === 'int')) return numEq(a, b);
-  return a === b;
+  if (a === b) return true;
+  const ta = typeof a;
+  const tb = typeof b;
+  if (ta === 'object' && tb === 'object') {
+    const ka = kindOf(a);
+    if (ka !== kindOf(b)) return false;
+    if (ka === 'list') return listEquals(a as unknown[], b as unknown[]);
+    if (ka === 'map') return mapEquals(a as Record<string, unknown>, b as Record<string, unknown>);
+    return false;
+  }
+  return (ta === 'bigint' && tb === 'number') || (ta === 'number' && tb === 'bigint') ? numEq(a, b) : false;
 }
 
 /** Exact int/double comparison (JavaScript compares bigint with number mathematically). */

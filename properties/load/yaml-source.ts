@@ -83,23 +83,35 @@ export function nodeAt(src: SourceDoc, path: Path): Node | undefined {
 }
 
 /**
- * Where offset `offset` of a scalar's value falls in the file: exact for plain and quoted
- * single-line scalars, by line for block scalars (`|`, `>`), whose first line follows the indicator.
+ * Where offset `offset` of a scalar's value falls in the file. YAML folds multi-line scalars
+ * (`>` blocks and multi-line plain or quoted scalars turn line breaks into spaces) and strips
+ * indentation, so the value's own line structure says nothing about the source's: each source
+ * line's text is found in the value in order instead, and the offset is placed on the line whose
+ * text contains it. Escapes in quoted scalars can hide a line; the single-line rule then applies.
  */
 export function positionInScalar(src: SourceDoc, path: Path, offset: number): Position {
   const node = nodeAt(src, path);
   if (!node || !isScalar(node) || !node.range) return positionOf(src, path);
   const start = src.lines.linePos(node.range[0]);
   const value = String(node.value);
-  const before = value.slice(0, offset);
-  const lineInValue = before.split('\n').length - 1;
-  const colInLine = before.length - (before.lastIndexOf('\n') + 1);
-  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
-    const raw = src.text.slice(node.range[0], node.range[1]);
-    const firstContent = raw.indexOf('\n') + 1;
-    const indent = /^[ ]*/.exec(raw.slice(firstContent))?.[0].length ?? 0;
-    return { line: start.line + 1 + lineInValue, col: indent + 1 + colInLine };
-  }
+  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
   const quote = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-  return lineInValue === 0 ? { line: start.line, col: start.col + quote + colInLine } : { line: start.line + lineInValue, col: colInLine + 1 };
+  const raw = src.text.slice(node.range[0], node.range[1]);
+  // A block scalar's text starts on the line after its indicator; a quoted one after its quote.
+  let at = block ? raw.indexOf('\n') + 1 : quote;
+  let cursor = 0;
+  const lines = raw.slice(at).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    let text = line.slice(indent).replace(/[ \t\r]+$/, '');
+    if (quote && i === lines.length - 1) text = text.replace(/["']$/, '');
+    const found = text ? value.indexOf(text, cursor) : -1;
+    if (found >= 0) {
+      if (offset >= found && offset <= found + text.length) return src.lines.linePos(node.range[0] + at + indent + (offset - found));
+      cursor = found + text.length;
+    }
+    at += line.length + 1;
+  }
+  return { line: start.line, col: start.col + quote + offset };
 }

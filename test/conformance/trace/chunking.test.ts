@@ -53,6 +53,11 @@ describe('chunking does not change what is read', () => {
     await fc.assert(fc.asyncProperty(stream, cuts, async (text, cs) => {
       const whole = await run(readWatch(text, 'p', opts));
       expect(whole.error).toBeUndefined();
+      for (const { source: { index, line, column } } of whole.events) { // positions agree with the text itself
+        expect(text[index]).toBe('{');
+        const before = text.slice(0, index).split('\n');
+        expect([line, column]).toEqual([before.length, before.at(-1)!.length + 1]);
+      }
       expect(await run(readWatch(feed(cut(text, cs)), 'p', opts))).toEqual(whole);
       expect(await run(readWatch(feed(cut(Buffer.from(text), cs)), 'p', opts))).toEqual(whole);
     }), { numRuns: 300 });

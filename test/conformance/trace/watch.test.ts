@@ -1,7 +1,7 @@
 // Synthetic watch streams as kubectl prints them: pretty-printed values one after another, and
 // JSON lines; Lists in front; malformed streams with exact positions.
 import { describe, expect, it } from 'vitest';
-import { OrderTracker, newStats, type TraceEvent } from '../../../conformance/trace/event.ts';
+import { OrderTracker, TraceError, newStats, type TraceEvent } from '../../../conformance/trace/event.ts';
 import { readWatch } from '../../../conformance/trace/watch.ts';
 
 const svc = (name: string, rv: string, extra: Record<string, unknown> = {}) =>
@@ -132,6 +132,14 @@ describe('readWatch: malformed streams', () => {
   it('truncated inside a List: the position of the unterminated item', async () => {
     await expect(read('{"kind":"List","items":[\n {"kind":"Pod"},\n {"kind":"Pod","metadata":{')).rejects.toThrow(
       'w.json:3:2: TRC002 unterminated JSON List item starts here');
+  });
+
+  it('errors are TraceErrors with file, line, column and a stable code; events before them are delivered', async () => {
+    const seen: string[] = [];
+    const err = await (async () => { for await (const e of readWatch(ok + '\n\n  x', 'w.json')) seen.push(e.type); })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceError);
+    expect(err).toMatchObject({ file: 'w.json', line: 17, column: 3, code: 'TRC001' });
+    expect(seen).toEqual(['ADDED']);
   });
 
   it('garbage between values: TRC001 at the garbage', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compileCel, type CompiledCel } from '../../../properties/cel/compile.ts';
 import { CelEvalError } from '../../../properties/cel/errors.ts';
@@ -192,5 +193,28 @@ describe('compileCel: what it reports besides the evaluators', () => {
   it('exposes the checked type', () => {
     expect(compiled('state.pods.size() > 0').type).toBe('bool');
     expect(compiled('state.pods.size()').type).toBe('int');
+  });
+});
+
+describe('compileCel: generated code', () => {
+  it('never pastes spec text into the source: hostile strings stay strings', () => {
+    const hostile = String.raw`"\"); globalThis.pwned = 1; (\"" + '*/ globalThis.pwned = 2; /*' + "\u2028\u2029\\"`;
+    const c = compiled(`${hostile} + "x" == ${hostile} + "x" && {${hostile}: 1}.size() == 1`);
+    expect(c.mode).toBe('compiled');
+    expect(c.fn(vars)).toBe(true);
+    expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
+    expect(c.js).not.toContain('globalThis.pwned = 1; (');
+  });
+
+  it('falls back to the interpreter when code generation from strings is disabled', () => {
+    const script = `const { compileCel } = await import('./properties/cel/compile.ts');
+      const c = compileCel('[1, 2].exists(i, i == 2)');
+      console.log(JSON.stringify({ mode: c.mode, reason: c.fallback?.reason, value: c.fn({}) }));`;
+    const out = execFileSync(
+      process.execPath,
+      ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ mode: 'interpreted', reason: expect.stringMatching(/code generation/), value: true });
   });
 });

@@ -15,7 +15,7 @@ const dataArb = fc.record({
   a: operandArb,
   b: operandArb,
   l: fc.array(operandArb, { maxLength: 4 }),
-  m: fc.dictionary(fc.constantFrom('a', 'b', 'k', '1', 'true'), operandArb, { maxKeys: 3 }),
+  m: fc.dictionary(fc.constantFrom('a', 'b', 'k', '1', 'true', 'length', 'keys'), operandArb, { maxKeys: 3 }),
 });
 
 function outcome(f: (v: Record<string, unknown>) => unknown, vars: Record<string, unknown>): unknown {
@@ -64,6 +64,8 @@ describe('compiled operators agree with the interpreter on operands of every kin
   it('field selection, indexing and has()', () => {
     checkAll([
       `${A}.k`,
+      // Names a string, list or Object.prototype has: only an own key of a map may answer.
+      ...['length', 'keys', 'toString', 'valueOf', 'hasOwnProperty'].flatMap((f) => [`${A}.${f}`, `dyn(state.m).${f}`, `dyn(state.l).${f}`]),
       `${A}[${B}]`,
       `dyn(state.l)[${A}]`,
       `dyn(state.m)[${A}]`,

@@ -1,0 +1,113 @@
+/**
+ * `svcspec check`: random operation sequences against every invariant, on the reference model,
+ * per scope and timing; reports in reports/check.json and check.md; exit 1 on a violation.
+ */
+import { stringify } from 'yaml';
+import { runCheck, type CheckOptions, type CheckReport } from '../../properties/engine/check.ts';
+import { machineCoverage } from '../../properties/engine/coverage.ts';
+import { loadSpec } from '../../properties/spec/load.ts';
+import type { Scope, Spec, Timing } from '../../properties/spec/types.ts';
+import { type FlagSpec, UsageError } from '../args.ts';
+import { writeFile, writeJsonLine } from '../io.ts';
+import { Progress } from '../progress.ts';
+import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
+
+export const CHECK_FLAGS: FlagSpec = {
+  scope: { type: 'list', help: 'scopes from spec/scopes.yaml (default: small)' },
+  timing: { type: 'list', help: 'sync, async or both (default: sync,async)' },
+  runs: { type: 'number', help: 'random sequences per scope and timing (default 200)' },
+  'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
+  seed: { type: 'number', help: 'seed of the generator (default 0): same seed, same report' },
+  only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
+  'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
+  reports: { type: 'string', help: 'report directory (default reports/)' },
+  json: { type: 'boolean', help: 'print check.json on stdout' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export function scopesOf(spec: Spec, names: readonly string[] | undefined): Scope[] {
+  return (names?.length ? names : ['small']).map((n) => {
+    const s = spec.scopes.find((x) => x.name === n);
+    if (!s) throw new UsageError(`unknown scope "${n}"; spec/scopes.yaml has ${spec.scopes.map((x) => x.name).join(', ')}`);
+    return s;
+  });
+}
+
+export function timingsOf(names: readonly string[] | undefined, fallback: Timing[]): Timing[] {
+  const list = names?.length ? names : fallback;
+  for (const t of list) if (t !== 'sync' && t !== 'async') throw new UsageError(`unknown timing "${t}" (sync or async)`);
+  return list as Timing[];
+}
+
+export function checkOnly(spec: Spec, only: readonly string[] | undefined): void {
+  for (const o of only ?? []) {
+    if (!spec.invariants.some((i) => i.id === o || i.id.startsWith(`${o}/`))) throw new UsageError(`--only ${o} names no invariant`);
+  }
+}
+
+/** The counterexample as a scenario `svcspec run` replays as a regression test. */
+export function counterexampleScenario(r: CheckReport, opts: CheckOptions): string {
+  const c = r.counterexample!;
+  const steps = c.transcript.ops.map((op) => {
+    const { op: name, ...fields } = op as unknown as Record<string, unknown>;
+    return { [name as string]: fields };
+  });
+  const inv = c.violation.invariant;
+  const doc = {
+    name: `counterexample: ${inv.id}`,
+    description: `${inv.statement} Shrunk by svcspec check (${c.replay}). The last step shows the violation; the expectation states what the spec requires.`,
+    cluster: { ...opts.scope.cluster, timing: opts.timing },
+    steps,
+  };
+  return `# ${inv.id} — ${inv.statement}\n${stringify(doc, { lineWidth: 0 })}`;
+}
+
+export async function checkCommand(flags: Record<string, unknown>): Promise<number> {
+  const spec = loadSpec();
+  checkOnly(spec, flags.only as string[] | undefined);
+  const scopes = scopesOf(spec, flags.scope as string[] | undefined);
+  const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
+  const progress = new Progress();
+  const reports: CheckReport[] = [];
+  let saved = false;
+  for (const scope of scopes) {
+    for (const timing of timings) {
+      const opts: CheckOptions = {
+        scope,
+        timing,
+        runs: (flags.runs as number) ?? 200,
+        maxSteps: (flags['max-steps'] as number) ?? scope.maxSteps,
+        seed: (flags.seed as number) ?? 0,
+        only: flags.only as string[] | undefined,
+        onRun: (done, total) => progress.bar(`check ${scope.name}/${timing}`, done, total),
+      };
+      const t0 = performance.now();
+      const r = runCheck(spec, opts);
+      progress.done();
+      reports.push(r);
+      const seconds = (performance.now() - t0) / 1000;
+      if (!flags.json) {
+        const verdict = r.error ? `error: ${r.error}` : r.counterexample ? 'VIOLATION' : 'all invariants held';
+        process.stdout.write(`${scope.name} (${timing}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
+        const never = r.invariants.filter((x) => x.stats.held === 0).map((x) => x.invariant.id);
+        if (never.length && !r.counterexample) process.stdout.write(`  warning: never exercised: ${never.join(', ')}\n`);
+        if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
+      }
+      if (r.counterexample && flags['save-counterexample'] && !saved) {
+        writeFile(flags['save-counterexample'] as string, counterexampleScenario(r, opts));
+        saved = true;
+      }
+    }
+  }
+  const coverage = machineCoverage();
+  const dir = (flags.reports as string) ?? 'reports';
+  const json = checkJson(reports, coverage);
+  writeFile(`${dir}/check.json`, `${JSON.stringify(json, null, 2)}\n`);
+  writeFile(`${dir}/check.md`, checkMarkdown(reports, coverage));
+  if (flags.json) writeJsonLine(json);
+  else {
+    for (const c of coverage) process.stdout.write(`coverage ${c.machine}: ${c.states.visited.length}/${c.states.all.length} states, ${c.transitions.visited.length}/${c.transitions.all.length} transitions\n`);
+    process.stdout.write(`reports: ${dir}/check.json, ${dir}/check.md\n`);
+  }
+  return reports.some((r) => r.counterexample || r.error) ? 1 : 0;
+}

@@ -1,0 +1,140 @@
+/**
+ * Realistic manifests over a scope's vocabulary: pods with labels that do and do not match,
+ * named and numbered container ports, readiness probes with varied thresholds; Services of every
+ * type with nil, empty or label selectors, numbered and named targetPorts, requested nodePorts;
+ * user Endpoints; ReplicationControllers. Names come from the scope so operations meet each other.
+ */
+import fc from 'fast-check';
+import type { Domains, Scope } from '../spec/types.ts';
+
+type Obj = Record<string, unknown>;
+
+export function labelsArb(scope: Scope): fc.Arbitrary<Record<string, string>> {
+  const entries = Object.entries(scope.labels).map(([k, vs]) => fc.option(fc.constantFrom(...vs), { nil: undefined, freq: 3 }).map((v) => [k, v] as const));
+  return fc.tuple(...entries).map((kv) => Object.fromEntries(kv.filter(([, v]) => v !== undefined)) as Record<string, string>);
+}
+
+export function selectorArb(scope: Scope): fc.Arbitrary<Record<string, string> | null> {
+  const [firstKey, values] = Object.entries(scope.labels)[0];
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...values).map((v) => ({ [firstKey]: v })) },
+    { weight: 2, arbitrary: labelsArb(scope).filter((l) => Object.keys(l).length > 0) },
+    { weight: 1, arbitrary: fc.constant({}) }, // {} selects every pod of the namespace
+    { weight: 1, arbitrary: fc.constant(null) }, // no selector: the Endpoints are the user's
+  );
+}
+
+function probeArb(scope: Scope, d: Domains): fc.Arbitrary<Obj | undefined> {
+  return fc.record({
+    kind: fc.constantFrom(...scope.probes),
+    initialDelaySeconds: fc.constantFrom(...d.initialDelaySeconds),
+    periodSeconds: fc.constantFrom(...d.periodSeconds),
+    successThreshold: fc.constantFrom(...d.thresholds),
+    failureThreshold: fc.constantFrom(...d.thresholds),
+    port: fc.constantFrom(...scope.containerPorts),
+  }).map(({ kind, port, ...t }) => {
+    if (kind === 'none') return undefined;
+    const handler =
+      kind === 'exec' ? { exec: { command: ['ls', '/var/ready'] } }
+      : kind === 'tcpSocket' ? { tcpSocket: { port: port.name ?? port.containerPort } }
+      : { httpGet: { path: '/healthz', port: port.name ?? port.containerPort } };
+    return { ...handler, ...t };
+  });
+}
+
+export function podArb(scope: Scope, d: Domains, names: fc.Arbitrary<string> = fc.constantFrom(...scope.pods)): fc.Arbitrary<Obj> {
+  const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
+  return fc.record({
+    name: names,
+    namespace: fc.constantFrom(...scope.namespaces),
+    labels: labelsArb(scope),
+    ports: fc.subarray([...scope.containerPorts], { minLength: 0 }).map((ps) => dedupeNames(ps)),
+    probe: probeArb(scope, d),
+    node: fc.option(fc.constantFrom(...nodes), { nil: undefined, freq: 3 }),
+    restartPolicy: fc.constantFrom(...d.restartPolicies),
+    grace: fc.constantFrom(...d.terminationGracePeriodSeconds),
+  }).map(({ name, namespace, labels, ports, probe, node, restartPolicy, grace }) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: {
+      ...(node ? { nodeName: node } : {}),
+      restartPolicy,
+      terminationGracePeriodSeconds: grace,
+      containers: [{ name: 'app', image: 'app', ...(ports.length ? { ports: ports.map((p) => ({ ...p })) } : {}), ...(probe ? { readinessProbe: probe } : {}) }],
+    },
+  }));
+}
+
+/** Port names are unique within a container: keep the first of each name. */
+function dedupeNames<T extends { name?: string }>(ports: T[]): T[] {
+  const seen = new Set<string>();
+  return ports.filter((p) => !p.name || (!seen.has(p.name) && seen.add(p.name) !== undefined));
+}
+
+export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
+  const { min } = { min: 30000 };
+  return fc.record({
+    name: fc.constantFrom(...scope.services),
+    namespace: fc.constantFrom(...scope.namespaces),
+    type: fc.constantFrom(...(scope.serviceTypes ?? ['ClusterIP'])),
+    selector: selectorArb(scope),
+    ports: fc.uniqueArray(fc.constantFrom(...scope.servicePorts), { minLength: 1, maxLength: 2, selector: (p) => `${p.port}/${p.protocol ?? 'TCP'}` }),
+    nodePort: fc.option(fc.integer({ min, max: min + 9 }), { nil: undefined, freq: 4 }),
+    affinity: fc.constantFrom('None', 'None', 'ClientIP'),
+    local: fc.boolean(),
+    publish: fc.constantFrom(false, false, false, true),
+  }).map(({ name, namespace, type, selector, ports, nodePort, affinity, local, publish }) => {
+    const external = type === 'NodePort' || type === 'LoadBalancer';
+    const spec: Obj = {
+      ...(type === 'Headless' ? { clusterIP: 'None' } : { type }),
+      ...(selector ? { selector } : {}),
+      ports: ports.map((p, i) => ({
+        ...(ports.length > 1 ? { name: p.name ?? `p${i}` } : p.name ? { name: p.name } : {}),
+        port: p.port,
+        targetPort: p.targetPort,
+        ...(p.protocol ? { protocol: p.protocol } : {}),
+        ...(external && nodePort && i === 0 ? { nodePort } : {}),
+      })),
+      sessionAffinity: affinity,
+      ...(external && local ? { externalTrafficPolicy: 'Local' } : {}),
+      ...(publish ? { publishNotReadyAddresses: true } : {}),
+    };
+    if (type === 'ExternalName') return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { type, externalName: 'db.example.com' } };
+    return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec };
+  });
+}
+
+export function endpointsArb(scope: Scope): fc.Arbitrary<Obj> {
+  return fc.record({
+    name: fc.constantFrom(...scope.services),
+    namespace: fc.constantFrom(...scope.namespaces),
+    ips: fc.uniqueArray(fc.constantFrom('11.11.11.11', '22.22.22.22', '33.33.33.33'), { minLength: 1, maxLength: 2 }),
+    port: fc.constantFrom(...scope.servicePorts),
+  }).map(({ name, namespace, ips, port }) => ({
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name, namespace },
+    subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [{ ...(port.name ? { name: port.name } : {}), port: typeof port.targetPort === 'number' ? port.targetPort : port.port, ...(port.protocol ? { protocol: port.protocol } : {}) }] }],
+  }));
+}
+
+export function replicationControllerArb(scope: Scope, d: Domains): fc.Arbitrary<Obj> {
+  const [key, values] = Object.entries(scope.labels)[0];
+  return fc.record({
+    name: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])),
+    namespace: fc.constantFrom(...scope.namespaces),
+    value: fc.constantFrom(...values),
+    replicas: fc.integer({ min: 0, max: 3 }),
+    pod: podArb(scope, d),
+  }).map(({ name, namespace, value, replicas, pod }) => {
+    const spec = (pod as { spec: Obj }).spec;
+    const { nodeName: _n, ...template } = spec;
+    return {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name, namespace },
+      spec: { replicas, selector: { [key]: value }, template: { metadata: { labels: { [key]: value } }, spec: { ...template, restartPolicy: 'Always' } } },
+    };
+  });
+}

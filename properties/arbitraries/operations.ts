@@ -1,0 +1,116 @@
+/**
+ * fast-check arbitraries for every operation of the contract, built from the operation catalogue
+ * (spec/operations.yaml) and a scope. Operations that need run-time values (a Service's ClusterIP,
+ * a nodePort, the pods a ReplicationController made) carry `$` references that the engine resolves
+ * against the current observation just before running them (properties/engine/resolve.ts).
+ */
+import fc from 'fast-check';
+import type { Operation } from '../../model/index.ts';
+import { describeOp } from '../engine/describe.ts';
+import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
+import { endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
+
+/** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
+export function named(op: Operation): Operation {
+  const text = () => describeOp(op);
+  Object.defineProperty(op, 'toString', { value: text, enumerable: false });
+  Object.defineProperty(op, fc.toStringMethod, { value: text, enumerable: false });
+  return op;
+}
+
+function podRefArb(scope: Scope): fc.Arbitrary<{ namespace: string; pod: string }> {
+  const rcs = scope.replicationControllers ?? [];
+  const direct = fc.record({ namespace: fc.constantFrom(...scope.namespaces), pod: fc.constantFrom(...scope.pods) });
+  if (rcs.length === 0) return direct;
+  const viaRc = fc.record({ namespace: fc.constantFrom(...scope.namespaces), rc: fc.constantFrom(...rcs), i: fc.nat(2) }).map(({ namespace, rc, i }) => ({
+    namespace,
+    pod: `$pod:${namespace}/${rc}#${i}`,
+  }));
+  return fc.oneof({ weight: 3, arbitrary: direct }, { weight: 1, arbitrary: viaRc });
+}
+
+function trafficTargetArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
+  const svc = fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), port: fc.constantFrom(...scope.servicePorts) });
+  const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
+  return fc.oneof(
+    { weight: 5, arbitrary: svc.map((s) => ({ ip: `$clusterIP:${s.namespace}/${s.name}`, port: s.port.port, ...(s.port.protocol && s.port.protocol !== 'TCP' ? { protocol: s.port.protocol } : {}) })) },
+    { weight: 2, arbitrary: svc.map((s) => ({ service: s.name, namespace: s.namespace, port: s.port.port })) },
+    { weight: 2, arbitrary: fc.tuple(svc, fc.constantFrom(...nodes)).map(([s, node]) => ({ node, port: `$nodePort:${s.namespace}/${s.name}` })) },
+    { weight: 1, arbitrary: fc.tuple(svc, fc.constantFrom(...scope.containerPorts)).map(([s, p]) => ({ ip: `$podIP:${s.namespace}/${scope.pods[0]}`, port: p.containerPort })) },
+    { weight: 1, arbitrary: svc.map((s) => ({ ip: `$lbIP:${s.namespace}/${s.name}`, port: s.port.port })) },
+  );
+}
+
+function clientArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
+  return fc.oneof({ weight: 5, arbitrary: podRefArb(scope) }, { weight: 1, arbitrary: fc.constant({ external: true }) });
+}
+
+function invalidServiceArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
+  const meta = fc.record({ name: fc.constantFrom(...scope.services), namespace: fc.constantFrom(...scope.namespaces) });
+  const broken: Record<string, unknown>[] = [
+    { ports: [{ port: 0 }] },
+    { ports: [{ port: 70000 }] },
+    { ports: [{ port: 80 }, { port: 81 }] },
+    { ports: [{ port: 80, protocol: 'HTTP' }] },
+    { clusterIP: '1.1.1.1', ports: [{ port: 80 }] },
+    { clusterIP: '10.96.0.1', ports: [{ port: 80 }] },
+    { type: 'ClusterIP', ports: [{ port: 80, nodePort: 30080 }] },
+    { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] },
+    { ports: [{ port: 80, targetPort: 'this-name-is-far-too-long' }] },
+    { type: 'ExternalName', ports: [{ port: 80 }] },
+  ];
+  return fc.tuple(meta, fc.constantFrom(...broken)).map(([m, spec]) => ({ apiVersion: 'v1', kind: 'Service', metadata: m, spec }));
+}
+
+function invalidPodArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
+  const broken: Record<string, unknown>[] = [
+    { containers: [] },
+    { containers: [{ name: 'app', image: 'x' }, { name: 'app', image: 'y' }] },
+    { containers: [{ name: 'app', image: 'x', readinessProbe: { exec: { command: ['true'] }, tcpSocket: { port: 80 } } }] },
+    { containers: [{ name: 'app', image: 'x', readinessProbe: { exec: { command: ['true'] }, periodSeconds: -1 } }] },
+    { containers: [{ name: 'App_1', image: 'x' }] },
+  ];
+  return fc.tuple(fc.constantFrom(...scope.pods), fc.constantFrom(...broken)).map(([name, spec]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec }));
+}
+
+function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation> {
+  const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
+  switch (g.name) {
+    case 'apply-pod': return apply(podArb(scope, d));
+    case 'apply-service': return apply(serviceArb(scope));
+    case 'update-service': return apply(serviceArb(scope).map((s) => ({ ...s, spec: { ...(s.spec as object), $update: true } })));
+    case 'apply-endpoints': return apply(endpointsArb(scope));
+    case 'apply-rc': return apply(replicationControllerArb(scope, d));
+    case 'relabel-pod':
+      return fc.tuple(podRefArb(scope), labelsArb(scope)).map(([ref, labels]) => ({ op: 'apply', object: { kind: 'Pod', $relabel: { ...ref, labels } } }) as unknown as Operation);
+    case 'delete':
+      return fc.oneof(
+        podRefArb(scope).map((r) => ({ op: 'delete', kind: 'Pod', namespace: r.namespace, name: r.pod }) as Operation),
+        fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), kind: fc.constantFrom('Service' as const, 'Endpoints' as const) }).map((r) => ({ op: 'delete', ...r }) as Operation),
+        fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])) }).map((r) => ({ op: 'delete', kind: 'ReplicationController', ...r }) as Operation),
+      );
+    case 'probe': return fc.tuple(podRefArb(scope), fc.constantFrom('success' as const, 'failure' as const)).map(([r, result]) => ({ op: 'probe', ...r, result }) as Operation);
+    case 'listen': return fc.tuple(podRefArb(scope), fc.boolean()).map(([r, listening]) => ({ op: 'listen', ...r, listening }) as Operation);
+    case 'exit': return fc.tuple(podRefArb(scope), fc.constantFrom(...d.exitCodes)).map(([r, code]) => ({ op: 'exit', ...r, code }) as Operation);
+    case 'advance': return fc.constantFrom(...d.advanceSeconds).map((seconds) => ({ op: 'advance', seconds }) as Operation);
+    case 'connect': return fc.tuple(clientArb(scope), trafficTargetArb(scope)).map(([from, to]) => ({ op: 'connect', from, to }) as unknown as Operation);
+    case 'ping':
+      return fc.tuple(podRefArb(scope), fc.constantFrom(...scope.services), fc.constantFrom(...scope.namespaces)).map(([from, svc, ns]) => ({ op: 'ping', from, ip: `$clusterIP:${ns}/${svc}` }) as Operation);
+    case 'settle': return fc.constant({ op: 'settle' } as Operation);
+    case 'invalid-service': return apply(invalidServiceArb(scope));
+    case 'invalid-pod': return apply(invalidPodArb(scope));
+    default: throw new Error(`spec/operations.yaml names generator "${g.name}", which properties/arbitraries does not build`);
+  }
+}
+
+/** Every generator of the catalogue, weighted, for one scope. */
+export function operationArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation> {
+  const parts = generators.filter((g) => g.weight > 0).map((g) => ({ weight: g.weight, arbitrary: generatorArb(g, scope, d) }));
+  return fc.oneof(...parts);
+}
+
+export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number): fc.Arbitrary<Operation[]> {
+  return fc.array(operationArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' });
+}
+
+export const GENERATOR_NAMES = ['apply-pod', 'apply-service', 'update-service', 'apply-endpoints', 'apply-rc', 'relabel-pod', 'delete', 'probe', 'listen', 'exit', 'advance', 'connect', 'ping', 'settle', 'invalid-service', 'invalid-pod'];

@@ -1,0 +1,141 @@
+/**
+ * `check`: random operation sequences (fast-check) run on a system, every applicable invariant
+ * checked after every step; a failing sequence is shrunk to a minimal one and reported with its
+ * seed and path, so one command replays it. Same seed, same bytes out.
+ */
+import fc from 'fast-check';
+import type { Observation, Operation, Result } from '../../model/index.ts';
+import { normalizeConfig } from '../../model/index.ts';
+import { named, sequenceArb } from '../arbitraries/operations.ts';
+import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
+import { InvariantChecker, type InvariantStats, type Violation, observationForCel } from './checker.ts';
+import { type Change, diffObservations } from './diff.ts';
+import { Resolver } from './resolve.ts';
+import { type System, alternatives, modelSystem } from './system.ts';
+
+export interface CheckOptions {
+  readonly scope: Scope;
+  readonly timing: Timing;
+  readonly runs: number;
+  readonly maxSteps: number;
+  readonly seed: number;
+  /** Replays one shrunk run (fast-check's path) instead of searching. */
+  readonly path?: string;
+  readonly only?: readonly string[];
+  readonly onRun?: (done: number, total: number) => void;
+}
+
+export interface Transcript {
+  readonly ops: readonly Operation[];
+  readonly results: readonly Result[];
+}
+
+export interface Counterexample {
+  readonly violation: Violation;
+  readonly transcript: Transcript;
+  readonly changes: readonly Change[];
+  readonly prev: Observation;
+  readonly state: Observation;
+  readonly seed: number;
+  readonly path: string;
+  readonly replay: string;
+  readonly shrinks: number;
+}
+
+export interface CheckReport {
+  readonly scope: string;
+  readonly timing: Timing;
+  readonly seed: number;
+  readonly runs: number;
+  readonly steps: number;
+  readonly invariants: readonly { invariant: Invariant; stats: InvariantStats }[];
+  readonly counterexample?: Counterexample;
+  /** When fast-check itself failed (an exception in the system under check). */
+  readonly error?: string;
+}
+
+export interface Execution {
+  readonly transcript: Transcript;
+  readonly violation?: Violation;
+  readonly prev?: Observation;
+  readonly state?: Observation;
+}
+
+/** Runs one sequence of (template) operations from a fresh cluster, checking after every step. */
+export function execute<S>(system: System<S>, scope: Scope, timing: Timing, templates: readonly Operation[], checker: InvariantChecker, count = true): Execution {
+  const cluster = { ...scope.cluster, timing };
+  const resolver = new Resolver();
+  let s = system.init(cluster);
+  let obs = system.observe(s);
+  let prevCel = observationForCel(obs);
+  const ops: Operation[] = [];
+  const results: Result[] = [];
+  for (let i = 0; i < templates.length; i++) {
+    const op = named(resolver.resolve(templates[i], obs));
+    const out = system.step(s, op);
+    ops.push(op);
+    results.push(out.result);
+    resolver.record(op, out.result.ok);
+    const next = system.observe(out.state);
+    const nextCel = observationForCel(next);
+    const alts = op.op === 'connect' && out.result.ok ? alternatives(system, s, op) : [];
+    const violation = checker.check(i, prevCel, op, out.result, nextCel, alts, count);
+    if (violation) return { transcript: { ops, results }, violation, prev: obs, state: next };
+    s = out.state;
+    obs = next;
+    prevCel = nextCel;
+  }
+  return { transcript: { ops, results } };
+}
+
+export function replayCommand(o: CheckOptions, seed: number, path: string): string {
+  const only = o.only?.length ? ` --only ${o.only.join(',')}` : '';
+  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}`;
+}
+
+export function selectInvariants(spec: Spec, timing: Timing, only?: readonly string[]): Invariant[] {
+  return spec.invariants.filter((i) => i.timings.has(timing) && (!only?.length || only.some((o) => i.id === o || i.id.startsWith(`${o}/`))));
+}
+
+export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = modelSystem as unknown as System<S>): CheckReport {
+  const invariants = selectInvariants(spec, o.timing, o.only);
+  const checker = new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing }));
+  const arb = sequenceArb(spec.generators, o.scope, spec.domains, o.maxSteps);
+  let runs = 0;
+  let steps = 0;
+  let failed = false;
+  const property = fc.property(arb, (templates) => {
+    // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
+    const exec = execute(system, o.scope, o.timing, templates, checker, !failed);
+    if (!failed) {
+      runs++;
+      steps += exec.transcript.ops.length;
+      o.onRun?.(runs, o.runs);
+    }
+    if (exec.violation) failed = true;
+    return exec.violation === undefined;
+  });
+  const details = fc.check(property, { seed: o.seed, numRuns: o.path ? 1 : o.runs, path: o.path, endOnFailure: false });
+  const stats = invariants.map((invariant) => ({ invariant, stats: checker.stats.get(invariant.id)! }));
+  const base = { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats };
+  if (!details.failed) return base;
+  if (!details.counterexample) return { ...base, error: String(details.errorInstance ?? 'fast-check failed') };
+  const [templates] = details.counterexample as [Operation[]];
+  const exec = execute(system, o.scope, o.timing, templates, new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing })), false);
+  if (!exec.violation) return { ...base, error: 'the counterexample did not reproduce (the system under check is not deterministic)' };
+  const path = details.counterexamplePath ?? '';
+  return {
+    ...base,
+    counterexample: {
+      violation: exec.violation,
+      transcript: exec.transcript,
+      prev: exec.prev!,
+      state: exec.state!,
+      changes: diffObservations(exec.prev!, exec.state!),
+      seed: details.seed,
+      path,
+      replay: replayCommand(o, details.seed, path),
+      shrinks: details.numShrinks,
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Generated operations name things by role, not by value: `$clusterIP:default/web`, the first pod
+ * of a ReplicationController, "this Service again without its nodePorts". Just before an operation
+ * runs, the engine resolves these against the current observation and the manifests it applied,
+ * so the executed (and printed, and replayed) operation is a plain contract operation.
+ */
+import type { Observation, Operation } from '../../model/index.ts';
+
+type Obj = Record<string, any>;
+
+/** What the engine remembers between steps: the last manifest applied per object. */
+export class Resolver {
+  private readonly applied = new Map<string, Obj>();
+
+  /** Records a successful apply, so later references ("relabel this pod") can rebuild it. */
+  record(op: Operation, ok: boolean): void {
+    if (op.op !== 'apply' || !ok) return;
+    const o = op.object as Obj;
+    this.applied.set(`${o.kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`, o);
+  }
+
+  resolve(template: Operation, obs: Observation): Operation {
+    const op = structuredClone(template) as Obj;
+    if (op.op === 'apply' && op.object?.$relabel) op.object = this.relabel(op.object.$relabel, obs);
+    if (op.op === 'apply' && op.object?.kind === 'Service' && op.object.spec?.$update) op.object = this.reapply(op.object, obs);
+    return refs(op, obs) as Operation;
+  }
+
+  private relabel(r: { namespace: string; pod: string; labels: Record<string, string> }, obs: Observation): Obj {
+    const name = ref(r.pod, obs) as string;
+    const base = this.applied.get(`Pod/${r.namespace}/${name}`) ?? this.fromController(r.namespace, name);
+    return { ...(base ?? { apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'app', image: 'app' }] } }), metadata: { ...(base?.metadata ?? {}), name, namespace: r.namespace, labels: r.labels } };
+  }
+
+  /** A pod made by a ReplicationController has the RC's template as its spec. */
+  private fromController(namespace: string, pod: string): Obj | undefined {
+    for (const [key, rc] of this.applied) {
+      if (!key.startsWith(`ReplicationController/${namespace}/`) || !pod.startsWith(`${rc.metadata.name}-`)) continue;
+      return { apiVersion: 'v1', kind: 'Pod', metadata: { ...(rc.spec.template?.metadata ?? {}) }, spec: rc.spec.template?.spec };
+    }
+    return undefined;
+  }
+
+  /** kubectl apply of the same manifest: the stored Service's spec without clusterIP and nodePorts. */
+  private reapply(generated: Obj, obs: Observation): Obj {
+    const { $update: _, ...spec } = generated.spec;
+    const ns = generated.metadata.namespace ?? 'default';
+    const prev = this.applied.get(`Service/${ns}/${generated.metadata.name}`);
+    const current = obs.services.find((s) => s.namespace === ns && s.name === generated.metadata.name);
+    if (!prev || !current) return { ...generated, spec };
+    const ports = (prev.spec.ports ?? []).map((p: Obj) => {
+      const { nodePort: _n, ...rest } = p;
+      return rest;
+    });
+    return { ...prev, spec: { ...prev.spec, ports } };
+  }
+}
+
+function refs(v: unknown, obs: Observation): unknown {
+  if (typeof v === 'string' && v.startsWith('$')) return ref(v, obs);
+  if (Array.isArray(v)) return v.map((x) => refs(x, obs));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, refs(x, obs)]));
+  return v;
+}
+
+/** Addresses no object holds, used when a reference finds nothing (the operation then fails as it should). */
+const NOWHERE = { clusterIP: '10.111.255.254', podIP: '10.244.255.254', nodePort: 32767, lbIP: '203.0.113.254' };
+
+export function ref(text: string, obs: Observation): string | number {
+  const m = /^\$(\w+):([^/]+)\/(.+)$/.exec(text);
+  if (!m) return text;
+  const [, kind, ns, name] = m;
+  const svc = () => obs.services.find((s) => s.namespace === ns && s.name === name);
+  switch (kind) {
+    case 'pod': {
+      const [rc, i] = name.split('#');
+      const pods = obs.pods.filter((p) => p.namespace === ns && p.name.startsWith(`${rc}-`)).map((p) => p.name).sort();
+      return pods.length ? pods[Number(i) % pods.length] : `${rc}-absent`;
+    }
+    case 'clusterIP': {
+      const ip = svc()?.clusterIP;
+      return ip && ip !== 'None' ? ip : NOWHERE.clusterIP;
+    }
+    case 'nodePort':
+      return svc()?.ports.find((p) => p.nodePort)?.nodePort ?? NOWHERE.nodePort;
+    case 'lbIP':
+      return svc()?.loadBalancerIngress[0]?.ip ?? NOWHERE.lbIP;
+    case 'podIP':
+      return obs.pods.find((p) => p.namespace === ns && p.name === name)?.ip || NOWHERE.podIP;
+    default:
+      return text;
+  }
+}

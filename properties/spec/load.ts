@@ -1,0 +1,143 @@
+/**
+ * The spec loader, the only code that reads spec/*.yaml: YAML with positions → schema (ajv) →
+ * cross-checks (duplicate ids, unknown operations, timings, scopes) → CEL compiled. Every
+ * problem is a diagnostic `file:line:col: CODE message`; nothing half-loaded is returned.
+ */
+import { join } from 'node:path';
+import { ConfigError, normalizeConfig } from '../../model/index.ts';
+import { compileCelAt } from '../load/cel-source.ts';
+import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts';
+import { OPERATION_DEFS, issuesToDiagnostics, propertiesOf, schemaIssues, validator } from '../load/schemas.ts';
+import { type SourceDoc, parseYaml, positionOf } from '../load/yaml-source.ts';
+import { readText } from '../scenario/load.ts';
+import type { Domains, GeneratorSpec, Invariant, Scope, Spec, Timing, TraceMode } from './types.ts';
+
+export const SPEC_DIR = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../spec');
+const OPS = Object.keys(OPERATION_DEFS);
+
+function diag(src: SourceDoc, path: (string | number)[], code: Diagnostic['code'], message: string, atKey = false): Diagnostic {
+  return { file: src.file, ...positionOf(src, path, atKey), code, message };
+}
+
+/** Schema first: a file that does not have the right shape is not cross-checked. */
+function checkSchema(src: SourceDoc, schema: string, defsForItems: Record<string, string>): void {
+  const v = validator(schema);
+  if (v(src.value)) return;
+  const allowed = (p: readonly (string | number)[]) => {
+    if (p.length === 0) return propertiesOf(schema);
+    const def = defsForItems[String(p[0])];
+    return def && p.length === 2 ? propertiesOf(def) : [];
+  };
+  throw new InputError(issuesToDiagnostics(src, [], schemaIssues(v.errors, allowed)));
+}
+
+export function loadInvariants(file: string, text = readText(file)): Invariant[] {
+  const src = parseYaml(file, text);
+  checkSchema(src, 'invariants.schema.json', { invariants: 'invariants.schema.json#/$defs/Invariant' });
+  const raw = (src.value as { invariants: Record<string, unknown>[] }).invariants;
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, number>();
+  const invariants: Invariant[] = [];
+  raw.forEach((r, i) => {
+    const id = r.id as string;
+    if (seen.has(id)) out.push(diag(src, ['invariants', i, 'id'], 'SVC008', `duplicate invariant id "${id}" (first defined in entry ${seen.get(id)! + 1})`));
+    else seen.set(id, i);
+    if (Array.isArray(r.after)) {
+      (r.after as string[]).forEach((name, j) => {
+        if (!OPS.includes(name)) out.push(diag(src, ['invariants', i, 'after', j], 'SVC010', `invariant ${id} is checked after unknown operation "${name}"${didYouMean(name, OPS)}`));
+      });
+    }
+    const compile = (key: 'holds' | 'when') => {
+      if (typeof r[key] !== 'string') return undefined;
+      const c = compileCelAt(src, ['invariants', i, key], r[key] as string, `${key} of ${id}`);
+      if (!('ok' in c)) {
+        out.push(c);
+        return undefined;
+      }
+      if (c.type !== 'bool' && c.type !== 'dyn') {
+        out.push(diag(src, ['invariants', i, key], 'SVC011', `${key} of ${id} must be a bool expression, found ${c.type}`));
+        return undefined;
+      }
+      return c;
+    };
+    const holds = compile('holds');
+    const when = compile('when');
+    if (!holds) return;
+    invariants.push({
+      id,
+      statement: r.statement as string,
+      sources: r.sources as string[],
+      after: r.after === 'any' ? undefined : new Set(r.after as string[]),
+      timings: new Set(r.timings as Timing[]),
+      trace: r.trace as TraceMode,
+      when,
+      holds,
+      location: `${file}:${positionOf(src, ['invariants', i]).line}`,
+    });
+  });
+  if (out.length) throw new InputError(out);
+  return invariants;
+}
+
+export function loadOperations(file: string, text = readText(file)): { generators: GeneratorSpec[]; domains: Domains } {
+  const src = parseYaml(file, text);
+  checkSchema(src, 'operations.schema.json', { generators: 'operations.schema.json#/$defs/Generator' });
+  const value = src.value as { generators: GeneratorSpec[]; domains: Domains };
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  value.generators.forEach((g, i) => {
+    if (seen.has(g.name)) out.push(diag(src, ['generators', i, 'name'], 'SVC008', `duplicate generator "${g.name}"`));
+    seen.add(g.name);
+    if (!OPS.includes(g.op)) out.push(diag(src, ['generators', i, 'op'], 'SVC010', `generator ${g.name} makes unknown operation "${g.op}"${didYouMean(g.op, OPS)}`));
+  });
+  if (out.length) throw new InputError(out);
+  return value;
+}
+
+export function loadScopes(file: string, text = readText(file)): Scope[] {
+  const src = parseYaml(file, text);
+  checkSchema(src, 'scopes.schema.json', { scopes: 'scopes.schema.json#/$defs/Scope' });
+  const scopes = (src.value as { scopes: Scope[] }).scopes;
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  scopes.forEach((s, i) => {
+    if (seen.has(s.name)) out.push(diag(src, ['scopes', i, 'name'], 'SVC008', `duplicate scope "${s.name}"`));
+    seen.add(s.name);
+    try {
+      normalizeConfig(s.cluster);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      out.push(diag(src, ['scopes', i, 'cluster'], 'SVC015', e.message));
+    }
+    (s.explore?.operations ?? []).forEach((op, j) => {
+      const def = OPERATION_DEFS[(op as { op: string }).op];
+      if (!def) {
+        out.push(diag(src, ['scopes', i, 'explore', 'operations', j, 'op'], 'SVC010', `unknown operation "${(op as { op: string }).op}"`));
+        return;
+      }
+      const v = validator(def);
+      if (!v(op)) out.push(...issuesToDiagnostics(src, ['scopes', i, 'explore', 'operations', j], schemaIssues(v.errors)));
+    });
+  });
+  if (out.length) throw new InputError(out);
+  return scopes;
+}
+
+/** The whole spec directory; diagnostics of every file are reported together. */
+export function loadSpec(dir = SPEC_DIR): Spec {
+  const diagnostics: Diagnostic[] = [];
+  const attempt = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof InputError) diagnostics.push(...e.diagnostics);
+      else throw e;
+      return undefined;
+    }
+  };
+  const invariants = attempt(() => loadInvariants(join(dir, 'invariants.yaml')));
+  const ops = attempt(() => loadOperations(join(dir, 'operations.yaml')));
+  const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml')));
+  if (diagnostics.length || !invariants || !ops || !scopes) throw new InputError(diagnostics);
+  return { invariants, generators: ops.generators, domains: ops.domains, scopes };
+}

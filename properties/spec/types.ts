@@ -1,0 +1,78 @@
+/** The loaded spec: invariants compiled, the operation catalogue, the scopes. */
+import type { ClusterConfig, Operation } from '../../model/index.ts';
+import type { CompiledCel } from '../cel/index.ts';
+
+export type Timing = 'sync' | 'async';
+export type TraceMode = 'always' | 'window' | 'settled' | 'none';
+
+export interface Invariant {
+  readonly id: string;
+  readonly statement: string;
+  readonly sources: readonly string[];
+  /** Operation names after which it is checked; undefined = after any operation. */
+  readonly after?: ReadonlySet<string>;
+  readonly timings: ReadonlySet<Timing>;
+  readonly trace: TraceMode;
+  readonly when?: CompiledCel;
+  readonly holds: CompiledCel;
+  /** Where it is written: `spec/invariants.yaml:42`. */
+  readonly location: string;
+}
+
+export interface GeneratorSpec {
+  readonly name: string;
+  readonly op: string;
+  readonly kind?: string;
+  readonly weight: number;
+  readonly description: string;
+  readonly invalid?: boolean;
+}
+
+export interface Domains {
+  readonly advanceSeconds: readonly number[];
+  readonly exitCodes: readonly number[];
+  readonly initialDelaySeconds: readonly number[];
+  readonly periodSeconds: readonly number[];
+  readonly thresholds: readonly number[];
+  readonly restartPolicies: readonly string[];
+  readonly terminationGracePeriodSeconds: readonly number[];
+}
+
+export interface ExploreSpec {
+  readonly depth: number;
+  readonly timeLimitSeconds: number;
+  readonly maxStates?: number;
+  readonly timing?: Timing;
+  readonly symmetry?: boolean;
+  readonly manifests?: readonly Record<string, unknown>[];
+  readonly operations?: readonly Operation[];
+  readonly probeOutcomes?: boolean;
+  readonly listen?: boolean;
+  readonly deletes?: boolean;
+  readonly advance?: readonly number[];
+  readonly connects?: boolean;
+}
+
+export interface Scope {
+  readonly name: string;
+  readonly description: string;
+  readonly cluster: ClusterConfig;
+  readonly namespaces: readonly string[];
+  readonly pods: readonly string[];
+  readonly services: readonly string[];
+  readonly replicationControllers?: readonly string[];
+  readonly labels: Readonly<Record<string, readonly string[]>>;
+  readonly containerPorts: readonly { name?: string; containerPort: number }[];
+  readonly servicePorts: readonly { name?: string; port: number; targetPort: number | string; protocol?: 'TCP' | 'UDP' }[];
+  readonly probes: readonly ('none' | 'exec' | 'tcpSocket' | 'httpGet')[];
+  readonly serviceTypes?: readonly string[];
+  readonly maxSteps: number;
+  readonly explore?: ExploreSpec;
+}
+
+export interface Spec {
+  readonly invariants: readonly Invariant[];
+  readonly generators: readonly GeneratorSpec[];
+  readonly domains: Domains;
+  readonly scopes: readonly Scope[];
+}
