@@ -3,10 +3,10 @@
  *
  * loaded string → parsed (syntax errors) → known functions (unknown-function errors, with the
  * name's position) → type-checked against the environment (unknown variables, type errors the
- * checker can see) → compiled to closures (codegen.ts), or kept interpreted when the expression
- * uses something outside the compiled subset (codegen.ts explains the generated code and why it
- * is safe). Both evaluators are returned, so callers can
- * check them against each other, and both throw CelEvalError on evaluation errors.
+ * checker can see) → compiled to one JavaScript function (codegen.ts, which explains why generated
+ * code and why it is safe), or kept interpreted when the expression uses something outside the
+ * compiled subset. Both evaluators are returned, so callers can check one against the other, and
+ * both throw CelEvalError on evaluation errors.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { generate, isMacroCall, Unsupported, type Vars } from './codegen.ts';
@@ -18,7 +18,7 @@ export type CelVars = Vars;
 export interface CompiledCel {
   ok: true;
   source: string;
-  /** The fast evaluator: compiled closures, or the interpreter when `mode` is 'interpreted'. */
+  /** The fast evaluator: the generated function, or the interpreter when `mode` is 'interpreted'. */
   fn: (vars: CelVars) => unknown;
   /** The reference evaluator: @marcbachmann/cel-js on the same checked AST. */
   interpret: (vars: CelVars) => unknown;

@@ -185,7 +185,7 @@ describe('test/fixtures/scenarios-bad: rejected with file:line:col: CODE', () =>
   });
 });
 
-describe('svcspec run (the CLI, end to end)', () => {
+describe.concurrent('svcspec run (the CLI, end to end)', () => {
   it('examples/scenarios --json: exit 0, one {scenario, step, op, result} line per step, as the runner records them', async () => {
     const run = await cli('run', EXAMPLES, '--json');
     expect(run.stderr).toBe('');
@@ -205,7 +205,7 @@ describe('svcspec run (the CLI, end to end)', () => {
     expect(run.stdout).toMatch(new RegExp(`^${n} passed, 0 failed \\(${n} scenarios, \\d+ steps\\)$`, 'm'));
   });
 
-  it.concurrent.each(filesIn(FAILING))('%s --json: exit 1, the failing expectations on their lines', async (file) => {
+  it.each(filesIn(FAILING))('%s --json: exit 1, the failing expectations on their lines', async (file) => {
     const run = await cli('run', file, '--json');
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
