@@ -37,10 +37,10 @@ export function prng(seed: number): (n: number) => number {
 
 type ProbeKind = 'exec' | 'tcp' | 'http' | 'none';
 
-function container(probe: ProbeKind) {
+function container(probe: ProbeKind, period?: number) {
   const readinessProbe =
-    probe === 'exec' ? { exec: { command: ['ls', '/var/ready'] }, periodSeconds: 3 }
-    : probe === 'tcp' ? { tcpSocket: { port: 8080 }, periodSeconds: 2 }
+    probe === 'exec' ? { exec: { command: ['ls', '/var/ready'] }, periodSeconds: period ?? 3 }
+    : probe === 'tcp' ? { tcpSocket: { port: 8080 }, periodSeconds: period ?? 2 }
     : probe === 'http' ? { httpGet: { port: 'http', path: '/healthz' }, periodSeconds: 5, initialDelaySeconds: 1 }
     : undefined;
   return {
@@ -51,12 +51,12 @@ function container(probe: ProbeKind) {
   };
 }
 
-export function podManifest(name: string, labels: Record<string, string>, probe: ProbeKind, extra: Record<string, unknown> = {}, namespace = 'default') {
+export function podManifest(name: string, labels: Record<string, string>, probe: ProbeKind, extra: Record<string, unknown> = {}, period?: number) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels },
-    spec: { containers: [container(probe)], ...extra },
+    metadata: { name, namespace: 'default', labels },
+    spec: { containers: [container(probe, period)], ...extra },
   };
 }
 
@@ -209,7 +209,11 @@ export interface Scaled {
 const svcName = (i: number) => `svc-${i}`;
 const podName = (i: number) => `pod-${i}`;
 
-/** Service i selects app=svc-i; every 10th is a NodePort. Pod j carries app=svc-(j mod S) and a tcp probe. */
+/**
+ * Service i selects app=svc-i; every 10th is a NodePort. Pod j carries app=svc-(j mod S); in every
+ * Service half the pods have a tcp probe (ready) and half an exec one (not ready until told).
+ * Probes run every 10 s from time 0, and the cluster is left at time 1: the next second is quiet.
+ */
 export function buildCluster(pods: number, services: number): Scaled {
   const t0 = performance.now();
   let s = initialState({ seed: 7 });
@@ -219,11 +223,13 @@ export function buildCluster(pods: number, services: number): Scaled {
     s = r.state;
   };
   for (let i = 0; i < services; i++) apply(scaledService(i, 80));
-  for (let j = 0; j < pods; j++) apply(podManifest(podName(j), { app: svcName(j % services) }, j % 2 ? 'tcp' : 'exec'));
+  for (let j = 0; j < pods; j++) apply(podManifest(podName(j), { app: svcName(j % services) }, probeOf(j, services), {}, 10));
   // Fire every pod's first probe (exec probes fail until told otherwise; tcp ones succeed).
   s = step(s, { op: 'advance', seconds: 1 }).state;
   return { pods, services, state: s, buildMs: performance.now() - t0 };
 }
+
+const probeOf = (j: number, services: number): ProbeKind => (Math.floor(j / services) % 2 ? 'tcp' : 'exec');
 
 function scaledService(i: number, port: number) {
   return serviceManifest(svcName(i), {
@@ -237,13 +243,14 @@ function scaledService(i: number, port: number) {
 export function scalingOps(c: Scaled, k = 64): Record<string, Operation[]> {
   const { pods, services } = c;
   const svc = (v: number) => Math.floor((v * services) / k) % services;
-  const pod = (v: number) => (Math.floor((v * pods) / k) | 1) % pods; // odd: tcp probe, ready
+  // A ready pod (tcp probe) of service svc(v): j = S·(2m+1) + i.
+  const pod = (v: number) => (services * (2 * (v % Math.floor(pods / services / 2)) + 1) + svc(v)) % pods;
   const ipOf = (j: number) => c.state.pods.get(`default/${podName(j)}`)!.ip;
   const nodePortOf = (i: number) => (c.state.services.get(`default/${svcName(i)}`)!.object.spec.ports![0].nodePort)!;
   const v = Array.from({ length: k }, (_, x) => x);
   return {
-    'apply new pod (service i)': v.map((x) => ({ op: 'apply', object: podManifest(`new-${x}`, { app: svcName(svc(x)) }, 'tcp') })),
-    'apply pod: relabel': v.map((x) => ({ op: 'apply', object: podManifest(podName(pod(x)), { app: svcName(pod(x) % services), rev: 'b' }, 'tcp') })),
+    'apply new pod (service i)': v.map((x) => ({ op: 'apply', object: podManifest(`new-${x}`, { app: svcName(svc(x)) }, 'tcp', {}, 10) })),
+    'apply pod: relabel': v.map((x) => ({ op: 'apply', object: podManifest(podName(pod(x)), { app: svcName(svc(x)), rev: 'b' }, 'tcp', {}, 10) })),
     'probe pod': v.map((x) => ({ op: 'probe', pod: podName(pod(x)), result: 'failure' })),
     'exit container': v.map((x) => ({ op: 'exit', pod: podName(pod(x)), code: 1 })),
     'delete pod': v.map((x) => ({ op: 'delete', kind: 'Pod', name: podName(pod(x)) })),

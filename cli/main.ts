@@ -6,6 +6,7 @@
 import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';
 import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
 import { CHECK_FLAGS, checkCommand } from './commands/check.ts';
+import { REPLAY_FLAGS, replayCommand } from './commands/replay.ts';
 import { RUN_FLAGS, runCommand } from './commands/run.ts';
 
 interface Command {
@@ -17,6 +18,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: { summary: 'run scenario files on the reference model', flags: RUN_FLAGS, run: runCommand },
   check: { summary: 'random operation sequences against every invariant', flags: CHECK_FLAGS, run: checkCommand },
+  replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', flags: REPLAY_FLAGS, run: replayCommand },
 };
 
 function help(): string {
