@@ -25,3 +25,22 @@ for (const ops of seqs) {
 }
 console.log(n, 'steps', Object.fromEntries(Object.entries(t).map(([k, v]) => [k, (v / n * 1000).toFixed(1) + 'us'])));
 const slow = [...checker.invariants].map(inv => { let a = T(); return [inv.id, 0] });
+// per-invariant cost on a sample of states
+{
+  const samples: any[] = [];
+  for (const ops of seqs.slice(0, 100)) {
+    let s = modelSystem.init(scope.cluster); let obs = modelSystem.observe(s); let prev = observationForCel(obs); const r = new Resolver();
+    for (const tpl of ops) { const op = named(r.resolve(tpl, obs)); const out = modelSystem.step(s, op); const nobs = modelSystem.observe(out.state); const cel = observationForCel(nobs);
+      samples.push({ prev, state: cel, op: (await import('./properties/cel/index.ts')).toCelValue(op), result: (await import('./properties/cel/index.ts')).toCelValue(out.result), cluster: (checker as any).cluster, alternatives: [] });
+      s = out.state; obs = nobs; prev = cel; }
+  }
+  const res: [string, number, string][] = [];
+  for (const inv of checker.invariants) {
+    const a = T();
+    for (const v of samples) { try { if (!inv.when || inv.when.fn(v) === true) inv.holds.fn(v); } catch {} }
+    res.push([inv.id, (T() - a) / samples.length * 1000, inv.holds.mode]);
+  }
+  res.sort((x, y) => y[1] - x[1]);
+  console.log(res.slice(0, 15).map(([id, us, m]) => `${us.toFixed(1)}us ${m} ${id}`).join('\n'));
+  console.log('total', res.reduce((a, b) => a + b[1], 0).toFixed(1), 'us over', samples.length);
+}

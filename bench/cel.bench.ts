@@ -1,5 +1,5 @@
 /**
- * CEL evaluation speed: the interpreter (@marcbachmann/cel-js), the closures compileCel builds,
+ * CEL evaluation speed: the interpreter (@marcbachmann/cel-js), the function compileCel generates,
  * and the same check written by hand in JavaScript, on a 10-pod / 3-service observation.
  *
  *   npx tsx bench/cel.bench.ts            (about 20 s)

@@ -8,6 +8,7 @@ import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
 import { CHECK_FLAGS, checkCommand } from './commands/check.ts';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay.ts';
 import { RUN_FLAGS, runCommand } from './commands/run.ts';
+import { VALIDATE_FLAGS, validateCommand } from './commands/validate.ts';
 
 interface Command {
   readonly summary: string;
@@ -18,6 +19,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   run: { summary: 'run scenario files on the reference model', flags: RUN_FLAGS, run: runCommand },
   check: { summary: 'random operation sequences against every invariant', flags: CHECK_FLAGS, run: checkCommand },
+  validate: { summary: 'load spec, scenario and manifest files and report every error (no files: the spec)', flags: VALIDATE_FLAGS, run: validateCommand },
   replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', flags: REPLAY_FLAGS, run: replayCommand },
 };
 

@@ -12,3 +12,4 @@ export { normalizeConfig, ConfigError, type Config } from './cluster/config.ts';
 export type { ClusterState } from './cluster/state.ts';
 export { PMap } from './cluster/pmap.ts';
 export { tables, toMermaid, stateString } from './machines/index.ts';
+export { pending as pendingTimerList } from './cluster/timers.ts';

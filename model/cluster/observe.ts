@@ -7,7 +7,8 @@ import type { ContainerView, EndpointAddressView, EndpointsView, Observation, Po
 import { probeHandler } from './kubelet.ts';
 import type { EndpointAddress, Service } from '../k8s/objects.ts';
 import { usableEndpoints } from './proxy.ts';
-import type { ClusterState, PodApiStatus, PodRecord } from './state.ts';
+import type { PMap } from './pmap.ts';
+import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord } from './state.ts';
 
 function podView(p: PodRecord): PodView {
   const m = p.object.metadata;
@@ -99,8 +100,8 @@ export function endpointsView(namespace: string, name: string, subsets: import('
   };
 }
 
-function proxyViews(s: ClusterState): ProxyView[] {
-  return s.proxies.sortedEntries().map(([node, proxy]) => ({
+function proxyView(node: string, proxy: ProxyRecord): ProxyView {
+  return {
     node,
     services: proxy.services.sortedEntries().flatMap(([, p]) =>
       (p.service.spec.ports ?? []).map((sp) => ({
@@ -111,24 +112,59 @@ function proxyViews(s: ClusterState): ProxyView[] {
         endpoints: usableEndpoints(p, sp).map((u) => ({ ip: u.entry.ip, port: u.port })),
       })),
     ),
-  }));
+  };
+}
+
+function ingressView(r: IngressRecord): Observation['ingresses'][number] {
+  const v: Observation['ingresses'][number] = { namespace: r.object.metadata.namespace!, name: r.object.metadata.name! };
+  if (r.object.spec.ingressClassName) v.className = r.object.spec.ingressClassName;
+  if (r.address) v.address = r.address;
+  return v;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/**
+ * Views are memoised by the identity of what they are made from: a persistent map that did not
+ * change gives the very same (frozen) list, a record that did not change the very same view.
+ * So an observation costs in proportion to what the step changed, and consumers may skip work
+ * for sections that are identical to the previous observation's.
+ */
+const listCache = new WeakMap<object, readonly unknown[]>();
+const viewCache = new WeakMap<object, unknown>();
+
+function section<R extends object, V>(map: PMap<R>, make: (r: R, key: string) => V): V[] {
+  const hit = listCache.get(map);
+  if (hit) return hit as V[];
+  const list = map.sortedEntries().map(([k, r]) => {
+    let v = viewCache.get(r) as V | undefined;
+    if (v === undefined) {
+      v = deepFreeze(make(r, k));
+      viewCache.set(r, v);
+    }
+    return v;
+  });
+  Object.freeze(list);
+  listCache.set(map, list);
+  return list;
 }
 
 export function observe(s: ClusterState): Observation {
   return {
     time: s.time,
-    nodes: s.nodes.sortedEntries().map(([, n]) => ({ name: n.name, ip: n.ip })),
-    pods: s.pods.sortedEntries().map(([, p]) => podView(p)),
-    services: s.services.sortedEntries().map(([, r]) => ({ ...serviceView(r.object), created: r.createdAt })),
-    endpoints: s.endpoints.sortedEntries().map(([, e]) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, e.object.subsets)),
-    ingresses: s.ingresses.sortedEntries().map(([, r]) => {
-      const v: Observation['ingresses'][number] = { namespace: r.object.metadata.namespace!, name: r.object.metadata.name! };
-      if (r.object.spec.ingressClassName) v.className = r.object.spec.ingressClassName;
-      if (r.address) v.address = r.address;
-      return v;
-    }),
-    proxies: proxyViews(s),
-    replicationControllers: s.rcs.sortedEntries().map(([, rc]) => ({
+    nodes: section(s.nodes, (n) => ({ name: n.name, ip: n.ip })),
+    pods: section(s.pods, podView),
+    services: section(s.services, (r) => ({ ...serviceView(r.object), created: r.createdAt })),
+    endpoints: section(s.endpoints, (e) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, e.object.subsets)),
+    ingresses: section(s.ingresses, ingressView),
+    proxies: section(s.proxies, (p, node) => proxyView(node, p)),
+    replicationControllers: section(s.rcs, (rc) => ({
       namespace: rc.metadata.namespace!,
       name: rc.metadata.name!,
       replicas: rc.spec.replicas ?? 1,

@@ -46,6 +46,7 @@ interface Node {
 }
 
 const known = knownFunctionNames();
+const NO_VARS: CelVars = Object.freeze({});
 
 export function compileCel(source: string): CelCompileResult {
   let parsed: ReturnType<typeof celEnvironment.parse>;
@@ -85,7 +86,7 @@ export function compileCel(source: string): CelCompileResult {
   const code = generated.fn;
   const fn = (vars: CelVars): unknown => {
     try {
-      return code(vars);
+      return code(vars ?? NO_VARS);
     } catch (e) {
       throw toCelEvalError(e);
     }

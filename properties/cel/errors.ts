@@ -3,7 +3,7 @@
  *
  * - Compile errors (syntax, unknown function, unknown variable, type) are values, not throws:
  *   the spec loader turns them into `file:line:col: message` diagnostics.
- * - Evaluation errors are thrown as CelEvalError by the compiled closure and by the interpreter
+ * - Evaluation errors are thrown as CelEvalError by the generated function and by the interpreter
  *   alike (the interpreter's EvaluationError is converted), so a caller reports an "error"
  *   verdict without caring which path ran.
  */

@@ -28,7 +28,7 @@ export interface CelHelper {
   description: string;
   /** A CEL expression using it, as an invariant would. */
   example: string;
-  /** The implementation both the interpreter and the compiled closures call. */
+  /** The implementation both the interpreter and the generated code call. */
   impl: (...args: unknown[]) => unknown;
 }
 
@@ -80,7 +80,9 @@ export const CEL_HELPERS: readonly CelHelper[] = [
       'Kubernetes equality-based selection (labels.Set(selector).AsSelector()): null selects nothing, ' +
       '{} selects everything, otherwise every key of the selector must be in labels with an equal value. ' +
       'An absent selector is a missing key in CEL: guard it with has().',
-    example: 'state.services.all(s, !has(s.selector) || state.pods.filter(p, selects(s.selector, p.labels)).size() >= 0)',
+    example:
+      'state.services.filter(s, has(s.selector)).all(s, state.endpoints.filter(e, e.namespace == s.namespace && e.name == s.name)' +
+      '.all(e, e.subsets.all(ss, ss.addresses.all(a, state.pods.exists(p, p.ip == a.ip && selects(s.selector, p.labels))))))',
     impl: selects,
   },
   {

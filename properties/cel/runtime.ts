@@ -1,5 +1,5 @@
 /**
- * Operator semantics for compiled closures, written to match what @marcbachmann/cel-js does
+ * Operator semantics for the generated code (codegen.ts), matching what @marcbachmann/cel-js does
  * with dynamically typed operands (our observations are `dyn` all the way down): same overloads,
  * same error codes, same quirks (e.g. `1 in {"1": x}` finds the key, mixed-kind `==` is false).
  * The differential property test (test/properties/cel/differential.test.ts) holds it to that.

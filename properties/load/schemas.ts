@@ -97,6 +97,38 @@ export function issuesToDiagnostics(src: SourceDoc, base: Path, issues: readonly
   });
 }
 
+/**
+ * The property names allowed at `path` of a value validated by `ref` (for "did you mean"):
+ * the schema is followed through properties, additionalProperties, items and $refs; anything
+ * it cannot follow (oneOf, …) allows nothing it can name.
+ */
+export function propertiesAt(ref: string, path: Path): string[] {
+  type S = Record<string, unknown>;
+  const resolve = (file: string, node: S): [string, S] | undefined => {
+    for (let hops = 0; typeof node.$ref === 'string' && hops < 20; hops++) {
+      const [f, pointer] = (node.$ref as string).split('#');
+      file = f || file;
+      let s = ajv().getSchema(BASE + file)?.schema as S | undefined;
+      for (const part of (pointer ?? '').split('/').filter(Boolean)) s = s?.[part] as S | undefined;
+      if (!s || typeof s !== 'object') return undefined;
+      node = s;
+    }
+    return [file, node];
+  };
+  const [file0, pointer0] = ref.split('#');
+  let at = resolve(file0, { $ref: `${file0}#${pointer0 ?? ''}` });
+  for (const key of path) {
+    if (!at) return [];
+    const [file, node] = at;
+    const next =
+      typeof key === 'number'
+        ? node.items
+        : ((node.properties as S | undefined)?.[key] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined));
+    at = next && typeof next === 'object' && !Array.isArray(next) ? resolve(file, next as S) : undefined;
+  }
+  return at ? Object.keys((at[1].properties ?? {}) as object) : [];
+}
+
 /** The property names a schema location allows (for "did you mean"). */
 export function propertiesOf(ref: string): string[] {
   const [file, pointer] = ref.split('#');

@@ -2,7 +2,7 @@
  * YAML read with positions: every loader reports `file:line:col` of the exact node at fault,
  * so a document is kept beside its plain JSON value and paths are mapped back to nodes.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml';
 import { type Diagnostic, InputError } from './diagnostics.ts';
 
 export type Path = readonly (string | number)[];
@@ -20,27 +20,64 @@ export interface Position {
   readonly col: number;
 }
 
+/**
+ * Where a syntax error is best shown. The parser reports an unclosed quote at the end of the
+ * text and a badly indented line at its first column; the opening quote and the first
+ * character of the line are what the reader has to fix.
+ */
+function errorOffset(doc: Document.Parsed, text: string, code: string, message: string, offset: number): number {
+  if (code === 'MISSING_CHAR' && message.includes('quote')) {
+    let start: number | undefined;
+    visit(doc, {
+      Scalar(_key, node) {
+        const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+        if (quoted && node.range && node.range[0] < offset && offset <= node.range[2]) start = node.range[0];
+      },
+    });
+    if (start !== undefined) return start;
+  }
+  if (code === 'BAD_INDENT') {
+    let at = offset;
+    while (text[at] === ' ') at++;
+    if (at < text.length && text[at] !== '\n' && text[at] !== '\r') return at;
+  }
+  return offset;
+}
+
 /** Parses every document of a YAML text; syntax errors become SVC001 diagnostics. */
 export function parseYamlDocuments(file: string, text: string): SourceDoc[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the parser's warnings (e.g. collection keys stringified) would go to stderr.
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [docs];
   const diagnostics: Diagnostic[] = [];
   for (const doc of list) {
     for (const err of doc.errors) {
-      const pos = lines.linePos(err.pos[0]);
+      const pos = lines.linePos(errorOffset(doc, text, err.code, err.message, err.pos[0]));
       const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       diagnostics.push({ file, line: pos.line, col: pos.col, code: 'SVC001', message });
     }
   }
   if (diagnostics.length) throw new InputError(diagnostics);
-  return list.map((doc) => ({ file, text, doc, lines, value: doc.toJS({ maxAliasCount: 100 }) }));
+  return list.map((doc) => {
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // An alias expanding too often (a "billion laughs" document) is refused here.
+      const pos = lines.linePos(doc.contents?.range?.[0] ?? 0);
+      throw new InputError([{ file, line: pos.line, col: pos.col, code: 'SVC001', message: e instanceof Error ? e.message : String(e) }]);
+    }
+    return { file, text, doc, lines, value };
+  });
 }
 
 export function parseYaml(file: string, text: string): SourceDoc {
   const docs = parseYamlDocuments(file, text).filter((d) => d.doc.contents !== null);
   if (docs.length !== 1) {
-    throw new InputError([{ file, line: 1, col: 1, code: 'SVC001', message: `expected one YAML document, found ${docs.length}` }]);
+    // Shown where the second document starts, or at the top of an empty file.
+    const pos = docs.length > 1 ? docs[1].lines.linePos(docs[1].doc.contents?.range?.[0] ?? 0) : { line: 1, col: 1 };
+    throw new InputError([{ file, ...pos, code: 'SVC001', message: `expected one YAML document, found ${docs.length}` }]);
   }
   return docs[0];
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ConfigError, normalizeConfig } from '../../model/index.ts';
 import { compileCelAt } from '../load/cel-source.ts';
 import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts';
-import { OPERATION_DEFS, issuesToDiagnostics, propertiesOf, schemaIssues, validator } from '../load/schemas.ts';
+import { OPERATION_DEFS, issuesToDiagnostics, propertiesAt, schemaIssues, validator } from '../load/schemas.ts';
 import { type SourceDoc, parseYaml, positionOf } from '../load/yaml-source.ts';
 import { readText } from '../scenario/load.ts';
 import type { Domains, GeneratorSpec, Invariant, Scope, Spec, Timing, TraceMode } from './types.ts';
@@ -20,20 +20,24 @@ function diag(src: SourceDoc, path: (string | number)[], code: Diagnostic['code'
 }
 
 /** Schema first: a file that does not have the right shape is not cross-checked. */
-function checkSchema(src: SourceDoc, schema: string, defsForItems: Record<string, string>): void {
+function checkSchema(src: SourceDoc, schema: string): void {
   const v = validator(schema);
   if (v(src.value)) return;
-  const allowed = (p: readonly (string | number)[]) => {
-    if (p.length === 0) return propertiesOf(schema);
-    const def = defsForItems[String(p[0])];
-    return def && p.length === 2 ? propertiesOf(def) : [];
-  };
-  throw new InputError(issuesToDiagnostics(src, [], schemaIssues(v.errors, allowed)));
+  throw new InputError(issuesToDiagnostics(src, [], schemaIssues(v.errors, (p) => propertiesAt(schema, p))));
+}
+
+/**
+ * A ConfigError names its field (`cluster.serviceCIDR: invalid CIDR …`): it is shown at that
+ * field's key when the file has it, else at the cluster mapping.
+ */
+export function configErrorPath(clusterPath: readonly (string | number)[], message: string): { path: (string | number)[]; atKey: boolean } {
+  const field = /^cluster\.([A-Za-z]+)\b/.exec(message)?.[1];
+  return field ? { path: [...clusterPath, field], atKey: true } : { path: [...clusterPath], atKey: false };
 }
 
 export function loadInvariants(file: string, text = readText(file)): Invariant[] {
   const src = parseYaml(file, text);
-  checkSchema(src, 'invariants.schema.json', { invariants: 'invariants.schema.json#/$defs/Invariant' });
+  checkSchema(src, 'invariants.schema.json');
   const raw = (src.value as { invariants: Record<string, unknown>[] }).invariants;
   const out: Diagnostic[] = [];
   const seen = new Map<string, number>();
@@ -81,7 +85,7 @@ export function loadInvariants(file: string, text = readText(file)): Invariant[]
 
 export function loadOperations(file: string, text = readText(file)): { generators: GeneratorSpec[]; domains: Domains } {
   const src = parseYaml(file, text);
-  checkSchema(src, 'operations.schema.json', { generators: 'operations.schema.json#/$defs/Generator' });
+  checkSchema(src, 'operations.schema.json');
   const value = src.value as { generators: GeneratorSpec[]; domains: Domains };
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -96,7 +100,7 @@ export function loadOperations(file: string, text = readText(file)): { generator
 
 export function loadScopes(file: string, text = readText(file)): Scope[] {
   const src = parseYaml(file, text);
-  checkSchema(src, 'scopes.schema.json', { scopes: 'scopes.schema.json#/$defs/Scope' });
+  checkSchema(src, 'scopes.schema.json');
   const scopes = (src.value as { scopes: Scope[] }).scopes;
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -107,16 +111,19 @@ export function loadScopes(file: string, text = readText(file)): Scope[] {
       normalizeConfig(s.cluster);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      out.push(diag(src, ['scopes', i, 'cluster'], 'SVC015', e.message));
+      const at = configErrorPath(['scopes', i, 'cluster'], e.message);
+      out.push(diag(src, at.path, 'SVC015', e.message, at.atKey));
     }
     (s.explore?.operations ?? []).forEach((op, j) => {
-      const def = OPERATION_DEFS[(op as { op: string }).op];
-      if (!def) {
-        out.push(diag(src, ['scopes', i, 'explore', 'operations', j, 'op'], 'SVC010', `unknown operation "${(op as { op: string }).op}"`));
+      const name = (op as { op?: unknown }).op;
+      if (typeof name !== 'string' || !Object.hasOwn(OPERATION_DEFS, name)) {
+        const hint = typeof name === 'string' ? didYouMean(name, OPS) : '';
+        out.push(diag(src, ['scopes', i, 'explore', 'operations', j, 'op'], 'SVC010', `unknown operation ${JSON.stringify(name ?? null)}${hint}`));
         return;
       }
+      const def = OPERATION_DEFS[name];
       const v = validator(def);
-      if (!v(op)) out.push(...issuesToDiagnostics(src, ['scopes', i, 'explore', 'operations', j], schemaIssues(v.errors)));
+      if (!v(op)) out.push(...issuesToDiagnostics(src, ['scopes', i, 'explore', 'operations', j], schemaIssues(v.errors, (p) => propertiesAt(def, p))));
     });
   });
   if (out.length) throw new InputError(out);

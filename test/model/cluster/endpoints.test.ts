@@ -96,6 +96,25 @@ describe('which Services the controller manages', () => {
     expect(c.endpoints('ext')).toBeUndefined();
   });
 
+  it('follows a selector change: pods it no longer selects leave, newly selected ones join', () => {
+    const c = new Cluster();
+    c.apply(fixturePod('default', 0));
+    c.apply({ ...fixturePod('default', 1), metadata: { name: 'other', labels: { foo: 'baz' } } });
+    c.apply(fooService('default', {}));
+    expect(c.members('foo').ready).toEqual(['pod0']);
+    c.apply(fooService('default', { selector: { foo: 'baz' } }));
+    expect(c.members('foo').ready).toEqual(['other']);
+  });
+
+  it('stops managing the Endpoints once the selector is removed, leaving them as they were', () => {
+    const c = new Cluster();
+    c.apply(fixturePod('default', 0));
+    c.apply(fooService('default', {}));
+    c.apply(service('foo', { ports: [{ port: 80, targetPort: 8080 }] }));
+    c.delete('Pod', 'pod0');
+    expect(c.members('foo').ready).toEqual(['pod0']); // syncService returns early for a nil selector
+  });
+
   it('lists a headless Service without ports with an empty port list (TestSyncEndpointsHeadlessService)', () => {
     const c = new Cluster();
     c.apply(fixturePod('headless', 0));
@@ -195,6 +214,14 @@ describe('ports', () => {
     expect(who('http')).toEqual(['both', 'http-only']);
     expect(who('metrics')).toEqual(['both']);
     expect(c.members('web').ready).not.toContain('neither');
+  });
+
+  it('re-resolves the endpoint ports when the Service’s targetPort changes', () => {
+    const c = new Cluster();
+    c.apply(kubiaService());
+    c.apply(pod('kubia-1'));
+    c.apply(kubiaService('kubia', { ports: [{ port: 80, targetPort: 9090 }] }));
+    expect(c.endpoints('kubia')?.subsets[0].ports).toEqual([{ port: 9090, protocol: 'TCP' }]);
   });
 
   it('does not resolve a named port of another protocol', () => {

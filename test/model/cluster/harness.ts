@@ -15,21 +15,21 @@ export class Cluster {
     this.state = initialState(config);
   }
 
-  run(op: Operation | Manifest): R {
+  run(op: Manifest): R {
     const out = step(this.state, op as Operation, this.chooser);
     this.state = out.state;
     return out.result as R;
   }
 
   /** Runs an operation that must succeed; fails the test with the refusal otherwise. */
-  ok(op: Operation | Manifest): R {
+  ok(op: Manifest): R {
     const r = this.run(op);
     expect(r, `${JSON.stringify(op).slice(0, 200)} was refused`).toMatchObject({ ok: true });
     return r;
   }
 
   /** Runs an operation that must be refused and checks the refusal changed nothing. */
-  refused(op: Operation | Manifest): R {
+  refused(op: Manifest): R {
     const before = this.state;
     const r = this.run(op);
     expect(r.ok, `${JSON.stringify(op).slice(0, 200)} was accepted`).toBe(false);

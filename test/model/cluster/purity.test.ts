@@ -13,7 +13,7 @@ import type { Manifest } from './harness.ts';
 const frozen = new WeakSet<object>();
 
 /** Freezes plain objects and arrays all the way down — including PMap's trie nodes and the timer heap. */
-export function deepFreeze<T>(x: T): T {
+function deepFreeze<T>(x: T): T {
   if (x === null || typeof x !== 'object' || frozen.has(x)) return x;
   frozen.add(x);
   // Own enumerable properties: a PMap's `root` and `size` are plain fields, frozen instance or not.
@@ -25,8 +25,8 @@ export function deepFreeze<T>(x: T): T {
 const NAMES = ['p1', 'p2', 'p3'];
 const probe = fc.constantFrom<Manifest | undefined>(undefined, { exec: { command: ['ls', '/var/ready'] } },
   { tcpSocket: { port: 8080 }, initialDelaySeconds: 5 }, { httpGet: { port: 8080 }, periodSeconds: 3, failureThreshold: 1 });
-const labels = fc.constantFrom({ app: 'kubia' }, { app: 'web' }, { app: 'kubia', tier: 'x' });
-const template = (l: Record<string, string>, p?: Manifest) => ({
+const labels = fc.constantFrom<Record<string, string>>({ app: 'kubia' }, { app: 'web' }, { app: 'kubia', tier: 'x' });
+const template = (p?: Manifest) => ({
   containers: [{ name: 'app', image: 'luksa/kubia', ports: [{ name: 'http', containerPort: 8080 }], ...(p ? { readinessProbe: p } : {}) }],
 });
 
@@ -34,7 +34,7 @@ const applyPod = fc.record({ name: fc.constantFrom(...NAMES), labels, probe, nod
   restartPolicy: fc.constantFrom('Always', 'OnFailure', 'Never'), grace: fc.constantFrom(0, 5, 30), managed: fc.boolean() })
   .map(({ name, labels: l, probe: p, node, restartPolicy, grace, managed }): Manifest => ({ op: 'apply', object: {
     apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: l },
-    spec: { ...template(l, p), restartPolicy, terminationGracePeriodSeconds: grace, ...(node ? { nodeName: node } : {}) },
+    spec: { ...template(p), restartPolicy, terminationGracePeriodSeconds: grace, ...(node ? { nodeName: node } : {}) },
     ...(managed ? { status: { phase: 'Running', podIP: `1.2.3.${NAMES.indexOf(name) + 4}`, conditions: [{ type: 'Ready', status: 'True' }] } } : {}),
   } }));
 
@@ -51,7 +51,7 @@ const applyService = fc.record({ name: fc.constantFrom('kubia', 'web'), type: fc
 
 const applyRC = fc.integer({ min: 0, max: 3 }).map((replicas): Manifest => ({ op: 'apply', object: {
   apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' },
-  spec: { replicas, selector: { app: 'kubia' }, template: { metadata: { labels: { app: 'kubia' } }, spec: template({}) } } } }));
+  spec: { replicas, selector: { app: 'kubia' }, template: { metadata: { labels: { app: 'kubia' } }, spec: template() } } } }));
 
 const applyEndpoints = fc.constant<Manifest>({ op: 'apply', object: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' },
   subsets: [{ addresses: [{ ip: '11.11.11.11' }], ports: [{ name: 'http', port: 80 }] }] } });
@@ -60,7 +60,7 @@ const from = fc.oneof(fc.constantFrom(...NAMES).map((pod) => ({ namespace: 'defa
 const podOp = (op: string, extra: fc.Arbitrary<Manifest>) =>
   fc.tuple(fc.constantFrom(...NAMES), extra).map(([pod, e]): Manifest => ({ op, namespace: 'default', pod, ...e }));
 
-export const operation: fc.Arbitrary<Manifest> = fc.oneof(
+const operation: fc.Arbitrary<Manifest> = fc.oneof(
   { arbitrary: applyPod, weight: 4 }, { arbitrary: applyService, weight: 3 }, applyRC, applyEndpoints,
   fc.record({ kind: fc.constantFrom('Pod', 'Service', 'ReplicationController', 'Endpoints'), name: fc.constantFrom(...NAMES, 'kubia', 'web', 'rc') })
     .map((x): Manifest => ({ op: 'delete', namespace: 'default', ...x })),
@@ -80,7 +80,7 @@ export const operation: fc.Arbitrary<Manifest> = fc.oneof(
   { arbitrary: fc.nat(7).map((n): Manifest => ({ op: 'sync-pending', n })), weight: 4 },
 );
 
-export const clusterConfig: fc.Arbitrary<ClusterConfig> = fc.record({
+const clusterConfig: fc.Arbitrary<ClusterConfig> = fc.record({
   timing: fc.constantFrom('sync', 'async'), seed: fc.integer({ min: 0, max: 1000 }),
   appsListenOnStart: fc.boolean(), cloudLoadBalancer: fc.boolean(),
 });
@@ -89,11 +89,11 @@ export const clusterConfig: fc.Arbitrary<ClusterConfig> = fc.record({
 const PRELUDE: Manifest[] = [
   { op: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubia' },
     spec: { selector: { app: 'kubia' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } } },
-  ...['p1', 'p2'].map((name) => ({ op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'kubia' } }, spec: template({}) } })),
-  { op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p3', labels: { app: 'client' } }, spec: template({}) } },
+  ...['p1', 'p2'].map((name) => ({ op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: 'kubia' } }, spec: template() } })),
+  { op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p3', labels: { app: 'client' } }, spec: template() } },
   { op: 'settle' },
 ];
-export const operations = fc.array(operation, { minLength: 10, maxLength: 50 }).map((ops) => [...PRELUDE, ...ops]);
+const operations = fc.array(operation, { minLength: 10, maxLength: 50 }).map((ops) => [...PRELUDE, ...ops]);
 
 /** Runs `ops` from a fresh cluster; returns every result and observation as one JSON text. */
 function transcript(config: ClusterConfig, ops: Manifest[], freeze: boolean): string {

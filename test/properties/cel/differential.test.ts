@@ -1,5 +1,5 @@
 /**
- * Why this test: compiled closures replace the interpreter on the hot path, so they must be the
+ * Why this test: generated code replaces the interpreter on the hot path, so they must be the
  * interpreter, observably. Random expressions over random data must give the same value, or
  * both fail with the same error code.
  */

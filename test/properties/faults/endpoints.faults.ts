@@ -1,0 +1,107 @@
+/** Faults of the endpoints controller: which pods an Endpoints object lists, and where. */
+import { type Eps, type Fault, type Obs, type Svc, addAddress, address, endpointsOf, hasAddress, isTerminal, managed, rewriteObservation, selects, upsertSorted } from './wrap.ts';
+
+/** For every managed Service with Endpoints: `add` the pods it returns (ready → addresses). */
+function listExtra(obs: Obs, extra: (s: Svc, e: Eps) => { pod: Obs['pods'][number]; ready: boolean }[]): void {
+  for (const s of obs.services) {
+    if (!managed(s)) continue;
+    const e = endpointsOf(obs, s);
+    if (!e) continue;
+    for (const { pod, ready } of extra(s, e)) if (!hasAddress(e, pod.name)) addAddress(e, s, address(pod), ready);
+  }
+}
+
+export const endpointsFaults: Fault[] = [
+  {
+    invariant: 'endpoints/selected-pods-only',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the selector ignores namespaces: matching pods of every namespace are listed',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) =>
+        listExtra(obs, (s) => obs.pods.filter((p) => p.namespace !== s.namespace && p.ip !== '' && !isTerminal(p) && selects(s.selector, p.labels)).map((pod) => ({ pod, ready: pod.ready }))),
+      ),
+  },
+  {
+    invariant: 'endpoints/ready-in-addresses',
+    scope: 'small',
+    timing: 'sync',
+    description: 'unready pods kept in addresses (notReadyAddresses never used)',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const e of obs.endpoints) {
+          for (const ss of e.subsets) {
+            ss.addresses.push(...ss.notReadyAddresses);
+            ss.notReadyAddresses = [];
+          }
+        }
+      }),
+  },
+  {
+    invariant: 'endpoints/complete',
+    scope: 'small',
+    timing: 'sync',
+    description: 'unready pods dropped instead of listed under notReadyAddresses',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const e of obs.endpoints) {
+          for (const ss of e.subsets) ss.notReadyAddresses = [];
+          e.subsets = e.subsets.filter((ss) => ss.addresses.length > 0);
+        }
+      }),
+  },
+  {
+    invariant: 'endpoints/no-terminal-pods',
+    scope: 'small',
+    timing: 'sync',
+    description: 'pods that ended (Succeeded or Failed) are not filtered out: listed under notReadyAddresses',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) =>
+        listExtra(obs, (s) => obs.pods.filter((p) => p.namespace === s.namespace && isTerminal(p) && selects(s.selector, p.labels)).map((pod) => ({ pod, ready: false }))),
+      ),
+  },
+  {
+    invariant: 'endpoints/terminating-pods-leave',
+    scope: 'small',
+    timing: 'sync',
+    description: 'terminating pods kept in the Endpoints until they are gone',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) =>
+        listExtra(obs, (s) => obs.pods.filter((p) => p.namespace === s.namespace && p.terminating && p.ip !== '' && selects(s.selector, p.labels)).map((pod) => ({ pod, ready: pod.ready }))),
+      ),
+  },
+  {
+    invariant: 'endpoints/named-port-per-pod',
+    scope: 'small',
+    timing: 'sync',
+    description: 'a named targetPort is resolved once, against the first pod, and that number used for every pod',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const s of obs.services) {
+          if (!managed(s) || !s.ports.some((p) => typeof p.targetPort === 'string')) continue;
+          const e = endpointsOf(obs, s);
+          if (!e || e.subsets.length < 2) continue;
+          e.subsets = [{
+            addresses: e.subsets.flatMap((ss) => ss.addresses),
+            notReadyAddresses: e.subsets.flatMap((ss) => ss.notReadyAddresses),
+            ports: e.subsets[0].ports,
+          }];
+        }
+      }),
+  },
+  {
+    invariant: 'endpoints/selectorless-left-alone',
+    scope: 'small',
+    timing: 'sync',
+    description: 'a Service without a selector is treated as selecting every pod: the controller overwrites the user\'s Endpoints',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const s of obs.services) {
+          if (s.selector || s.type === 'ExternalName') continue;
+          const e: Eps = { namespace: s.namespace, name: s.name, subsets: [] };
+          for (const p of obs.pods) if (p.namespace === s.namespace && p.ip !== '' && !isTerminal(p)) addAddress(e, s, address(p), p.ready);
+          obs.endpoints = upsertSorted(obs.endpoints, e);
+        }
+      }),
+  },
+];
