@@ -6,6 +6,7 @@
 import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';
 import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
 import { CHECK_FLAGS, checkCommand } from './commands/check.ts';
+import { EXPLORE_FLAGS, exploreCommand } from './commands/explore.ts';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay.ts';
 import { RUN_FLAGS, runCommand } from './commands/run.ts';
 import { VALIDATE_FLAGS, validateCommand } from './commands/validate.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
   run: { summary: 'run scenario files on the reference model', flags: RUN_FLAGS, run: runCommand },
   check: { summary: 'random operation sequences against every invariant', flags: CHECK_FLAGS, run: checkCommand },
   validate: { summary: 'load spec, scenario and manifest files and report every error (no files: the spec)', flags: VALIDATE_FLAGS, run: validateCommand },
+  explore: { summary: 'exhaustive bounded search of a scope, shortest counterexamples', flags: EXPLORE_FLAGS, run: exploreCommand },
   replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', flags: REPLAY_FLAGS, run: replayCommand },
 };
 

@@ -8,14 +8,14 @@ import { ConfigError, normalizeConfig } from '../../model/index.ts';
 import { compileCelAt } from '../load/cel-source.ts';
 import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts';
 import { OPERATION_DEFS, issuesToDiagnostics, propertiesAt, schemaIssues, validator } from '../load/schemas.ts';
-import { type SourceDoc, parseYaml, positionOf } from '../load/yaml-source.ts';
+import { type Path, type SourceDoc, configErrorPath, parseYaml, positionOf } from '../load/yaml-source.ts';
 import { readText } from '../scenario/load.ts';
 import type { Domains, GeneratorSpec, Invariant, Scope, Spec, Timing, TraceMode } from './types.ts';
 
 export const SPEC_DIR = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../spec');
 const OPS = Object.keys(OPERATION_DEFS);
 
-function diag(src: SourceDoc, path: (string | number)[], code: Diagnostic['code'], message: string, atKey = false): Diagnostic {
+function diag(src: SourceDoc, path: Path, code: Diagnostic['code'], message: string, atKey = false): Diagnostic {
   return { file: src.file, ...positionOf(src, path, atKey), code, message };
 }
 
@@ -24,15 +24,6 @@ function checkSchema(src: SourceDoc, schema: string): void {
   const v = validator(schema);
   if (v(src.value)) return;
   throw new InputError(issuesToDiagnostics(src, [], schemaIssues(v.errors, (p) => propertiesAt(schema, p))));
-}
-
-/**
- * A ConfigError names its field (`cluster.serviceCIDR: invalid CIDR …`): it is shown at that
- * field's key when the file has it, else at the cluster mapping.
- */
-export function configErrorPath(clusterPath: readonly (string | number)[], message: string): { path: (string | number)[]; atKey: boolean } {
-  const field = /^cluster\.([A-Za-z]+)\b/.exec(message)?.[1];
-  return field ? { path: [...clusterPath, field], atKey: true } : { path: [...clusterPath], atKey: false };
 }
 
 export function loadInvariants(file: string, text = readText(file)): Invariant[] {
@@ -98,11 +89,28 @@ export function loadOperations(file: string, text = readText(file)): { generator
   return value;
 }
 
+/** A witness "reach X" is checked as the invariant "never X": its violation is the trace to X. */
+function witnessInvariants(src: SourceDoc, i: number, scope: Omit<Scope, 'witnesses'>, out: Diagnostic[]): Invariant[] {
+  return (scope.explore?.witnesses ?? []).flatMap((w, j) => {
+    const path = ['scopes', i, 'explore', 'witnesses', j, 'reach'];
+    const c = compileCelAt(src, path, w.reach, `reach of witness ${w.id}`);
+    if (!('ok' in c)) {
+      out.push(c);
+      return [];
+    }
+    const negated = compileCelAt(src, path, `!(${w.reach})`, `reach of witness ${w.id}`);
+    if (!('ok' in negated)) return [];
+    const location = `${src.file}:${positionOf(src, ['scopes', i, 'explore', 'witnesses', j]).line}`;
+    return [{ id: `witness/${w.id}`, statement: w.statement, sources: [`scope ${scope.name}`], timings: new Set<Timing>(['sync', 'async']), trace: 'none' as const, holds: negated, location }];
+  });
+}
+
 export function loadScopes(file: string, text = readText(file)): Scope[] {
   const src = parseYaml(file, text);
   checkSchema(src, 'scopes.schema.json');
-  const scopes = (src.value as { scopes: Scope[] }).scopes;
   const out: Diagnostic[] = [];
+  const raw = (src.value as { scopes: Omit<Scope, 'witnesses'>[] }).scopes;
+  const scopes: Scope[] = raw.map((s, i) => ({ ...s, witnesses: witnessInvariants(src, i, s, out) }));
   const seen = new Set<string>();
   scopes.forEach((s, i) => {
     if (seen.has(s.name)) out.push(diag(src, ['scopes', i, 'name'], 'SVC008', `duplicate scope "${s.name}"`));
@@ -146,5 +154,12 @@ export function loadSpec(dir = SPEC_DIR): Spec {
   const ops = attempt(() => loadOperations(join(dir, 'operations.yaml')));
   const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml')));
   if (diagnostics.length || !invariants || !ops || !scopes) throw new InputError(diagnostics);
+  const ids = new Set(invariants.map((i) => i.id));
+  for (const s of scopes) {
+    for (const id of s.explore?.alsoCheck ?? []) {
+      if (!ids.has(id)) diagnostics.push({ file: join(dir, 'scopes.yaml'), line: 1, col: 1, code: 'SVC013', message: `scope ${s.name} checks unknown invariant "${id}"${didYouMean(id, ids)}` });
+    }
+  }
+  if (diagnostics.length) throw new InputError(diagnostics);
   return { invariants, generators: ops.generators, domains: ops.domains, scopes };
 }

@@ -51,6 +51,8 @@ export interface ExploreSpec {
   readonly deletes?: boolean;
   readonly advance?: readonly number[];
   readonly connects?: boolean;
+  readonly alsoCheck?: readonly string[];
+  readonly witnesses?: readonly { id: string; statement: string; reach: string }[];
 }
 
 export interface Scope {
@@ -68,6 +70,8 @@ export interface Scope {
   readonly serviceTypes?: readonly string[];
   readonly maxSteps: number;
   readonly explore?: ExploreSpec;
+  /** The explore witnesses, compiled as invariants that break exactly where the behaviour is reached. */
+  readonly witnesses: readonly Invariant[];
 }
 
 export interface Spec {

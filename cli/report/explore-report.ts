@@ -1,0 +1,53 @@
+/** The explore report, rendered by pure functions: explore.json and explore.md. */
+import { stringify } from 'yaml';
+import { describeOp, describeResult } from '../../properties/engine/describe.ts';
+import type { ExploreReport, InvariantVerdict } from '../../properties/explore/explore.ts';
+import type { Scope } from '../../properties/spec/types.ts';
+
+export function exploreJson(reports: readonly ExploreReport[], replayFiles: ReadonlyMap<string, string>): unknown {
+  return {
+    tool: 'svcspec explore',
+    scopes: reports.map((r) => ({
+      scope: r.scope,
+      timing: r.timing,
+      states: r.states,
+      transitions: r.transitions,
+      depthCompleted: r.depthCompleted,
+      stoppedBy: r.stoppedBy,
+      seconds: Number(r.seconds.toFixed(3)),
+      statesPerSecond: Math.round(r.statesPerSecond),
+      invariants: r.verdicts.map((v) => ({
+        id: v.invariant.id,
+        verdict: v.verdict,
+        ...(v.trace ? { trace: v.trace.map((s) => ({ op: s.op, result: s.result })), replay: replayFiles.get(`${r.scope}/${r.timing}/${v.invariant.id}`) } : {}),
+      })),
+    })),
+  };
+}
+
+export function traceText(v: InvariantVerdict): string {
+  return (v.trace ?? []).map((s, i) => `  ${String(i + 1).padStart(3)} ${describeOp(s.op)}   ${describeResult(s.result)}`).join('\n');
+}
+
+export function exploreMarkdown(reports: readonly ExploreReport[], replayFiles: ReadonlyMap<string, string>): string {
+  const out = ['# svcspec explore', '', '| scope | timing | distinct states | transitions | depth completed | stopped by | seconds | states/s |', '|---|---|---|---|---|---|---|---|'];
+  for (const r of reports) out.push(`| ${r.scope} | ${r.timing} | ${r.states} | ${r.transitions} | ${r.depthCompleted} | ${r.stoppedBy} | ${r.seconds.toFixed(1)} | ${Math.round(r.statesPerSecond)} |`);
+  for (const r of reports) {
+    out.push('', `## ${r.scope} (${r.timing})`, '', '| invariant | verdict |', '|---|---|');
+    for (const v of r.verdicts) out.push(`| \`${v.invariant.id}\` | ${v.verdict === 'violation' ? `**violation** (${v.trace!.length} steps)` : v.verdict} |`);
+    for (const v of r.verdicts.filter((x) => x.trace)) {
+      out.push('', `### ${v.invariant.id}`, '', v.invariant.statement, '', '```', traceText(v), '```', '', `Replay: \`npx svcspec replay ${replayFiles.get(`${r.scope}/${r.timing}/${v.invariant.id}`)}\``);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** A shortest trace as a scenario file, so `svcspec replay FILE` (or `run`) re-runs it. */
+export function traceScenario(scope: Scope, timing: string, v: InvariantVerdict): string {
+  const steps = (v.trace ?? []).map((s) => {
+    const { op, ...fields } = s.op as unknown as Record<string, unknown>;
+    return { [op as string]: fields };
+  });
+  const doc = { name: `shortest trace: ${v.invariant.id} (${scope.name}, ${timing})`, description: v.invariant.statement, cluster: { ...scope.cluster, timing, seed: 0 }, steps };
+  return stringify(doc, { lineWidth: 0 });
+}
