@@ -6,9 +6,11 @@
 import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';
 import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
 import { CHECK_FLAGS, checkCommand } from './commands/check.ts';
+import { CONFORM_FLAGS, conformCommand } from './commands/conform.ts';
 import { EXPLORE_FLAGS, exploreCommand } from './commands/explore.ts';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay.ts';
 import { RUN_FLAGS, runCommand } from './commands/run.ts';
+import { SERVE_FLAGS, serveCommand } from './commands/serve.ts';
 import { VALIDATE_FLAGS, validateCommand } from './commands/validate.ts';
 
 interface Command {
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: 'load spec, scenario and manifest files and report every error (no files: the spec)', flags: VALIDATE_FLAGS, run: validateCommand },
   explore: { summary: 'exhaustive bounded search of a scope, shortest counterexamples', flags: EXPLORE_FLAGS, run: exploreCommand },
   replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', flags: REPLAY_FLAGS, run: replayCommand },
+  conform: { summary: 'check another implementation over the adapter protocol (--adapter "CMD")', flags: CONFORM_FLAGS, run: conformCommand },
+  serve: { summary: 'the reference model as an adapter on stdin/stdout', flags: SERVE_FLAGS, run: serveCommand },
 };
 
 function help(): string {

@@ -13,3 +13,5 @@ export type { ClusterState } from './cluster/state.ts';
 export { PMap } from './cluster/pmap.ts';
 export { tables, toMermaid, stateString } from './machines/index.ts';
 export { pending as pendingTimerList } from './cluster/timers.ts';
+export { apiObjects, timestamp, type ApiObject } from './cluster/api-objects.ts';
+export { serviceView, endpointsView } from './cluster/observe.ts';

@@ -110,6 +110,19 @@ export function fieldPath(field: string, value: unknown): Path {
   return path;
 }
 
+/**
+ * An error on a whole mapping (`metadata.labels: Invalid value: "front end"`) names the bad key
+ * or value, not where it is: the entry with that key, else with that value, is the node to show.
+ */
+function refine(path: Path, value: unknown, bad: unknown): { path: Path; atKey: boolean } {
+  let node = value;
+  for (const k of path) node = isRecord(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[k] : undefined;
+  if (!isRecord(node) || typeof bad !== 'string') return { path, atKey: false };
+  if (Object.hasOwn(node, bad)) return { path: [...path, bad], atKey: true };
+  const key = Object.keys(node).find((k) => node[k] === bad);
+  return key === undefined ? { path, atKey: false } : { path: [...path, key], atKey: false };
+}
+
 /** Each document through the API server's defaulting and validation; every field error at its node. */
 export function validateManifests(docs: readonly SourceDoc[]): { count: number; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -121,13 +134,23 @@ export function validateManifests(docs: readonly SourceDoc[]): { count: number; 
       diagnostics.push({ file: src.file, ...positionOf(src, []), code: 'SVC002', message: 'a Kubernetes manifest must be a mapping' });
       continue;
     }
-    const r = defaultAndValidate(src.value);
-    if (r.ok) continue;
     const kind = typeof src.value.kind === 'string' && src.value.kind ? src.value.kind : 'Object';
     const meta = src.value.metadata;
     const name = isRecord(meta) && typeof meta.name === 'string' ? meta.name : '';
+    let r: ReturnType<typeof defaultAndValidate>;
+    try {
+      r = defaultAndValidate(src.value);
+    } catch (e) {
+      // The model validates decoded objects: a field of the wrong JSON type (a mapping where a
+      // list belongs…) is a decode error (BadRequest) for the API server, and may trip the model.
+      const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      diagnostics.push({ file: src.file, ...positionOf(src, []), code: 'SVC002', message: `The ${kind} "${name}" cannot be decoded: a field has the wrong type (${why})` });
+      continue;
+    }
+    if (r.ok) continue;
     for (const e of r.errors) {
-      const pos = positionOf(src, fieldPath(e.field, src.value));
+      const at = refine(fieldPath(e.field, src.value), src.value, e.value);
+      const pos = positionOf(src, at.path, at.atKey);
       diagnostics.push({ file: src.file, ...pos, code: 'SVC002', message: invalid(kind, name, [e]).message });
     }
   }

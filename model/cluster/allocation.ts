@@ -8,6 +8,12 @@ import type { Draft } from './draft.ts';
 import { allocate } from './draft.ts';
 import { formatIPv4, offsetIn, parseIPv4 } from './ip.ts';
 
+/** Where an address lies after `base` (NaN when `value` is not an IPv4 address): offsets for Chooser.prefer. */
+export function offsetFrom(base: number, value: string | number): number {
+  const n = typeof value === 'string' ? parseIPv4(value) : undefined;
+  return n === undefined ? NaN : n - base;
+}
+
 export type Allocated<T> = { ok: true; value: T } | { ok: false; field?: FieldError; internal?: string };
 
 /** Allocates `requested` or, when empty, any free ClusterIP (network and broadcast addresses excluded). */
@@ -28,7 +34,7 @@ export function allocateClusterIP(d: Draft, owner: string, requested: string | u
     return { ok: true, value: requested };
   }
   const usable = range.size - 2;
-  const o = allocate(d, 'clusterIP', usable, (i) => !d.clusterIPs.has(formatIPv4(range.base + 1 + i)));
+  const o = allocate(d, 'clusterIP', usable, (i) => !d.clusterIPs.has(formatIPv4(range.base + 1 + i)), { subject: owner, offsetOf: (v) => offsetFrom(range.base + 1, v) });
   if (o < 0) return { ok: false, internal: 'failed to allocate a serviceIP: range is full' };
   const ip = formatIPv4(range.base + 1 + o);
   d.clusterIPs = d.clusterIPs.set(ip, owner);
@@ -56,7 +62,7 @@ export function allocateNodePort(d: Draft, owner: string, requested: number | un
     d.nodePorts = d.nodePorts.set(String(requested), owner);
     return { ok: true, value: requested };
   }
-  const o = allocate(d, 'nodePort', max - min + 1, (i) => !d.nodePorts.has(String(min + i)));
+  const o = allocate(d, 'nodePort', max - min + 1, (i) => !d.nodePorts.has(String(min + i)), { subject: owner, offsetOf: (v) => (typeof v === 'number' ? v - min : NaN) });
   if (o < 0) return { ok: false, internal: 'failed to allocate a nodePort: range is full' };
   d.nodePorts = d.nodePorts.set(String(min + o), owner);
   return { ok: true, value: min + o };
@@ -69,7 +75,7 @@ export function releaseNodePort(d: Draft, port: number | undefined, owner: strin
 /** A load-balancer address for a Service (what a cloud controller would write to its status). */
 export function allocateLoadBalancerIP(d: Draft, owner: string): string | undefined {
   const range = d.config.loadBalancerCIDR;
-  const o = allocate(d, 'lbAddress', range.size - 2, (i) => !d.lbAddresses.has(formatIPv4(range.base + 1 + i)));
+  const o = allocate(d, 'lbAddress', range.size - 2, (i) => !d.lbAddresses.has(formatIPv4(range.base + 1 + i)), { subject: owner, offsetOf: (v) => offsetFrom(range.base + 1, v) });
   if (o < 0) return undefined;
   const ip = formatIPv4(range.base + 1 + o);
   d.lbAddresses = d.lbAddresses.set(ip, owner);

@@ -5,7 +5,7 @@
  */
 import { nextRandom } from './random.ts';
 
-export type ChoiceKind = 'endpoint' | 'clusterIP' | 'nodePort' | 'lbAddress' | 'podName';
+export type ChoiceKind = 'endpoint' | 'clusterIP' | 'nodePort' | 'lbAddress' | 'podName' | 'podIP' | 'node' | 'scaleDown';
 
 /** Mutable only for the duration of one step: the generator state threads through the choices. */
 export interface StepContext {
@@ -18,6 +18,17 @@ export interface Chooser {
   pick(kind: ChoiceKind, keys: readonly string[], ctx: StepContext): number;
   /** An offset in [0, size) for which `isFree` holds, or -1 when there is none. */
   allocate(kind: ChoiceKind, size: number, isFree: (offset: number) => boolean, ctx: StepContext): number;
+  /**
+   * Optional: the values this chooser wants for one allocation, best first — how the conformance
+   * runner replays an implementation's answer. `subject` is the key of the Service (clusterIP,
+   * nodePort, lbAddress), the Pod (podIP, and node: where the scheduler puts it) or the
+   * ReplicationController (podName; scaleDown: the pods it deletes, among those that rank alike).
+   * The model takes the first that is in range and free; when
+   * none is (or the method is absent) it allocates as usual: through `allocate`, or for podIP and
+   * node by its own deterministic rule (host-local IPAM's next address, the least loaded node),
+   * which no chooser draws — so the reference choosers, which lack this method, behave as before.
+   */
+  prefer?(kind: ChoiceKind, subject: string): readonly (string | number)[] | undefined;
 }
 
 function random(ctx: StepContext): number {

@@ -137,7 +137,14 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
     return;
   }
   const spec = svc.object.spec;
-  if (spec.type === 'ExternalName' || !spec.selector) return;
+  if (spec.type === 'ExternalName' || !spec.selector) {
+    // No longer managed: what stays is the Endpoints object as written, and proxies follow it.
+    if (existing?.managed) {
+      d.endpoints = d.endpoints.set(svcKey, { ...existing, managed: false, entries: entriesOfEndpoints(existing.object) });
+      markProxies(d, svcKey);
+    }
+    return;
+  }
   const ns = svc.object.metadata.namespace!;
   const candidates = new Set(selectedPods(d, ns, spec.selector));
   for (const k of svc.members.keys()) candidates.add(k);

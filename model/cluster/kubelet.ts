@@ -8,7 +8,8 @@
 import { tables } from '../machines/index.ts';
 import type { Container, Pod, Probe } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
-import { nextSeq } from './draft.ts';
+import { nextSeq, preferred } from './draft.ts';
+import { offsetFrom } from './allocation.ts';
 import { formatIPv4 } from './ip.ts';
 import { markPodServices, markStatus } from './pending.ts';
 import { unindexPod } from './selection.ts';
@@ -21,9 +22,16 @@ export function probeHandler(p: Probe | undefined): 'exec' | 'httpGet' | 'tcpSoc
   return p.exec ? 'exec' : p.httpGet ? 'httpGet' : p.tcpSocket ? 'tcpSocket' : p.grpc ? 'grpc' : undefined;
 }
 
-/** The scheduler: spec.nodeName, else the node with fewest pods (ties by configured order). */
+/**
+ * The scheduler: spec.nodeName, else the node with fewest pods (ties by configured order). Any
+ * node is allowed: a chooser may prefer one (the conformance runner adopting an implementation's
+ * placement); the reference choosers do not.
+ */
 export function chooseNode(d: Draft, pod: Pod): string | undefined {
   if (pod.spec.nodeName) return d.nodes.has(pod.spec.nodeName) ? pod.spec.nodeName : undefined;
+  for (const n of d.ctx.chooser.prefer?.('node', `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`) ?? []) {
+    if (typeof n === 'string' && d.nodes.has(n)) return n;
+  }
   let best: { name: string; pods: number } | undefined;
   for (const n of d.config.nodes) {
     const rec = d.nodes.get(n.name);
@@ -35,19 +43,27 @@ export function chooseNode(d: Draft, pod: Pod): string | undefined {
   return best?.name;
 }
 
-/** host-local IPAM: the next free address after the last one handed out, skipping .0 and .1. */
+/**
+ * host-local IPAM: the next free address after the last one handed out, skipping .0 and .1 (and the
+ * broadcast address). Any free address of the node's range is allowed: a chooser may prefer one
+ * (the conformance runner adopting an implementation's pod IP); the reference choosers do not.
+ */
 function assignPodIP(d: Draft, nodeName: string, podKey: string): string {
   const node = d.nodes.get(nodeName)!;
   const { base, size } = node.podRange;
+  const take = (o: number): string => {
+    const ip = formatIPv4(base + o);
+    d.podIPs = d.podIPs.set(ip, podKey);
+    d.nodes = d.nodes.set(nodeName, { ...node, lastIP: o, pods: node.pods + 1 });
+    return ip;
+  };
+  const usable = (o: number) => o >= 2 && o !== size - 1 && !d.podIPs.has(formatIPv4(base + o));
+  const adopted = preferred(d, 'podIP', size, usable, { subject: podKey, offsetOf: (v) => offsetFrom(base, v) });
+  if (adopted >= 0) return take(adopted);
   for (let i = 1; i <= size; i++) {
     const o = (node.lastIP + i) % size;
     if (o < 2 || o === size - 1) continue;
-    const ip = formatIPv4(base + o);
-    if (!d.podIPs.has(ip)) {
-      d.podIPs = d.podIPs.set(ip, podKey);
-      d.nodes = d.nodes.set(nodeName, { ...node, lastIP: o, pods: node.pods + 1 });
-      return ip;
-    }
+    if (!d.podIPs.has(formatIPv4(base + o))) return take(o);
   }
   return '';
 }
@@ -101,7 +117,9 @@ function containerReady(c: ContainerRuntime): boolean {
 export function kubeletStatus(pod: PodRecord): PodApiStatus {
   if (pod.statusManaged) return pod.status;
   const life = pod.lifecycle.value as string;
-  const phase = life === 'Pending' || life === 'Running' || life === 'Succeeded' || life === 'Failed' ? life : pod.status.phase;
+  // A terminating pod keeps reporting Running while its containers run (the phase is not a lifecycle step).
+  const phase =
+    life === 'Pending' || life === 'Running' || life === 'Succeeded' || life === 'Failed' ? life : pod.containers.some((c) => c.running) ? 'Running' : pod.status.phase;
   const containers = pod.containers.map((c) => ({ name: c.name, ready: containerReady(c), restartCount: c.restartCount }));
   const ready = phase === 'Running' && containers.length > 0 && containers.every((c) => c.ready);
   return { phase, ready, ip: pod.ip, containers };

@@ -12,7 +12,7 @@ import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord 
 
 function podView(p: PodRecord): PodView {
   const m = p.object.metadata;
-  return {
+  const v: PodView = {
     namespace: m.namespace!,
     name: m.name!,
     uid: m.uid ?? '',
@@ -24,6 +24,9 @@ function podView(p: PodRecord): PodView {
     terminating: p.deletedAt !== undefined,
     containers: p.status.containers.map((c, i) => containerView(p, c, i)),
   };
+  const owner = (m.ownerReferences as { kind?: string; name?: string; controller?: boolean }[] | undefined)?.find((o) => o.controller);
+  if (owner?.kind && owner.name) v.controller = { kind: owner.kind, name: owner.name };
+  return v;
 }
 
 function containerView(p: PodRecord, c: PodApiStatus['containers'][number], i: number): ContainerView {

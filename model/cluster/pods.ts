@@ -86,9 +86,11 @@ export function deletePod(d: Draft, pod: PodRecord): void {
 
 
 /** The Pod as the API returns it: the stored manifest with the status the API shows. */
+/** A pod condition. Module-level, not a closure in podObject: tsx (keepNames) renames every such closure per call. */
+const cond = (type: string, ok: boolean) => ({ type, status: ok ? ('True' as const) : ('False' as const) });
+
 export function podObject(rec: PodRecord, hostIP: string | undefined): Pod {
   const st = rec.status;
-  const cond = (type: string, ok: boolean) => ({ type, status: ok ? ('True' as const) : ('False' as const) });
   const containersReady = st.containers.length > 0 && st.containers.every((c) => c.ready);
   return {
     ...rec.object,

@@ -8,7 +8,7 @@ import type { Pod, ReplicationController } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
 import { allocate, newUid, nextSeq } from './draft.ts';
 import { createPod, deletePod } from './pods.ts';
-import { selectedPods } from './selection.ts';
+import { selectedPods, selects } from './selection.ts';
 import { objectKey } from './state.ts';
 import { timestamp } from './time.ts';
 
@@ -23,6 +23,18 @@ function suffix(n: number): string {
     n = Math.floor(n / ALPHABET.length);
   }
   return s;
+}
+
+/** The offset `suffix` maps to `<rc>-<suffix>` (NaN for any other name): for Chooser.prefer. */
+function suffixOffset(rc: string, name: string | number): number {
+  if (typeof name !== 'string' || name.length !== rc.length + 6 || !name.startsWith(`${rc}-`)) return NaN;
+  let n = 0;
+  for (let i = 4; i >= 0; i--) {
+    const digit = ALPHABET.indexOf(name[rc.length + 1 + i]);
+    if (digit < 0) return NaN;
+    n = n * ALPHABET.length + digit;
+  }
+  return n;
 }
 
 /**
@@ -46,12 +58,49 @@ function active(d: Draft, rc: ReplicationController): string[] {
   });
 }
 
+type OwnerRef = { apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean };
+
+function controllerOf(d: Draft, podKey: string): OwnerRef | undefined {
+  return ((d.pods.get(podKey)?.object.metadata.ownerReferences as OwnerRef[] | undefined) ?? []).find((o) => o.controller);
+}
+
+/** The pods whose controller reference names this RC (what the garbage collector follows). */
+function controlled(d: Draft, rc: ReplicationController): string[] {
+  return [...(d.podIndex.get(rc.metadata.namespace!)?.keys() ?? [])].filter((k) => controllerOf(d, k)?.uid === rc.metadata.uid);
+}
+
+/** ClaimPods releases a pod it controls that its selector no longer matches (the seed's relabelled pod). */
+function releaseUnmatched(d: Draft, rc: ReplicationController): void {
+  for (const k of controlled(d, rc)) {
+    const pod = d.pods.get(k)!;
+    if (selects(rc.spec.selector, pod.object.metadata.labels)) continue;
+    const ownerReferences = ((pod.object.metadata.ownerReferences as OwnerRef[]) ?? []).filter((o) => o.uid !== rc.metadata.uid);
+    d.pods = d.pods.set(k, { ...pod, object: { ...pod.object, metadata: { ...pod.object.metadata, ownerReferences } } });
+  }
+}
+
+/** ClaimPods: an orphan the selector matches is adopted — it gets this RC as its controller. */
+function adoptOrphans(d: Draft, rc: ReplicationController): void {
+  for (const k of claimed(d, rc)) {
+    const pod = d.pods.get(k)!;
+    const refs = (pod.object.metadata.ownerReferences as { controller?: boolean }[] | undefined) ?? [];
+    if (refs.some((o) => o.controller)) continue;
+    const ownerReferences = [...refs, { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name, uid: rc.metadata.uid, controller: true }];
+    d.pods = d.pods.set(k, { ...pod, object: { ...pod.object, metadata: { ...pod.object.metadata, ownerReferences } } });
+  }
+}
+
 export function reconcileReplicationController(d: Draft, rc: ReplicationController): void {
   const ns = rc.metadata.namespace!;
   const want = rc.spec.replicas ?? 1;
+  releaseUnmatched(d, rc);
+  adoptOrphans(d, rc);
   const pods = active(d, rc);
   for (let i = pods.length; i < want; i++) {
-    const o = allocate(d, 'podName', SUFFIXES, (n) => !d.pods.has(objectKey(ns, `${rc.metadata.name}-${suffix(n)}`)));
+    const o = allocate(d, 'podName', SUFFIXES, (n) => !d.pods.has(objectKey(ns, `${rc.metadata.name}-${suffix(n)}`)), {
+      subject: objectKey(ns, rc.metadata.name!),
+      offsetOf: (v) => suffixOffset(rc.metadata.name!, v),
+    });
     if (o < 0) return;
     const name = `${rc.metadata.name}-${suffix(o)}`;
     const tmpl = rc.spec.template!;
@@ -75,9 +124,17 @@ export function reconcileReplicationController(d: Draft, rc: ReplicationControll
   }
   if (pods.length > want) {
     // Scale down: not-ready pods first, then the newest (the controller's ranking, simplified).
+    // Pods created in the same second rank alike, so any of them may go: a chooser may prefer
+    // some (the conformance runner adopting an implementation's); otherwise the last created goes.
+    const victims = new Set(d.ctx.chooser.prefer?.('scaleDown', objectKey(ns, rc.metadata.name!)) ?? []);
+    const created = (p: { object: Pod }) => p.object.metadata.creationTimestamp ?? '';
     const ranked = pods
       .map((k) => d.pods.get(k)!)
-      .sort((a, b) => Number(a.status.ready) - Number(b.status.ready) || b.seq - a.seq);
+      .sort((a, b) =>
+        Number(a.status.ready) - Number(b.status.ready) ||
+        (created(a) === created(b) ? 0 : created(a) < created(b) ? 1 : -1) ||
+        Number(victims.has(b.object.metadata.name!)) - Number(victims.has(a.object.metadata.name!)) ||
+        b.seq - a.seq);
     for (const p of ranked.slice(0, pods.length - want)) deletePod(d, p);
   }
 }
@@ -91,5 +148,5 @@ export function reconcileNamespaces(d: Draft, namespaces: Iterable<string>): voi
 
 /** What the garbage collector deletes with the RC: the pods it controls, adopted ones included, released ones not. */
 export function ownedPods(d: Draft, rc: ReplicationController): string[] {
-  return claimed(d, rc);
+  return controlled(d, rc);
 }

@@ -349,6 +349,13 @@ export interface PodView {
   ready: boolean;
   terminating: boolean;
   containers: ContainerView[];
+  /**
+   * The controller that owns the pod (metadata.ownerReferences with controller: true), when there is one.
+   */
+  controller?: {
+    kind: string;
+    name: string;
+  };
 }
 
 export interface ContainerView {

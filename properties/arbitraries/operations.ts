@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { Operation } from '../../model/index.ts';
 import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
+import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
 import { endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
@@ -41,8 +42,19 @@ function trafficTargetArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
   );
 }
 
-function clientArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
-  return fc.oneof({ weight: 5, arbitrary: podRefArb(scope) }, { weight: 1, arbitrary: fc.constant({ external: true }) });
+/** Pods connect to anything; external clients come in through nodes and load balancers, as in the seed. */
+function connectArb(scope: Scope): fc.Arbitrary<Operation> {
+  const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
+  const svc = fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services) });
+  const external = fc.record({ ip: fc.constantFrom(undefined, '198.51.100.7') }).map(({ ip }) => (ip ? { external: true, ip } : { external: true }));
+  const edge = fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(svc, fc.constantFrom(...nodes)).map(([s, node]) => ({ node, port: `$nodePort:${s.namespace}/${s.name}` })) },
+    { weight: 1, arbitrary: fc.tuple(svc, fc.constantFrom(...scope.servicePorts)).map(([s, p]) => ({ ip: `$lbIP:${s.namespace}/${s.name}`, port: p.port })) },
+  );
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.tuple(podRefArb(scope), trafficTargetArb(scope)).map(([from, to]) => ({ op: 'connect', from, to }) as unknown as Operation) },
+    { weight: 2, arbitrary: fc.tuple(external, edge).map(([from, to]) => ({ op: 'connect', from, to }) as unknown as Operation) },
+  );
 }
 
 function invalidServiceArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
@@ -73,6 +85,37 @@ function invalidPodArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
   return fc.tuple(fc.constantFrom(...scope.pods), fc.constantFrom(...broken)).map(([name, spec]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec }));
 }
 
+/** The seed's Ingress walkthrough: a deployment, an Ingress routing a host to its Service, a request to that host. */
+function exposeArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const hosts = scope.hosts ?? ['kubia.example.com', 'foo.example.com'];
+  return fc.tuple(deployArb(scope, d), fc.constantFrom(...hosts), fc.constantFrom('Prefix', 'Exact')).map(([ops, host, pathType]) => {
+    const svc = (ops.find((o) => (o as { object?: { kind?: string } }).object?.kind === 'Service') as unknown as { object: { metadata: { name: string; namespace: string }; spec: { ports: { port: number }[] } } }).object;
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'edge', namespace: svc.metadata.namespace },
+      spec: { rules: [{ host, http: { paths: [{ path: '/', pathType, backend: { service: { name: svc.metadata.name, port: { number: svc.spec.ports[0].port } } } }] } }] },
+    };
+    return [...ops, { op: 'apply', object: ingress }, { op: 'http', from: { external: true }, host, path: '/' }] as unknown as Operation[];
+  });
+}
+
+/** The seed's kubia setup: a ReplicationController and a Service over its label, in either order. */
+function deployArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const [key] = Object.keys(scope.labels);
+  return fc.tuple(replicationControllerArb(scope, d), serviceArb(scope), fc.integer({ min: 2, max: 3 }), fc.boolean()).map(([rc, svc, replicas, serviceFirst]) => {
+    const r = rc as { metadata: { namespace: string }; spec: { selector: Record<string, string> } };
+    const s = svc as { metadata: { namespace: string }; spec: Record<string, unknown> };
+    const service = s.spec.type === 'ExternalName' ? { ...s, spec: { ports: [{ port: scope.servicePorts[0].port, targetPort: scope.servicePorts[0].targetPort }] } } : s;
+    const selected = { ...service, metadata: { ...s.metadata, namespace: r.metadata.namespace }, spec: { ...service.spec, selector: { [key]: r.spec.selector[key] } } };
+    const ops = [
+      { op: 'apply', object: { ...rc, spec: { ...(rc as { spec: object }).spec, replicas } } },
+      { op: 'apply', object: selected },
+    ] as unknown as Operation[];
+    return serviceFirst ? ops.reverse() : ops;
+  });
+}
+
 function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation> {
   const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
   switch (g.name) {
@@ -93,24 +136,34 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
     case 'listen': return fc.tuple(podRefArb(scope), fc.boolean()).map(([r, listening]) => ({ op: 'listen', ...r, listening }) as Operation);
     case 'exit': return fc.tuple(podRefArb(scope), fc.constantFrom(...d.exitCodes)).map(([r, code]) => ({ op: 'exit', ...r, code }) as Operation);
     case 'advance': return fc.constantFrom(...d.advanceSeconds).map((seconds) => ({ op: 'advance', seconds }) as Operation);
-    case 'connect': return fc.tuple(clientArb(scope), trafficTargetArb(scope)).map(([from, to]) => ({ op: 'connect', from, to }) as unknown as Operation);
+    case 'connect': return connectArb(scope);
     case 'ping':
       return fc.tuple(podRefArb(scope), fc.constantFrom(...scope.services), fc.constantFrom(...scope.namespaces)).map(([from, svc, ns]) => ({ op: 'ping', from, ip: `$clusterIP:${ns}/${svc}` }) as Operation);
     case 'settle': return fc.constant({ op: 'settle' } as Operation);
+    case 'internal-step': return fc.nat(15).map((i) => ({ op: 'sync', controller: 'kubelet', target: `$internal#${i}` }) as Operation);
+    case 'env': return envArb(podRefArb(scope));
+    case 'resolve': return resolveArb(scope, podRefArb(scope));
+    case 'apply-ingress': return apply(ingressArb(scope));
+    case 'apply-ingress-class': return apply(ingressClassArb());
+    case 'http': return httpArb(scope);
     case 'invalid-service': return apply(invalidServiceArb(scope));
     case 'invalid-pod': return apply(invalidPodArb(scope));
     default: throw new Error(`spec/operations.yaml names generator "${g.name}", which properties/arbitraries does not build`);
   }
 }
 
-/** Every generator of the catalogue, weighted, for one scope. */
-export function operationArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation> {
-  const parts = generators.filter((g) => g.weight > 0).map((g) => ({ weight: g.weight, arbitrary: generatorArb(g, scope, d) }));
+/** Every generator of the catalogue, weighted, for one scope; each draws a short run of operations. */
+export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const parts = generators.filter((g) => g.weight > 0).map((g) => ({
+    weight: g.weight,
+    arbitrary: g.name === 'deploy' ? deployArb(scope, d) : g.name === 'expose-ingress' ? exposeArb(scope, d) : generatorArb(g, scope, d).map((op) => [op]),
+  }));
   return fc.oneof(...parts);
 }
 
+/** Sequences of up to `maxSteps` operations; shrinking removes whole chunks, then simplifies them. */
 export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number): fc.Arbitrary<Operation[]> {
-  return fc.array(operationArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' });
+  return fc.array(chunkArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => chunks.flat().slice(0, maxSteps));
 }
 
-export const GENERATOR_NAMES = ['apply-pod', 'apply-service', 'update-service', 'apply-endpoints', 'apply-rc', 'relabel-pod', 'delete', 'probe', 'listen', 'exit', 'advance', 'connect', 'ping', 'settle', 'invalid-service', 'invalid-pod'];
+

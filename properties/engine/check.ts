@@ -71,7 +71,8 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
   const ops: Operation[] = [];
   const results: Result[] = [];
   for (let i = 0; i < templates.length; i++) {
-    const op = named(resolver.resolve(templates[i], obs));
+    const state = s;
+    const op = named(resolver.resolve(templates[i], obs, () => system.internalSteps?.(state) ?? []));
     const out = system.step(s, op);
     ops.push(op);
     results.push(out.result);

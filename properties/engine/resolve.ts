@@ -19,7 +19,14 @@ export class Resolver {
     this.applied.set(`${o.kind}/${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`, o);
   }
 
-  resolve(template: Operation, obs: Observation): Operation {
+  /** `internal` lists the internal steps the state has enabled (async timing); empty in sync timing. */
+  resolve(template: Operation, obs: Observation, internal: () => readonly Operation[] = () => []): Operation {
+    if (template.op === 'sync' && String((template as Obj).target).startsWith('$internal#')) {
+      // One of the pending internal steps, by index; with none pending it is a settle (a no-op then).
+      const steps = internal();
+      const i = Number(String((template as Obj).target).slice('$internal#'.length));
+      return steps.length ? steps[i % steps.length] : ({ op: 'settle' } as Operation);
+    }
     const op = structuredClone(template) as Obj;
     if (op.op === 'apply' && op.object?.$relabel) op.object = this.relabel(op.object.$relabel, obs);
     if (op.op === 'apply' && op.object?.kind === 'Service' && op.object.spec?.$update) op.object = this.reapply(op.object, obs);

@@ -3,18 +3,21 @@
  * with one deliberate fault. States are opaque to the engines; they see observations only.
  */
 import type { Chooser, ClusterConfig, Observation, Operation, Result } from '../../model/index.ts';
-import { type ClusterState, initialState, observe, seededChooser, step } from '../../model/index.ts';
+import { type ClusterState, enabledInternalSteps, initialState, observe, seededChooser, step } from '../../model/index.ts';
 
 export interface System<S = unknown> {
   init(cluster: ClusterConfig): S;
   step(state: S, op: Operation, chooser?: Chooser): { state: S; result: Result };
   observe(state: S): Observation;
+  /** The internal steps enabled in a state (async timing): what `sync` operations may name. */
+  internalSteps?(state: S): Operation[];
 }
 
 export const modelSystem: System<ClusterState> = {
   init: (cluster) => initialState(cluster),
   step: (state, op, chooser) => step(state, op, chooser),
   observe,
+  internalSteps: (state) => enabledInternalSteps(state),
 };
 
 /**

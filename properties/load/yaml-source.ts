@@ -152,3 +152,12 @@ export function positionInScalar(src: SourceDoc, path: Path, offset: number): Po
   }
   return { line: start.line, col: start.col + quote + offset };
 }
+
+/**
+ * A cluster ConfigError names its field (`cluster.serviceCIDR: invalid CIDR …`): it is shown at
+ * that field's key when the file has it, else at the cluster mapping.
+ */
+export function configErrorPath(clusterPath: Path, message: string): { path: Path; atKey: boolean } {
+  const field = /^cluster\.([A-Za-z]+)\b/.exec(message)?.[1];
+  return field ? { path: [...clusterPath, field], atKey: true } : { path: clusterPath, atKey: false };
+}

@@ -11,7 +11,7 @@ import type { CompiledCel } from '../cel/index.ts';
 import { compileCelAt } from '../load/cel-source.ts';
 import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts';
 import { OPERATION_DEFS, issuesToDiagnostics, propertiesOf, schemaIssues, validator } from '../load/schemas.ts';
-import { type Position, type SourceDoc, parseYaml, parseYamlDocuments, positionOf } from '../load/yaml-source.ts';
+import { type Position, type SourceDoc, configErrorPath, parseYaml, parseYamlDocuments, positionOf } from '../load/yaml-source.ts';
 
 export interface ScenarioStep {
   /** 1-based number of the step in the file (a multi-document `file:` apply shares one number). */
@@ -114,7 +114,8 @@ export function loadScenario(file: string, text = readText(file)): Scenario {
     normalizeConfig(value.cluster ?? {});
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    out.push({ file, ...positionOf(src, ['cluster']), code: 'SVC015', message: e.message });
+    const at = configErrorPath(['cluster'], e.message);
+    out.push({ file, ...positionOf(src, at.path, at.atKey), code: 'SVC015', message: e.message });
   }
   const steps = value.steps.flatMap((raw, i) => loadStep(src, raw ?? {}, i, out));
   if (out.length) throw new InputError(out);

@@ -68,6 +68,8 @@ export interface Scope {
   readonly servicePorts: readonly { name?: string; port: number; targetPort: number | string; protocol?: 'TCP' | 'UDP' }[];
   readonly probes: readonly ('none' | 'exec' | 'tcpSocket' | 'httpGet')[];
   readonly serviceTypes?: readonly string[];
+  readonly hosts?: readonly string[];
+  readonly paths?: readonly string[];
   readonly maxSteps: number;
   readonly explore?: ExploreSpec;
   /** The explore witnesses, compiled as invariants that break exactly where the behaviour is reached. */

@@ -1,0 +1,147 @@
+/**
+ * `svcspec conform --adapter "CMD"`: checks another implementation over the adapter protocol
+ * (docs/adapter.md) — random operation sequences, every answer against the model, every invariant
+ * on its observations; reports in reports/conform.json and conform.md. Exit 0 when everything held,
+ * 1 on a violation or a fault of the implementation, 2 on bad usage or a command that cannot be
+ * started, 130 when interrupted (Ctrl-C writes the partial report first).
+ */
+import { createWriteStream } from 'node:fs';
+import { stringify } from 'yaml';
+import { CommandLineError, splitCommand } from '../../conformance/command-line.ts';
+import { ProcessAdapter } from '../../conformance/process-adapter.ts';
+import { type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
+import { loadSpec } from '../../properties/spec/load.ts';
+import { type FlagSpec, UsageError } from '../args.ts';
+import { writeFile, writeJsonLine } from '../io.ts';
+import { Progress } from '../progress.ts';
+import { conformJson, conformMarkdown, counterexampleText, faultText, overallVerdict, summaryLine } from '../report/conform-report.ts';
+import { checkOnly, scopesOf, timingsOf } from './check.ts';
+
+export const CONFORM_FLAGS: FlagSpec = {
+  adapter: { type: 'string', help: 'the implementation: a command line, run without a shell (quotes and \\ escapes as in sh)' },
+  shell: { type: 'boolean', help: 'run --adapter through /bin/sh instead (pipes, variables, cd …)' },
+  scope: { type: 'list', help: 'scopes from spec/scopes.yaml (default: small)' },
+  timing: { type: 'list', help: 'sync, async or both (default: sync,async)' },
+  runs: { type: 'number', help: 'random sequences per scope and timing (default 200)' },
+  'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
+  seed: { type: 'number', help: 'seed of the generator (default 0): same seed, same sequences' },
+  path: { type: 'string', help: 'replay one shrunk run (the path a report printed) instead of searching' },
+  only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
+  'timeout-ms': { type: 'number', help: 'how long each answer may take (default 10000; the first init gets 30 s more for start-up)' },
+  settle: { type: 'string', help: 'when the runner adds a settle: never, end (after each sequence, default) or each (after every operation)' },
+  'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
+  'protocol-log': { type: 'string', help: 'write every line exchanged with the implementation to this file' },
+  reports: { type: 'string', help: 'report directory (default reports/)' },
+  json: { type: 'boolean', help: 'print conform.json on stdout' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+function positive(flags: Record<string, unknown>, name: string, fallback: number): number {
+  const v = (flags[name] as number | undefined) ?? fallback;
+  if (!Number.isInteger(v) || v <= 0) throw new UsageError(`--${name} needs a positive integer, got ${v}`);
+  return v;
+}
+
+/** The counterexample as a scenario file (`svcspec run` replays it on the reference model). */
+function counterexampleScenario(r: ConformReport, o: ConformOptions): string {
+  const c = r.counterexample!;
+  const steps = c.steps.map((s) => {
+    const { op: name, ...fields } = s.op as unknown as Record<string, unknown>;
+    return { [name as string]: fields };
+  });
+  const id = failureId(c.failure);
+  const doc = {
+    name: `counterexample: ${id}`,
+    description: `Shrunk by svcspec conform against \`${o.adapter.command}\` (${c.replay}). The implementation broke ${id} at step ${(c.failure.kind === 'invariant' ? c.failure.violation.step : c.failure.step) + 1}; the reference model shows what the spec requires.`,
+    cluster: { ...o.scope.cluster, timing: o.timing },
+    steps,
+  };
+  return `# ${id}\n${stringify(doc, { lineWidth: 0 })}`;
+}
+
+export async function conformCommand(flags: Record<string, unknown>): Promise<number> {
+  const command = flags.adapter as string | undefined;
+  if (!command?.trim()) throw new UsageError('conform needs --adapter "CMD": the command that starts the implementation');
+  const shell = flags.shell === true;
+  if (!shell) {
+    try {
+      splitCommand(command);
+    } catch (e) {
+      if (e instanceof CommandLineError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const settle = ((flags.settle as string | undefined) ?? 'end') as SettlePolicy;
+  if (!['never', 'end', 'each'].includes(settle)) throw new UsageError(`--settle must be never, end or each, got "${settle}"`);
+  const timeoutMs = positive(flags, 'timeout-ms', 10_000);
+  const runs = positive(flags, 'runs', 200);
+  const spec = loadSpec();
+  checkOnly(spec, flags.only as string[] | undefined);
+  const scopes = scopesOf(spec, flags.scope as string[] | undefined);
+  const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
+  const adapter = { command, shell, timeoutMs };
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nsvcspec conform: interrupted; writing the partial report (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const logFile = flags['protocol-log'] ? createWriteStream(flags['protocol-log'] as string) : undefined;
+  const impl = new ProcessAdapter({ ...adapter, signal: controller.signal, log: logFile && ((dir, line) => logFile.write(`${dir} ${line}\n`)) });
+  const progress = new Progress();
+  const reports: ConformReport[] = [];
+  const skipped: { scope: string; timing: string }[] = [];
+  let saved = false;
+  try {
+    for (const scope of scopes) {
+      for (const timing of timings) {
+        if (reports.some((r) => r.verdict !== 'ok')) {
+          skipped.push({ scope: scope.name, timing });
+          continue;
+        }
+        const opts: ConformOptions = {
+          scope,
+          timing,
+          runs,
+          maxSteps: positive(flags, 'max-steps', scope.maxSteps),
+          seed: (flags.seed as number) ?? 0,
+          path: flags.path === undefined ? undefined : String(flags.path),
+          only: flags.only as string[] | undefined,
+          settle,
+          adapter,
+          onRun: (done, total) => progress.bar(`conform ${scope.name}/${timing}`, done, total),
+        };
+        const t0 = performance.now();
+        const r = await runConform(spec, opts, impl);
+        progress.done();
+        reports.push(r);
+        if (!flags.json) {
+          process.stdout.write(`${summaryLine(r, (performance.now() - t0) / 1000)}\n`);
+          const never = r.invariants.filter((x) => x.stats.held === 0).map((x) => x.invariant.id);
+          if (never.length && r.verdict === 'ok') process.stdout.write(`  warning: never exercised: ${never.join(', ')}\n`);
+          if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
+          if (r.fault) process.stdout.write(`${faultText(r)}\n`);
+          if (r.error) process.stdout.write(`${r.error}\n`);
+        }
+        if (r.counterexample && flags['save-counterexample'] && !saved) {
+          writeFile(flags['save-counterexample'] as string, counterexampleScenario(r, opts));
+          saved = true;
+        }
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await impl.close();
+    logFile?.end();
+  }
+  const dir = (flags.reports as string) ?? 'reports';
+  const meta = { adapter, skipped };
+  const json = conformJson(reports, meta);
+  writeFile(`${dir}/conform.json`, `${JSON.stringify(json, null, 2)}\n`);
+  writeFile(`${dir}/conform.md`, conformMarkdown(reports, meta));
+  if (flags.json) writeJsonLine(json);
+  else process.stdout.write(`reports: ${dir}/conform.json, ${dir}/conform.md\n`);
+  const verdict = overallVerdict(reports);
+  if (reports.some((r) => r.fault?.kind === 'spawn')) return 2;
+  return verdict === 'ok' ? 0 : verdict === 'unknown' ? 130 : 1;
+}
