@@ -12,10 +12,12 @@
  * 2. mixed/async: the same sequence in async timing, with an extra `settle` every 8 operations.
  * 3. scaling: one operation that touches one Service, on a cluster of 100 pods / 10 Services and
  *    on one of 10,000 pods / 1,000 Services (2 nodes in both). Each call starts from the same
- *    prebuilt state (step is pure). Goal: big/small < 3x.
+ *    prebuilt state (step is pure). Goal: big/small < 3x. Two more rows repeat pod operations with
+ *    a ReplicationController in the namespace (it reconciles on every pod change there).
  *
  * Prints tables on stdout and writes nothing else.
  */
+import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { initialState, step, type ClusterState, type Operation } from '../model/index.ts';
@@ -98,6 +100,14 @@ function rcManifest(replicas: number) {
   return {
     apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'worker', namespace: 'default' },
     spec: { replicas, template: { metadata: { labels: { app: 'web', tier: 'worker' } }, spec: { containers: [container('http')] } } },
+  };
+}
+
+/** An RC of `replicas` pods labelled app=`app` (selecting none of the scaling clusters' pods). */
+function rcManifestOf(name: string, app: string, replicas: number) {
+  return {
+    apiVersion: 'v1', kind: 'ReplicationController', metadata: { name, namespace: 'default' },
+    spec: { replicas, template: { metadata: { labels: { app } }, spec: { containers: [container('none')] } } },
   };
 }
 
@@ -300,10 +310,11 @@ function mixReport(ops: readonly Operation[], timing: 'sync' | 'async') {
   return rows;
 }
 
+/** Median time of one iteration (ms): robust to other processes sharing the machine. */
 const ms = (t: { result: unknown }) => {
-  const r = t.result as { state?: string; latency?: { mean: number }; error?: unknown };
+  const r = t.result as { state?: string; latency?: { p50: number }; error?: unknown };
   if (!r.latency) throw new Error(`task did not complete: ${r.state} ${String(r.error ?? '')}`);
-  return r.latency.mean;
+  return r.latency.p50;
 };
 
 async function runMixed(): Promise<void> {
@@ -330,25 +341,43 @@ async function runScaling(): Promise<void> {
   const opsSmall = scalingOps(small);
   const opsBig = scalingOps(big);
   const bench = new Bench({ name: 'scaling', time: 400, warmupTime: 100 });
-  for (const [label, c, ops] of [['small', small, opsSmall], ['big', big, opsBig]] as const) {
-    for (const [name, list] of Object.entries(ops)) {
+  // Interleaved (small, big, small, big…), so that a change in machine load hits both sides alike.
+  for (const name of Object.keys(opsSmall)) {
+    for (const [label, c, ops] of [['small', small, opsSmall], ['big', big, opsBig]] as const) {
       const base = c.state;
+      const list = ops[name];
       bench.add(`${name} @${label}`, () => {
         for (const op of list) step(base, op);
       });
     }
   }
   await bench.run();
-  const nsOf = (name: string) => (ms(bench.getTask(name)!) * 1e6) / 64;
-  const rows = Object.keys(opsSmall).map((name) => {
-    const a = nsOf(`${name} @small`), b = nsOf(`${name} @big`);
-    return { operation: name, 'ns/op 100p/10s': Math.round(a).toLocaleString('en-US'), 'ns/op 10kp/1ks': Math.round(b).toLocaleString('en-US'), 'big/small': (b / a).toFixed(2) + 'x' };
-  });
-  console.table(rows);
+  // The same pod operations with one ReplicationController (of other pods) in the namespace: every
+  // pod change makes it reconcile. Few iterations: on the big cluster one op may take tens of ms.
+  const rcBench = new Bench({ name: 'scaling+rc', time: 0, iterations: 3, warmupIterations: 1 });
+  const rcOps = ['apply pod: relabel', 'exit container'];
+  for (const name of rcOps) {
+    for (const [label, c, ops] of [['small', small, opsSmall], ['big', big, opsBig]] as const) {
+      const base = step(c.state, { op: 'apply', object: rcManifestOf('worker', 'worker', 2) } as Operation).state;
+      const list = ops[name].slice(0, 8);
+      rcBench.add(`${name} + RC @${label}`, () => {
+        for (const op of list) step(base, op);
+      });
+    }
+  }
+  await rcBench.run();
+  const nsOf = (b: Bench, name: string, per: number) => (ms(b.getTask(name)!) * 1e6) / per;
+  const row = (operation: string, a: number, b: number) =>
+    ({ operation, 'ns/op 100p/10s': Math.round(a).toLocaleString('en-US'), 'ns/op 10kp/1ks': Math.round(b).toLocaleString('en-US'), 'big/small': (b / a).toFixed(2) + 'x' });
+  console.table([
+    ...Object.keys(opsSmall).map((name) => row(name, nsOf(bench, `${name} @small`, 64), nsOf(bench, `${name} @big`, 64))),
+    ...rcOps.map((name) => row(`${name} + RC in namespace`, nsOf(rcBench, `${name} + RC @small`, 8), nsOf(rcBench, `${name} + RC @big`, 8))),
+  ]);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} (timings are medians)`);
   const all = args.length === 0;
   if (all || args.includes('mixed')) await runMixed();
   if (all || args.includes('scaling')) await runScaling();

@@ -11,6 +11,7 @@ import { EXPLORE_FLAGS, exploreCommand } from './commands/explore.ts';
 import { REPLAY_FLAGS, replayCommand } from './commands/replay.ts';
 import { RUN_FLAGS, runCommand } from './commands/run.ts';
 import { SERVE_FLAGS, serveCommand } from './commands/serve.ts';
+import { TRACE_FLAGS, traceCommand } from './commands/trace.ts';
 import { VALIDATE_FLAGS, validateCommand } from './commands/validate.ts';
 
 interface Command {
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', flags: REPLAY_FLAGS, run: replayCommand },
   conform: { summary: 'check another implementation over the adapter protocol (--adapter "CMD")', flags: CONFORM_FLAGS, run: conformCommand },
   serve: { summary: 'the reference model as an adapter on stdin/stdout', flags: SERVE_FLAGS, run: serveCommand },
+  trace: { summary: 'check recorded watch streams, audit logs or Lists of one cluster against the invariants', flags: TRACE_FLAGS, run: traceCommand },
 };
 
 function help(): string {

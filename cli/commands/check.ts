@@ -3,9 +3,11 @@
  * per scope and timing; reports in reports/check.json and check.md; exit 1 on a violation.
  */
 import { stringify } from 'yaml';
-import { runCheck, type CheckOptions, type CheckReport } from '../../properties/engine/check.ts';
+import { neverExercised, runCheck, type CheckOptions, type CheckReport } from '../../properties/engine/check.ts';
 import { machineCoverage } from '../../properties/engine/coverage.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
+import { modelSystem } from '../../properties/engine/system.ts';
+import { CheckExport } from '../../conformance/trace/export.ts';
 import type { Scope, Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
@@ -13,20 +15,21 @@ import { Progress } from '../progress.ts';
 import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
 
 export const CHECK_FLAGS: FlagSpec = {
-  scope: { type: 'list', help: 'scopes from spec/scopes.yaml (default: small)' },
+  scope: { type: 'list', help: 'scopes from spec/scopes.yaml (default: small,medium)' },
   timing: { type: 'list', help: 'sync, async or both (default: sync,async)' },
   runs: { type: 'number', help: 'random sequences per scope and timing (default 200)' },
   'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
   seed: { type: 'number', help: 'seed of the generator (default 0): same seed, same report' },
   only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
+  'export-watch': { type: 'string', help: 'write each run as a kubectl watch stream FILE.<scope>.<timing>.<n>.json (svcspec trace checks them)' },
   reports: { type: 'string', help: 'report directory (default reports/)' },
   json: { type: 'boolean', help: 'print check.json on stdout' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
 export function scopesOf(spec: Spec, names: readonly string[] | undefined): Scope[] {
-  return (names?.length ? names : ['small']).map((n) => {
+  return (names?.length ? names : ['small', 'medium']).map((n) => {
     const s = spec.scopes.find((x) => x.name === n);
     if (!s) throw new UsageError(`unknown scope "${n}"; spec/scopes.yaml has ${spec.scopes.map((x) => x.name).join(', ')}`);
     return s;
@@ -70,6 +73,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   const progress = new Progress();
   const reports: CheckReport[] = [];
   let saved = false;
+  const exporter = flags['export-watch'] ? new CheckExport(flags['export-watch'] as string, modelSystem) : undefined;
   for (const scope of scopes) {
     for (const timing of timings) {
       const opts: CheckOptions = {
@@ -79,10 +83,14 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
         maxSteps: (flags['max-steps'] as number) ?? scope.maxSteps,
         seed: (flags.seed as number) ?? 0,
         only: flags.only as string[] | undefined,
-        onRun: (done, total) => progress.bar(`check ${scope.name}/${timing}`, done, total),
+        onRun: (done, total) => {
+          exporter?.run(scope.name, timing, done);
+          progress.bar(`check ${scope.name}/${timing}`, done, total);
+        },
       };
       const t0 = performance.now();
-      const r = runCheck(spec, opts);
+      const r = runCheck(spec, opts, exporter?.system);
+      if (r.counterexample) exporter?.counterexample(scope.name, timing);
       progress.done();
       reports.push(r);
       const seconds = (performance.now() - t0) / 1000;
@@ -90,7 +98,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
         const verdict = r.error ? `error: ${r.error}` : r.counterexample ? 'VIOLATION' : 'all invariants held';
         process.stdout.write(`${scope.name} (${timing}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
         const never = r.invariants.filter((x) => x.stats.held === 0).map((x) => x.invariant.id);
-        if (never.length && !r.counterexample) process.stdout.write(`  warning: never exercised: ${never.join(', ')}\n`);
+        if (never.length && !r.counterexample) process.stdout.write(`  not exercised in this scope and timing: ${never.join(', ')}\n`);
         if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
       }
       if (r.counterexample && flags['save-counterexample'] && !saved) {
@@ -100,6 +108,8 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
     }
   }
   const coverage = machineCoverage();
+  const unexercised = neverExercised(reports);
+  if (unexercised.length && !flags.json) process.stdout.write(`warning: never exercised in any scope or timing: ${unexercised.join(', ')}\n`);
   const dir = (flags.reports as string) ?? 'reports';
   const json = checkJson(reports, coverage);
   writeFile(`${dir}/check.json`, `${JSON.stringify(json, null, 2)}\n`);
@@ -108,6 +118,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   else {
     for (const c of coverage) process.stdout.write(`coverage ${c.machine}: ${c.states.visited.length}/${c.states.all.length} states, ${c.transitions.visited.length}/${c.transitions.all.length} transitions\n`);
     process.stdout.write(`reports: ${dir}/check.json, ${dir}/check.md\n`);
+    if (exporter) process.stdout.write(`watch streams: ${exporter.written.length} files, ${exporter.written[0] ?? ''} …${timings.includes('async') ? ' (async runs let model time pass while controllers lag and may end unsettled; svcspec trace reports that lag)' : ''}\n`);
   }
   return reports.some((r) => r.counterexample || r.error) ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelImplementation } from '../../properties/engine/implementation.ts';
+import { RecordingImplementation, exportScenarioRun } from '../../conformance/trace/export.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
 import { type Diagnostic, InputError } from '../../properties/load/diagnostics.ts';
 import { type Scenario, loadScenario } from '../../properties/scenario/load.ts';
@@ -11,6 +12,7 @@ import { writeJsonLine } from '../io.ts';
 
 export const RUN_FLAGS: FlagSpec = {
   json: { type: 'boolean', help: 'one JSON line per step: {"scenario","step","op","result"}' },
+  'export-watch': { type: 'string', help: 'write what the model did as a kubectl watch stream (several scenarios: FILE.<scenario>.json each)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -52,7 +54,8 @@ export async function runCommand(flags: Record<string, unknown>, positionals: st
   for (const sc of scenarios) {
     if (!json) process.stdout.write(`scenario ${sc.name} (${sc.file})\n`);
     const ops = new Map(sc.steps.filter((s) => s.op).map((s) => [s.number, s]));
-    const outcome = await runScenario(new ModelImplementation(), sc, (r) => {
+    const impl = flags['export-watch'] ? new RecordingImplementation() : new ModelImplementation();
+    const outcome = await runScenario(impl, sc, (r) => {
       steps++;
       if (json) return writeJsonLine(r);
       if (r.op === 'expect') {
@@ -65,6 +68,10 @@ export async function runCommand(flags: Record<string, unknown>, positionals: st
       }
     });
     if (!outcome.passed) failed++;
+    if (impl instanceof RecordingImplementation) {
+      const p = exportScenarioRun(flags['export-watch'] as string, impl, sc.file, scenarios.length);
+      if (!json) process.stdout.write(`  watch stream: ${p}\n`);
+    }
     if (!json) process.stdout.write(`  ${outcome.passed ? 'PASS' : 'FAIL'}\n`);
   }
   if (!json) process.stdout.write(`${scenarios.length - failed} passed, ${failed} failed (${scenarios.length} scenarios, ${steps} steps)\n`);

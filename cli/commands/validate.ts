@@ -56,8 +56,7 @@ export function detectKind(file: string, docs: readonly SourceDoc[]): FileKind |
   const first = docs.find((d) => d.value !== null && d.value !== undefined);
   const keys = isRecord(first?.value) ? Object.keys(first.value) : [];
   for (const [key, kind] of MARKERS) if (keys.includes(key)) return kind;
-  const byName = BY_NAME[basename(file)];
-  if (byName) return byName;
+  if (Object.hasOwn(BY_NAME, basename(file))) return BY_NAME[basename(file)];
   if (keys.some((k) => SCENARIO_KEYS.has(k))) return 'scenario';
   for (const k of keys) {
     const near = suggest(k, MARKERS.map(([m]) => m));

@@ -5,7 +5,7 @@
  */
 import { toMermaid, tables } from '../../model/index.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
-import type { CheckReport } from '../../properties/engine/check.ts';
+import { type CheckReport, neverExercised } from '../../properties/engine/check.ts';
 import type { MachineCoverage } from '../../properties/engine/coverage.ts';
 
 export type Verdict = 'ok' | 'violation' | 'unexercised';
@@ -19,6 +19,7 @@ export function verdictOf(r: CheckReport, id: string): Verdict {
 export function checkJson(reports: readonly CheckReport[], coverage: readonly MachineCoverage[]): unknown {
   return {
     tool: 'svcspec check',
+    neverExercised: neverExercised(reports),
     runs: reports.map((r) => ({
       scope: r.scope,
       timing: r.timing,
@@ -81,6 +82,8 @@ export function counterexampleText(r: CheckReport): string {
 
 export function checkMarkdown(reports: readonly CheckReport[], coverage: readonly MachineCoverage[]): string {
   const out: string[] = ['# svcspec check', ''];
+  const never = neverExercised(reports);
+  if (never.length) out.push(`> **Warning:** never exercised in any scope or timing (their preconditions never held, so they checked nothing): ${never.map((i) => `\`${i}\``).join(', ')}`, '');
   for (const r of reports) {
     out.push(`## Scope \`${r.scope}\`, ${r.timing} timing`, '', `Seed ${r.seed}: ${r.runs} runs, ${r.steps} steps.${r.error ? ` **Error:** ${r.error}` : ''}`, '');
     out.push('| invariant | statement | verdict | checked | precondition held |', '|---|---|---|---|---|');

@@ -8,7 +8,7 @@ import type { ApiError } from '../k8s/field-errors.ts';
 import { notFound } from '../k8s/field-errors.ts';
 import type { AnyObject, Endpoints, Ingress, IngressClass, KubeObject, Node, Pod, ReplicationController, Service } from '../k8s/objects.ts';
 import { KINDS, type Kind } from '../k8s/objects.ts';
-import { defaultAndValidate } from '../k8s/validation/index.ts';
+import { type AdmissionResult, defaultAndValidate } from '../k8s/validation/index.ts';
 import type { Draft } from './draft.ts';
 import { newUid, nextSeq } from './draft.ts';
 import { entriesOfEndpoints } from './endpoints-controller.ts';
@@ -52,6 +52,39 @@ export function storageKey(kind: Kind, namespace: string | undefined, name: stri
   return KINDS[kind].namespaced ? objectKey(namespace, name) : name;
 }
 
+/**
+ * Admission (defaulting, update patching, validation) depends only on the manifest's content and
+ * the stored object it replaces (immutable here): its outcome is memoised on the manifest's JSON
+ * text and the old object's identity, so the same operation applied in many states (as the
+ * explorer does) is admitted once. The manifest is copied before admission, so nothing stored
+ * ever aliases what the caller passed. The cache is bounded and holds no state of its own.
+ */
+const admissions = new Map<string, WeakMap<object, AdmissionResult>>();
+const ADMISSION_CACHE_LIMIT = 20_000;
+const NO_OLD = {};
+
+function admit(withNs: KubeObject, old: AnyObject | undefined): AdmissionResult {
+  const text = JSON.stringify(withNs);
+  let byOld = admissions.get(text);
+  if (!byOld) {
+    if (admissions.size >= ADMISSION_CACHE_LIMIT) admissions.clear();
+    admissions.set(text, (byOld = new WeakMap()));
+  }
+  const hit = byOld.get(old ?? NO_OLD);
+  if (hit) return hit;
+  const patch = withNs.kind === 'Service' && old ? (s: Service) => patchFromOld(s, old as Service) : undefined;
+  let result: AdmissionResult;
+  try {
+    result = defaultAndValidate(JSON.parse(text), old, patch as ((d: never) => KubeObject) | undefined);
+  } catch (e) {
+    // A field of the wrong JSON type: the API server cannot even decode the body (a 400, not a 422).
+    const message = `the ${withNs.kind} could not be decoded: a field has the wrong type (${e instanceof Error ? e.message : String(e)})`;
+    result = { ok: false, errors: [], error: { reason: 'BadRequest', message } };
+  }
+  byOld.set(old ?? NO_OLD, result);
+  return result;
+}
+
 export function apply(d: Draft, manifest: KubeObject): ApplyOutcome {
   const kind = kindOf(manifest);
   if (typeof kind !== 'string') return { ok: false, error: kind };
@@ -60,8 +93,7 @@ export function apply(d: Draft, manifest: KubeObject): ApplyOutcome {
   const withNs = { ...manifest, apiVersion: KINDS[kind].apiVersion, metadata: { ...meta, ...(namespaced ? { namespace: meta.namespace ?? 'default' } : {}) } };
   const key = storageKey(kind, withNs.metadata.namespace, String(meta.name ?? ''));
   const old = meta.name ? existingObject(d, kind, key) : undefined;
-  const patch = kind === 'Service' && old ? (s: Service) => patchFromOld(s, old as Service) : undefined;
-  const checked = defaultAndValidate(withNs, old, patch as ((d: never) => KubeObject) | undefined);
+  const checked = admit(withNs, old);
   if (!checked.ok) return { ok: false, error: checked.error };
   const seq = nextSeq(d);
   const object = stamp(d, checked.object as KubeObject, old, seq);

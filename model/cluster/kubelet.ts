@@ -233,7 +233,7 @@ export function removePod(d: Draft, podKey: string): void {
   if (pod.ip && d.podIPs.get(pod.ip) === podKey) d.podIPs = d.podIPs.delete(pod.ip);
   const node = pod.node ? d.nodes.get(pod.node) : undefined;
   if (node && !pod.statusManaged) d.nodes = d.nodes.set(node.name, { ...node, pods: Math.max(0, node.pods - 1) });
-  unindexPod(d, ns, podKey, pod.object.metadata.labels);
+  unindexPod(d, ns, podKey, pod.object.metadata);
   d.pendingStatus = d.pendingStatus.delete(podKey);
   markPodServices(d, ns, pod.object.metadata.labels);
 }

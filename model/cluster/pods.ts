@@ -48,7 +48,7 @@ export function createPod(d: Draft, key: string, pod: Pod, seq: number): PodReco
     if (rec.ip) d.podIPs = d.podIPs.set(rec.ip, key);
   }
   d.pods = d.pods.set(key, rec);
-  indexPod(d, ns, key, pod.metadata.labels);
+  indexPod(d, ns, key, pod.metadata);
   if (!managed) {
     rec = startPod(d, rec);
     d.pods = d.pods.set(key, rec);
@@ -72,8 +72,8 @@ export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
     }
     rec = { ...rec, status, ip: status.ip };
   }
-  unindexPod(d, ns, old.key, old.object.metadata.labels);
-  indexPod(d, ns, old.key, metadata.labels);
+  unindexPod(d, ns, old.key, old.object.metadata);
+  indexPod(d, ns, old.key, metadata);
   d.pods = d.pods.set(old.key, rec);
   markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
   return rec;

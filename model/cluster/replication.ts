@@ -8,7 +8,7 @@ import type { Pod, ReplicationController } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
 import { allocate, newUid, nextSeq } from './draft.ts';
 import { createPod, deletePod } from './pods.ts';
-import { selectedPods, selects } from './selection.ts';
+import { controllerIndexKey, indexPod, selectedPods, selects, unindexPod } from './selection.ts';
 import { objectKey } from './state.ts';
 import { timestamp } from './time.ts';
 
@@ -60,13 +60,19 @@ function active(d: Draft, rc: ReplicationController): string[] {
 
 type OwnerRef = { apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean };
 
-function controllerOf(d: Draft, podKey: string): OwnerRef | undefined {
-  return ((d.pods.get(podKey)?.object.metadata.ownerReferences as OwnerRef[] | undefined) ?? []).find((o) => o.controller);
+/** The pods whose controller reference names this RC (what the garbage collector follows), from the index. */
+function controlled(d: Draft, rc: ReplicationController): string[] {
+  return d.podIndex.get(controllerIndexKey(rc.metadata.namespace!, rc.metadata.uid!))?.keys() ?? [];
 }
 
-/** The pods whose controller reference names this RC (what the garbage collector follows). */
-function controlled(d: Draft, rc: ReplicationController): string[] {
-  return [...(d.podIndex.get(rc.metadata.namespace!)?.keys() ?? [])].filter((k) => controllerOf(d, k)?.uid === rc.metadata.uid);
+/** Replaces a pod's ownerReferences, keeping the controller index in step. */
+function setOwnerReferences(d: Draft, podKey: string, ownerReferences: OwnerRef[]): void {
+  const pod = d.pods.get(podKey)!;
+  const ns = pod.object.metadata.namespace!;
+  const metadata = { ...pod.object.metadata, ownerReferences };
+  unindexPod(d, ns, podKey, pod.object.metadata);
+  indexPod(d, ns, podKey, metadata);
+  d.pods = d.pods.set(podKey, { ...pod, object: { ...pod.object, metadata } });
 }
 
 /** ClaimPods releases a pod it controls that its selector no longer matches (the seed's relabelled pod). */
@@ -74,8 +80,7 @@ function releaseUnmatched(d: Draft, rc: ReplicationController): void {
   for (const k of controlled(d, rc)) {
     const pod = d.pods.get(k)!;
     if (selects(rc.spec.selector, pod.object.metadata.labels)) continue;
-    const ownerReferences = ((pod.object.metadata.ownerReferences as OwnerRef[]) ?? []).filter((o) => o.uid !== rc.metadata.uid);
-    d.pods = d.pods.set(k, { ...pod, object: { ...pod.object, metadata: { ...pod.object.metadata, ownerReferences } } });
+    setOwnerReferences(d, k, ((pod.object.metadata.ownerReferences as OwnerRef[]) ?? []).filter((o) => o.uid !== rc.metadata.uid));
   }
 }
 
@@ -85,8 +90,7 @@ function adoptOrphans(d: Draft, rc: ReplicationController): void {
     const pod = d.pods.get(k)!;
     const refs = (pod.object.metadata.ownerReferences as { controller?: boolean }[] | undefined) ?? [];
     if (refs.some((o) => o.controller)) continue;
-    const ownerReferences = [...refs, { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name, uid: rc.metadata.uid, controller: true }];
-    d.pods = d.pods.set(k, { ...pod, object: { ...pod.object, metadata: { ...pod.object.metadata, ownerReferences } } });
+    setOwnerReferences(d, k, [...refs, { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name, uid: rc.metadata.uid, controller: true }]);
   }
 }
 

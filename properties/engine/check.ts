@@ -140,3 +140,10 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
     },
   };
 }
+
+/** Invariants whose precondition held in no run at all: they checked nothing (a warning, and a failure in npm test). */
+export function neverExercised(reports: readonly CheckReport[]): string[] {
+  const held = new Map<string, number>();
+  for (const r of reports) for (const { invariant, stats } of r.invariants) held.set(invariant.id, (held.get(invariant.id) ?? 0) + stats.held);
+  return [...held].filter(([, n]) => n === 0).map(([id]) => id);
+}

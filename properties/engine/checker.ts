@@ -45,35 +45,54 @@ export function clusterVariable(c: Config): Record<string, unknown> {
 /**
  * Invariant results are memoised on the identity of what each expression reads (its `reads`:
  * `state.pods`, `op.op`, …). Observations share unchanged sections between steps, and CEL is
- * pure, so an invariant whose inputs are the very same objects as before has the same verdict.
+ * pure, so an invariant whose inputs are the very same values as before has the same verdict.
+ * Each distinct input gets a small integer id per transition; an invariant's memo key is the
+ * string of its inputs' ids.
  */
-const ids = new WeakMap<object, number>();
+const objectIds = new WeakMap<object, number>();
+const primitiveIds = new Map<string, number>();
 let nextId = 1;
 
-function readKey(vars: Record<string, unknown>, reads: readonly string[]): string | undefined {
-  let key = '';
-  for (const r of reads) {
-    const dot = r.indexOf('.');
-    const root = vars[dot < 0 ? r : r.slice(0, dot)] as Record<string, unknown> | undefined;
-    // A whole variable that changes every step (op, result, alternatives): nothing to reuse.
-    if (dot < 0 && r !== 'cluster') return undefined;
-    const v = dot < 0 ? root : root?.[r.slice(dot + 1)];
-    if (v !== null && typeof v === 'object') {
-      let id = ids.get(v);
-      if (id === undefined) ids.set(v, (id = nextId++));
-      key += `#${id}`;
-    } else key += `|${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v)}`;
+function idOf(v: unknown): number {
+  if (v !== null && typeof v === 'object') {
+    let id = objectIds.get(v);
+    if (id === undefined) objectIds.set(v, (id = nextId++));
+    return id;
   }
-  return key;
+  const k = typeof v === 'bigint' ? `${v}n` : `${typeof v}:${String(v)}`;
+  let id = primitiveIds.get(k);
+  if (id === undefined) primitiveIds.set(k, (id = nextId++));
+  return id;
+}
+
+/** How to read one input of an invariant: a variable, or one field of it. */
+type Accessor = { readonly root: string; readonly field?: string };
+
+/** Operations of a fixed alphabet recur: their CEL form is converted once. */
+const opCel = new WeakMap<object, unknown>();
+
+function celOfOp(op: Operation): unknown {
+  let c = opCel.get(op);
+  if (c === undefined) opCel.set(op, (c = toCelValue(op)));
+  return c;
 }
 
 const MEMO_LIMIT = 200_000;
+const EMPTY: readonly unknown[] = Object.freeze([]);
+
+interface Plan {
+  readonly invariant: Invariant;
+  readonly stats: InvariantStats;
+  readonly memo: Map<string, 'skip' | 'ok'>;
+  /** Indexes into the checker's accessor table; undefined when a read changes every step. */
+  readonly inputs?: readonly number[];
+}
 
 export class InvariantChecker {
   readonly stats = new Map<string, InvariantStats>();
-  private readonly memo = new Map<string, Map<string, 'skip' | 'ok'>>();
-  private readonly reads = new Map<string, readonly string[]>();
-  private readonly byOp = new Map<string, Invariant[]>();
+  private readonly plans: Plan[] = [];
+  private readonly accessors: Accessor[] = [];
+  private readonly byOp = new Map<string, Plan[]>();
   private readonly cluster: unknown;
 
   constructor(
@@ -82,18 +101,37 @@ export class InvariantChecker {
     config: Config,
   ) {
     this.cluster = toCelValue(clusterVariable(config));
+    const table = new Map<string, number>();
     for (const inv of invariants) {
-      this.stats.set(inv.id, { checked: 0, held: 0, violations: 0 });
-      this.memo.set(inv.id, new Map());
-      this.reads.set(inv.id, [...new Set([...(inv.when?.reads ?? []), ...inv.holds.reads])].sort());
+      const stats = { checked: 0, held: 0, violations: 0 };
+      this.stats.set(inv.id, stats);
+      const reads = [...new Set([...(inv.when?.reads ?? []), ...inv.holds.reads])].sort();
+      // A whole variable that changes every step (op, result, alternatives) leaves nothing to reuse.
+      const cacheable = reads.every((r) => r.includes('.') || r === 'cluster');
+      const inputs = cacheable
+        ? reads.map((r) => {
+            let i = table.get(r);
+            if (i === undefined) {
+              const dot = r.indexOf('.');
+              this.accessors.push(dot < 0 ? { root: r } : { root: r.slice(0, dot), field: r.slice(dot + 1) });
+              table.set(r, (i = this.accessors.length - 1));
+            }
+            return i;
+          })
+        : undefined;
+      this.plans.push({ invariant: inv, stats, memo: new Map(), inputs });
     }
   }
 
   /** Invariants checked after this operation in this timing (memoised per operation name). */
   applicable(opName: string): Invariant[] {
+    return this.plansFor(opName).map((p) => p.invariant);
+  }
+
+  private plansFor(opName: string): Plan[] {
     let list = this.byOp.get(opName);
     if (!list) {
-      list = this.invariants.filter((i) => i.timings.has(this.timing) && (!i.after || i.after.has(opName)));
+      list = this.plans.filter((p) => p.invariant.timings.has(this.timing) && (!p.invariant.after || p.invariant.after.has(opName)));
       this.byOp.set(opName, list);
     }
     return list;
@@ -106,41 +144,53 @@ export class InvariantChecker {
 
   /** Every invariant this transition breaks (or only the first), skipping those `skip` says are decided. */
   checkAll(step: number, prev: unknown, op: Operation, result: Result, state: unknown, alternatives: readonly Result[], count = true, firstOnly = false, skip?: (id: string) => boolean): Violation[] {
-    const list = this.applicable(op.op);
+    const plans = this.plansFor(op.op);
     const found: Violation[] = [];
-    if (list.length === 0) return found;
-    const vars = { prev, state, op: toCelValue(op), result: toCelValue(result), cluster: this.cluster, alternatives: toCelValue(alternatives) };
-    for (const inv of list) {
+    if (plans.length === 0) return found;
+    const vars: Record<string, unknown> = { prev, state, op: celOfOp(op), result: toCelValue(result), cluster: this.cluster, alternatives: alternatives.length ? toCelValue(alternatives) : EMPTY };
+    const ids: number[] = new Array(this.accessors.length);
+    for (const plan of plans) {
+      const inv = plan.invariant;
       if (skip?.(inv.id)) continue;
-      const stats = this.stats.get(inv.id)!;
-      if (count) stats.checked++;
-      const memo = this.memo.get(inv.id)!;
-      const key = readKey(vars, this.reads.get(inv.id)!);
-      const known = key === undefined ? undefined : memo.get(key);
-      if (known !== undefined) {
-        if (known === 'ok' && count) stats.held++;
-        continue;
+      if (count) plan.stats.checked++;
+      let key: string | undefined;
+      if (plan.inputs) {
+        key = '';
+        for (const i of plan.inputs) {
+          let id = ids[i];
+          if (id === undefined) {
+            const a = this.accessors[i];
+            const root = vars[a.root] as Record<string, unknown> | undefined;
+            ids[i] = id = idOf(a.field === undefined ? root : root?.[a.field]);
+          }
+          key += String.fromCharCode(id & 0xffff, id >>> 16);
+        }
+        const known = plan.memo.get(key);
+        if (known !== undefined) {
+          if (known === 'ok' && count) plan.stats.held++;
+          continue;
+        }
       }
       const remember = (verdict: 'skip' | 'ok') => {
         if (key === undefined) return;
-        if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(key, verdict);
+        if (plan.memo.size >= MEMO_LIMIT) plan.memo.clear();
+        plan.memo.set(key, verdict);
       };
       try {
         if (inv.when && inv.when.fn(vars) !== true) {
           remember('skip');
           continue;
         }
-        if (count) stats.held++;
+        if (count) plan.stats.held++;
         const value = inv.holds.fn(vars);
         if (value === true) {
           remember('ok');
           continue;
         }
-        if (count) stats.violations++;
+        if (count) plan.stats.violations++;
         found.push({ invariant: inv, step, op, result, value: fromCelValue(value) });
       } catch (e) {
-        if (count) stats.violations++;
+        if (count) plan.stats.violations++;
         found.push({ invariant: inv, step, op, result, error: e instanceof CelEvalError ? e.message : String(e) });
       }
       if (firstOnly && found.length) break;

@@ -40,24 +40,30 @@ function podText(p: PodRecordView): string {
   );
 }
 
+/** A persistent map's entries as text, memoised on the map's identity (unchanged maps are shared). */
+function section<V>(map: { sortedEntries(): [string, V][] } & object, line: (k: string, v: V) => string): string {
+  return memo(map, () => map.sortedEntries().map(([k, v]) => line(k, v)).join('\n'));
+}
+
 export function stateText(s: ClusterState): string {
-  const parts: string[] = [String(s.rng)];
-  for (const [, n] of s.nodes.sortedEntries()) parts.push(`N${n.name},${n.ip},${n.pods},${n.lastIP}`);
-  for (const [, p] of s.pods.sortedEntries()) parts.push(`P${podText(p)}`);
-  for (const [k, r] of s.services.sortedEntries()) {
-    parts.push(`S${k};${memo(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memo(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}`);
-  }
-  for (const [k, e] of s.endpoints.sortedEntries()) parts.push(`E${k};${e.managed ? 1 : 0};${memo(e.object, () => json(e.object.subsets ?? []))}`);
-  for (const [k, rc] of s.rcs.sortedEntries()) parts.push(`R${k};${memo(rc, () => json(rc.spec))}`);
-  for (const [k, i] of s.ingresses.sortedEntries()) parts.push(`I${k};${memo(i.object.spec, () => json(i.object.spec))};${i.machine.id};${i.address ?? ''}`);
-  for (const [k, c] of s.ingressClasses.sortedEntries()) parts.push(`C${k};${memo(c, () => json(c.spec))}`);
+  const parts: string[] = [
+    String(s.rng),
+    section(s.nodes, (_, n) => `N${n.name},${n.ip},${n.pods},${n.lastIP}`),
+    section(s.pods, (_, p) => `P${podText(p)}`),
+    section(s.services, (k, r) =>
+      `S${k};${memo(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memo(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}`),
+    section(s.endpoints, (k, e) => `E${k};${e.managed ? 1 : 0};${memo(e.object, () => json(e.object.subsets ?? []))}`),
+    section(s.rcs, (k, rc) => `R${k};${memo(rc, () => json(rc.spec))}`),
+    section(s.ingresses, (k, i) => `I${k};${memo(i.object.spec, () => json(i.object.spec))};${i.machine.id};${i.address ?? ''}`),
+    section(s.ingressClasses, (k, c) => `C${k};${memo(c, () => json(c.spec))}`),
+    section(s.proxies, (node, x) => `X${node};${memo(x.services, () => x.services.sortedEntries().map(([k, p]) => `${k}:${memo(p.service, () => json(p.service.spec))}:${memo(p.entries, () => json(p.entries))}`).join('|'))}`),
+  ];
+  // Affinity: which endpoint, and how long ago (only its age against the timeout matters).
   for (const [node, x] of s.proxies.sortedEntries()) {
-    parts.push(`X${node};${memo(x.services, () => x.services.sortedEntries().map(([k, p]) => `${k}:${memo(p.service, () => json(p.service.spec))}:${memo(p.entries, () => json(p.entries))}`).join('|'))}`);
-    // Affinity: which endpoint, and whether it is still fresh (its age only matters against the timeout).
-    for (const [k, a] of x.affinity.sortedEntries()) parts.push(`A${k}=${a.endpoint}@${Math.min(s.time - a.at, 86401)}`);
+    for (const [k, a] of x.affinity.sortedEntries()) parts.push(`A${node};${k}=${a.endpoint}@${Math.min(s.time - a.at, 86401)}`);
   }
   parts.push(`T${pendingTimers(s).join(',')}`);
-  parts.push(`Q${[...s.pendingStatus.keys()].sort()}|${[...s.pendingEndpoints.keys()].sort()}|${s.pendingProxy.sortedEntries().map(([n, set]) => `${n}:${[...set.keys()].sort()}`).join(',')}`);
+  parts.push(`Q${section(s.pendingStatus, (k) => k)}|${section(s.pendingEndpoints, (k) => k)}|${section(s.pendingProxy, (n, set) => `${n}:${[...set.keys()].sort()}`)}`);
   return parts.join('\n');
 }
 

@@ -98,8 +98,16 @@ function witnessInvariants(src: SourceDoc, i: number, scope: Omit<Scope, 'witnes
       out.push(c);
       return [];
     }
-    const negated = compileCelAt(src, path, `!(${w.reach})`, `reach of witness ${w.id}`);
-    if (!('ok' in negated)) return [];
+    if (c.type !== 'bool' && c.type !== 'dyn') {
+      out.push(diag(src, path, 'SVC011', `reach of witness ${w.id} must be a bool expression, found ${c.type}`));
+      return [];
+    }
+    // The newline ends a trailing `//` comment before the closing parenthesis.
+    const negated = compileCelAt(src, path, `!(${w.reach}\n)`, `reach of witness ${w.id}`);
+    if (!('ok' in negated)) {
+      out.push(negated);
+      return [];
+    }
     const location = `${src.file}:${positionOf(src, ['scopes', i, 'explore', 'witnesses', j]).line}`;
     return [{ id: `witness/${w.id}`, statement: w.statement, sources: [`scope ${scope.name}`], timings: new Set<Timing>(['sync', 'async']), trace: 'none' as const, holds: negated, location }];
   });

@@ -90,6 +90,35 @@ export const endpointsFaults: Fault[] = [
       }),
   },
   {
+    invariant: 'endpoints/named-port-per-pod',
+    scope: 'small',
+    timing: 'sync',
+    description: 'a pod that does not declare the named targetPort is listed anyway, on its first container port (or the Service port)',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const s of obs.services) {
+          const named = s.ports.filter((p) => typeof p.targetPort === 'string');
+          const e = endpointsOf(obs, s);
+          if (!managed(s) || named.length === 0 || !e) continue;
+          for (const p of obs.pods) {
+            if (p.namespace !== s.namespace || p.ip === '' || isTerminal(p) || p.terminating || !selects(s.selector, p.labels) || hasAddress(e, p.name)) continue;
+            const declared = p.containers.flatMap((c) => c.ports ?? []);
+            if (named.every((sp) => declared.some((cp) => cp.name === sp.targetPort))) continue;
+            const fallback = declared[0]?.containerPort;
+            e.subsets.push({
+              addresses: p.ready ? [address(p)] : [],
+              notReadyAddresses: p.ready ? [] : [address(p)],
+              ports: s.ports.map((sp) => ({
+                ...(sp.name ? { name: sp.name } : {}),
+                port: typeof sp.targetPort === 'number' ? sp.targetPort : (declared.find((cp) => cp.name === sp.targetPort)?.containerPort ?? fallback ?? sp.port),
+                protocol: sp.protocol,
+              })),
+            });
+          }
+        }
+      }),
+  },
+  {
     invariant: 'endpoints/selectorless-left-alone',
     scope: 'small',
     timing: 'sync',

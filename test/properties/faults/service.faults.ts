@@ -47,7 +47,7 @@ export const serviceFaults: Fault[] = [
     description: 'ClusterIP allocator does not consult its bitmap: a random offset near the start of the range, taken or not',
     wrap: (sys) =>
       withChooser(sys, (base) => ({
-        pick: (kind, keys, ctx) => base.pick(kind, keys, ctx),
+        ...base,
         allocate: (kind, size, isFree, ctx) => (kind === 'clusterIP' ? base.allocate(kind, 16, () => true, ctx) : base.allocate(kind, size, isFree, ctx)),
       })),
   },
@@ -58,7 +58,7 @@ export const serviceFaults: Fault[] = [
     description: 'ClusterIP allocator masks one bit short (/11 for a /12 range): offsets drawn from twice the range',
     wrap: (sys) =>
       withChooser(sys, (base) => ({
-        pick: (kind, keys, ctx) => base.pick(kind, keys, ctx),
+        ...base,
         allocate: (kind, size, isFree, ctx) => (kind === 'clusterIP' ? base.allocate(kind, size * 2, (o) => o >= size || isFree(o), ctx) : base.allocate(kind, size, isFree, ctx)),
       })),
   },
@@ -113,7 +113,7 @@ export const serviceFaults: Fault[] = [
         init: {},
         remember: (omitted, op, result, _before, after) => {
           if (op.op !== 'apply' || !result.ok || (op.object as { kind?: string }).kind !== 'Service') return omitted;
-          const o = op.object as { metadata: { namespace?: string; name: string }; spec?: { ports?: { port: number; targetPort?: unknown }[] } };
+          const o = op.object as unknown as { metadata: { namespace?: string; name: string }; spec?: { ports?: { port: number; targetPort?: unknown }[] } };
           const s = after.services.find((x) => x.namespace === (o.metadata.namespace ?? 'default') && x.name === o.metadata.name);
           if (!s) return omitted;
           return { ...omitted, [s.uid]: (o.spec?.ports ?? []).filter((p) => p.targetPort === undefined).map((p) => p.port) };
@@ -131,7 +131,7 @@ export const serviceFaults: Fault[] = [
     description: 'nodePort range upper bound read as a count: dynamic nodePorts drawn from [min, min+max]',
     wrap: (sys) =>
       withChooser(sys, (base) => ({
-        pick: (kind, keys, ctx) => base.pick(kind, keys, ctx),
+        ...base,
         allocate: (kind, size, isFree, ctx) =>
           kind === 'nodePort' ? base.allocate(kind, 32768, (o) => o >= size || isFree(o), ctx) : base.allocate(kind, size, isFree, ctx),
       })),
@@ -143,7 +143,7 @@ export const serviceFaults: Fault[] = [
     description: 'nodePort allocator hands out ports from a stale snapshot of its bitmap: always the first port of the range',
     wrap: (sys) =>
       withChooser(sys, (base) => ({
-        pick: (kind, keys, ctx) => base.pick(kind, keys, ctx),
+        ...base,
         allocate: (kind, size, isFree, ctx) => (kind === 'nodePort' ? 0 : base.allocate(kind, size, isFree, ctx)),
       })),
   },

@@ -1,0 +1,172 @@
+/** Faults of the data plane: where a connection to a Service goes, and what it looks like there. */
+import type { Chooser, Operation, Result } from '../../../model/index.ts';
+import type { System } from '../../../properties/engine/system.ts';
+import { type Fault, type Obs, type Pod, type Svc, clientPod, endpointsOf, hash, isTerminal, pickIndex, rewriteResult, selects, stateful, targetService, withChooser } from './wrap.ts';
+
+interface Backend {
+  readonly ip: string;
+  readonly port: number;
+}
+
+const same = (a: Backend, b: Backend) => a.ip === b.ip && a.port === b.port;
+const servicePort = (s: Svc, op: Operation) => (op.op === 'connect' ? s.ports.find((p) => p.port === op.to.port && p.protocol === ((op.to as { protocol?: string }).protocol ?? 'TCP')) : undefined);
+
+/** What the proxy of the client's node has programmed for the Service port the connect targets. */
+function programmed(obs: Obs, op: Operation): { client: Pod; svc: Svc; endpoints: Backend[] } | undefined {
+  const client = clientPod(obs, op);
+  const svc = targetService(obs, op);
+  if (!client || !svc || op.op !== 'connect' || !servicePort(svc, op)) return undefined;
+  const ps = obs.proxies.find((x) => x.node === client.node)?.services.find((p) => p.namespace === svc.namespace && p.name === svc.name && p.port === op.to.port);
+  return ps ? { client, svc, endpoints: ps.endpoints.map((e) => ({ ip: e.ip, port: e.port })) } : undefined;
+}
+
+/** The faulty proxy's choice among `backends`, DNATed straight to the backend by the inner system. */
+function forwardTo(sys: System, s: unknown, op: Operation, chooser: Chooser | undefined, backends: Backend[], before: Obs): { state: unknown; result: Result } {
+  const i = pickIndex(chooser, backends.map((b) => `${b.ip}:${b.port}`), hash(`${before.time}|${JSON.stringify(op)}|${before.pods.length}`));
+  const b = backends[i];
+  return sys.step(s, { op: 'connect', from: (op as unknown as { from: unknown }).from, to: { ip: b.ip, port: b.port } } as Operation, chooser);
+}
+
+/** Pod of an Endpoints address list, with the port its subset gives the Service port. */
+function endpointBackends(obs: Obs, svc: Svc, portName: string | undefined, lists: ('addresses' | 'notReadyAddresses')[]): Backend[] {
+  const out: Backend[] = [];
+  for (const ss of endpointsOf(obs, svc)?.subsets ?? []) {
+    const ep = ss.ports.find((p) => (p.name ?? '') === (portName ?? ''));
+    if (!ep) continue;
+    for (const list of lists) for (const a of ss[list]) out.push({ ip: a.ip, port: ep.port });
+  }
+  return out;
+}
+
+export const trafficFaults: Fault[] = [
+  {
+    invariant: 'traffic/selected-pods-only',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'the proxy never deletes the rules of removed endpoints: a pod relabeled away, or dropped by a new selector, still gets traffic',
+    wrap: (sys) =>
+      stateful<Record<string, readonly Backend[]>>(sys, {
+        init: {},
+        step: (inner, s, op, chooser, stale, before) => {
+          const prog = programmed(before, op);
+          if (!prog) return inner.step(s, op, chooser);
+          const old = (stale[`${prog.svc.uid}|${op.op === 'connect' ? op.to.port : 0}`] ?? []).filter((b) => !prog.endpoints.some((e) => same(e, b)));
+          return old.length ? forwardTo(inner, s, op, chooser, [...prog.endpoints, ...old], before) : inner.step(s, op, chooser);
+        },
+        remember: (stale, _op, _result, _before, after) => {
+          let next = stale;
+          for (const x of after.proxies) {
+            for (const ps of x.services) {
+              const svc = after.services.find((s) => s.namespace === ps.namespace && s.name === ps.name);
+              if (!svc) continue;
+              const k = `${svc.uid}|${ps.port}`;
+              const add = ps.endpoints.filter((e) => !(next[k] ?? []).some((b) => same(b, e)));
+              if (add.length) next = { ...next, [k]: [...(next[k] ?? []), ...add.map((e) => ({ ip: e.ip, port: e.port }))] };
+            }
+          }
+          return next;
+        },
+      }),
+  },
+  {
+    invariant: 'traffic/ready-pods-only',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'the proxy ignores readiness: it balances over notReadyAddresses too',
+    wrap: (sys) =>
+      stateful<null>(sys, {
+        init: null,
+        step: (inner, s, op, chooser, _extra, before) => {
+          const prog = programmed(before, op);
+          const sp = prog && servicePort(prog.svc, op);
+          if (!prog || !sp) return inner.step(s, op, chooser);
+          const unready = endpointBackends(before, prog.svc, sp.name, ['notReadyAddresses']);
+          return unready.length ? forwardTo(inner, s, op, chooser, [...endpointBackends(before, prog.svc, sp.name, ['addresses']), ...unready], before) : inner.step(s, op, chooser);
+        },
+      }),
+  },
+  {
+    invariant: 'traffic/programmed-endpoints-only',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'hairpin shortcut: a client pod the Service selects is sent to itself, ready or not (the proxy checks the selector, not its rules)',
+    wrap: (sys) =>
+      stateful<null>(sys, {
+        init: null,
+        step: (inner, s, op, chooser, _extra, before) => {
+          const prog = op.op === 'connect' && 'ip' in op.to ? programmed(before, op) : undefined;
+          const sp = prog && servicePort(prog.svc, op);
+          if (!prog || !sp || prog.client.ip === '' || !selects(prog.svc.selector, prog.client.labels)) return inner.step(s, op, chooser);
+          const own = endpointBackends(before, prog.svc, sp.name, ['addresses', 'notReadyAddresses']).find((b) => b.ip === prog.client.ip);
+          const port = own?.port ?? (typeof sp.targetPort === 'number' ? sp.targetPort : undefined);
+          return port === undefined ? inner.step(s, op, chooser) : forwardTo(inner, s, op, chooser, [{ ip: prog.client.ip, port }], before);
+        },
+      }),
+  },
+  {
+    invariant: 'traffic/target-port',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'the proxy DNATs to the backend\'s IP but keeps the Service port (targetPort ignored)',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => (result.ok && result.pod && op.op === 'connect' && targetService(before, op) ? { ...result, port: op.to.port as number } : result)),
+  },
+  {
+    invariant: 'traffic/refused-without-endpoints',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'a Service port without endpoints drops packets (timeout) instead of rejecting them',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => (!result.ok && result.error === 'refused' && targetService(before, op) ? { ok: false, error: 'timeout' } : result)),
+  },
+  {
+    invariant: 'traffic/every-endpoint-reachable',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'the proxy always picks the first endpoint',
+    wrap: (sys) =>
+      withChooser(sys, (base) => ({
+        ...base,
+        pick: (kind, keys, ctx) => (kind === 'endpoint' ? 0 : base.pick(kind, keys, ctx)),
+      })),
+  },
+  {
+    invariant: 'traffic/cluster-ip-never-pings',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'ClusterIPs answer ping (bound to a dummy interface on every node, as IPVS mode does)',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => (result.ok && op.op === 'ping' && before.services.some((s) => s.clusterIP === op.ip) ? { ...result, reply: true } : result)),
+  },
+  {
+    invariant: 'traffic/source-is-client-pod',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'pod-to-ClusterIP traffic is masqueraded: the backend sees the client node\'s IP',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => {
+        const client = clientPod(before, op);
+        if (!result.ok || !client || op.op !== 'connect' || !('ip' in op.to) || !targetService(before, op)) return result;
+        return { ...result, sourceIP: before.nodes.find((n) => n.name === client.node)?.ip ?? result.sourceIP };
+      }),
+  },
+  {
+    invariant: 'traffic/reaches-running-pods',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'the kubelet sets the phase from the last container exit (0 → Succeeded, else Failed) even when restartPolicy restarted it; the pod keeps serving',
+    wrap: (sys) =>
+      stateful<Readonly<Record<string, 'Succeeded' | 'Failed'>>>(sys, {
+        init: {},
+        remember: (ended, op, result, before, after) => {
+          if (op.op !== 'exit' || !result.ok) return ended;
+          const p = after.pods.find((x) => x.namespace === (op.namespace ?? 'default') && x.name === op.pod);
+          const q = before.pods.find((x) => x.uid === p?.uid);
+          return p && q && p.phase === 'Running' && p.containers.some((c, i) => c.restartCount > (q.containers[i]?.restartCount ?? 0)) ? { ...ended, [p.uid]: op.code === 0 ? 'Succeeded' : 'Failed' } : ended;
+        },
+        observe: (obs, ended) => {
+          for (const p of obs.pods) if (ended[p.uid]) p.phase = ended[p.uid];
+        },
+      }),
+  },
+];
