@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { stringify } from 'yaml';
 import { CommandLineError, splitCommand } from '../../conformance/command-line.ts';
 import { ProcessAdapter } from '../../conformance/process-adapter.ts';
-import { type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
+import { CONFORMANCE_RULES, type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
@@ -26,7 +26,7 @@ export const CONFORM_FLAGS: FlagSpec = {
   'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
   seed: { type: 'number', help: 'seed of the generator (default 0): same seed, same sequences' },
   path: { type: 'string', help: 'replay one shrunk run (the path a report printed) instead of searching' },
-  only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
+  only: { type: 'list', help: 'check only these invariants (ids or id prefixes; conform/… for the comparisons with the model)' },
   'timeout-ms': { type: 'number', help: 'how long each answer may take (default 10000; the first init gets 30 s more for start-up)' },
   settle: { type: 'string', help: 'when the runner adds a settle: never, end (after each sequence, default) or each (after every operation)' },
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
@@ -76,8 +76,10 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const timeoutMs = positive(flags, 'timeout-ms', 10_000);
   const runs = positive(flags, 'runs', 200);
   const spec = loadSpec();
-  checkOnly(spec, flags.only as string[] | undefined);
-  const scopes = scopesOf(spec, flags.scope as string[] | undefined);
+  const only = flags.only as string[] | undefined;
+  const conformRules = Object.values(CONFORMANCE_RULES).map((r) => r.id);
+  checkOnly(spec, only?.filter((o) => !conformRules.some((id) => id === o || id.startsWith(`${o}/`))));
+  const scopes = scopesOf(spec, (flags.scope as string[] | undefined)?.length ? (flags.scope as string[]) : ['small']);
   const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
   const adapter = { command, shell, timeoutMs };
   const controller = new AbortController();
@@ -106,7 +108,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
           maxSteps: positive(flags, 'max-steps', scope.maxSteps),
           seed: (flags.seed as number) ?? 0,
           path: flags.path === undefined ? undefined : String(flags.path),
-          only: flags.only as string[] | undefined,
+          only,
           settle,
           adapter,
           onRun: (done, total) => progress.bar(`conform ${scope.name}/${timing}`, done, total),

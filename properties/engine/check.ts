@@ -32,6 +32,8 @@ export interface Transcript {
 
 export interface Counterexample {
   readonly violation: Violation;
+  /** The shrunk generated operations, before their `$` references were resolved. */
+  readonly templates: readonly Operation[];
   readonly transcript: Transcript;
   readonly changes: readonly Change[];
   readonly prev: Observation;
@@ -129,6 +131,7 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
     ...base,
     counterexample: {
       violation: exec.violation,
+      templates: templates.slice(0, exec.transcript.ops.length),
       transcript: exec.transcript,
       prev: exec.prev!,
       state: exec.state!,

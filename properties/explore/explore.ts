@@ -6,15 +6,21 @@
  * Per invariant: ok within the bound, violation with its shortest trace, or unknown.
  */
 import type { Chooser, ClusterState, Operation, Result } from '../../model/index.ts';
-import { canonicalChooser, enabledInternalSteps, initialState, normalizeConfig, observe, step } from '../../model/index.ts';
+import { canonicalChooser, normalizeConfig } from '../../model/index.ts';
 import { InvariantChecker, type Violation, observationForCel } from '../engine/checker.ts';
+import { Resolver } from '../engine/resolve.ts';
+import { type System, modelSystem } from '../engine/system.ts';
 import type { Invariant, Scope, Timing } from '../spec/types.ts';
 import { staticAlphabet } from './alphabet.ts';
 import { bfs } from './bfs.ts';
 import { stateKey } from './state-key.ts';
 
-export interface ExploreOptions {
+export interface ExploreOptions<S = ClusterState> {
   readonly scope: Scope;
+  /** The system explored (default: the reference model); faulty systems in the engines' agreement tests. */
+  readonly system?: System<S>;
+  /** Operations to explore instead of the scope's alphabet; `$` references are resolved in each state. */
+  readonly alphabet?: readonly Operation[];
   readonly timing: Timing;
   readonly depth: number;
   readonly maxStates?: number;
@@ -35,6 +41,8 @@ export interface InvariantVerdict {
   readonly invariant: Invariant;
   readonly verdict: 'ok' | 'violation' | 'unknown';
   readonly trace?: readonly Step[];
+  /** How many steps at the start of `trace` are the scope's setup (not found by the search). */
+  readonly setupSteps?: number;
   readonly violation?: Violation;
 }
 
@@ -64,13 +72,13 @@ function scripted(picks: readonly number[], counts: number[]): Chooser {
 }
 
 /** Every outcome of `op` in `s`: one per sequence of endpoint picks (all of them, depth first). */
-function outcomes(s: ClusterState, op: Operation): { state: ClusterState; result: Result }[] {
-  const out: { state: ClusterState; result: Result }[] = [];
+function outcomes<S>(sys: System<S>, s: S, op: Operation): { state: S; result: Result }[] {
+  const out: { state: S; result: Result }[] = [];
   const todo: number[][] = [[]];
   while (todo.length) {
     const prefix = todo.pop()!;
     const counts: number[] = [];
-    out.push(step(s, op, scripted(prefix, counts)));
+    out.push(sys.step(s, op, scripted(prefix, counts)));
     for (let d = prefix.length; d < counts.length; d++) {
       const base = [...prefix, ...new Array<number>(d - prefix.length).fill(0)];
       for (let i = 1; i < counts[d]; i++) todo.push([...base, i]);
@@ -79,32 +87,56 @@ function outcomes(s: ClusterState, op: Operation): { state: ClusterState; result
   return out;
 }
 
-export function explore(o: ExploreOptions): ExploreReport {
+/** The key of a model state, or of a wrapped one (`{inner, extra}`, as test faults keep memory). */
+function keyOf(s: unknown, exact: boolean): string {
+  const w = s as { inner?: unknown; extra?: unknown; config?: unknown };
+  if (w.config !== undefined) return stateKey(s as ClusterState, exact);
+  if (w.inner !== undefined) return `${keyOf(w.inner, exact)}|${JSON.stringify(w.extra)}`;
+  throw new Error('explore: cannot key this state (give the system a model state or an {inner, extra} wrapper)');
+}
+
+function hasTemplates(ops: readonly Operation[]): boolean {
+  return ops.some((op) => JSON.stringify(op).includes('"$'));
+}
+
+export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
+  const sys = (o.system ?? modelSystem) as System<S>;
   const config = { ...o.scope.cluster, timing: o.timing };
-  const initial = initialState(config);
-  const alphabet = staticAlphabet(o.scope.explore ?? { depth: o.depth, timeLimitSeconds: 60 });
+  // The scope's setup runs once and settles: the search starts from that cluster.
+  const setup: Step[] = [];
+  let initial = sys.init(config);
+  for (const op of [...(o.scope.explore?.setup ?? []), ...(o.scope.explore?.setup?.length ? [{ op: 'settle' } as Operation] : [])]) {
+    const out = sys.step(initial, op, canonicalChooser);
+    setup.push({ op, result: out.result });
+    initial = out.state;
+  }
+  const alphabet = o.alphabet ?? staticAlphabet(o.scope.explore ?? { depth: o.depth, timeLimitSeconds: 60 });
+  const templated = hasTemplates(alphabet);
+  const internal = (s: S): Operation[] => (o.timing === 'async' ? (sys.internalSteps?.(s) ?? []) : []);
   const all = [...o.invariants, ...(o.alsoCheck ?? []).filter((i) => !o.invariants.includes(i))];
   // Invariants declared for another timing are checked here as if they were declared for this one.
   const checker = new InvariantChecker(all.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) })), o.timing, normalizeConfig(config));
-  const celOf = new WeakMap<ClusterState, unknown>();
-  const cel = (s: ClusterState) => {
-    let c = celOf.get(s);
+  const celOf = new WeakMap<object, unknown>();
+  const cel = (s: S) => {
+    let c = celOf.get(s as object);
     if (c === undefined) {
-      c = observationForCel(observe(s));
-      celOf.set(s, c);
+      c = observationForCel(sys.observe(s));
+      celOf.set(s as object, c);
     }
     return c;
   };
   const found = new Map<string, { from: number; step: Step; violation: Violation }>();
   const t0 = performance.now();
-  const result = bfs<ClusterState, Step>(
+  const result = bfs<S, Step>(
     {
       initial,
-      key: (s) => stateKey(s, o.exactKeys),
+      key: (s) => keyOf(s, o.exactKeys === true),
       *successors(s) {
-        const ops = o.timing === 'async' ? [...alphabet, ...enabledInternalSteps(s)] : alphabet;
-        for (const op of ops) {
-          for (const out of outcomes(s, op)) {
+        const steps = internal(s);
+        // Templates name things by role ($clusterIP:ns/svc): resolved against this state.
+        const concrete = templated ? alphabet.map((t) => new Resolver().resolve(t, sys.observe(s), () => steps)) : alphabet;
+        for (const op of [...concrete, ...steps]) {
+          for (const out of outcomes(sys, s, op)) {
             // A refused request leaves the state as it was: a self-loop, still checked below.
             yield { label: { op, result: out.result }, state: out.state };
           }
@@ -126,7 +158,7 @@ export function explore(o: ExploreOptions): ExploreReport {
   const complete = result.stoppedBy === 'exhausted' || result.stoppedBy === 'depth';
   const verdicts = all.map((invariant): InvariantVerdict => {
     const f = found.get(invariant.id);
-    if (f) return { invariant, verdict: 'violation', trace: [...result.trace(f.from), f.step], violation: f.violation };
+    if (f) return { invariant, verdict: 'violation', trace: [...setup, ...result.trace(f.from), f.step], setupSteps: setup.length, violation: f.violation };
     return { invariant, verdict: complete ? 'ok' : 'unknown' };
   });
   return {

@@ -52,6 +52,7 @@ export interface ExploreSpec {
   readonly advance?: readonly number[];
   readonly connects?: boolean;
   readonly alsoCheck?: readonly string[];
+  readonly setup?: readonly Operation[];
   readonly witnesses?: readonly { id: string; statement: string; reach: string }[];
 }
 
