@@ -11,7 +11,7 @@ import type { CompiledCel } from '../cel/index.ts';
 import { compileCelAt } from '../load/cel-source.ts';
 import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts';
 import { OPERATION_DEFS, issuesToDiagnostics, propertiesOf, schemaIssues, validator } from '../load/schemas.ts';
-import { type Position, type SourceDoc, configErrorPath, parseYaml, parseYamlDocuments, positionOf } from '../load/yaml-source.ts';
+import { type Position, type SourceDoc, configErrorPath, parseYaml, parseYamlDocuments, positionInScalar, positionOf } from '../load/yaml-source.ts';
 
 export interface ScenarioStep {
   /** 1-based number of the step in the file (a multi-document `file:` apply shares one number). */
@@ -32,6 +32,7 @@ export interface Scenario {
 
 const OPS = Object.keys(OPERATION_DEFS);
 const NOT_OPS = new Set(['expect', 'note']);
+const EXPECT_VARIABLES = ['state', 'last', 'cluster'];
 
 export function readText(file: string, from?: { file: string; line: number; col: number }): string {
   try {
@@ -68,7 +69,13 @@ function loadStep(src: SourceDoc, raw: Record<string, unknown>, i: number, out: 
   let expect: CompiledCel | undefined;
   if (typeof raw.expect === 'string') {
     const c = compileCelAt(src, ['steps', i, 'expect'], raw.expect, 'expect');
-    if ('ok' in c) expect = c;
+    // Expectations see the cluster now (state), the last result (last) and the configuration (cluster).
+    const stray = 'ok' in c ? c.reads.map((r) => r.split('.')[0]).find((v) => !EXPECT_VARIABLES.includes(v)) : undefined;
+    if (stray) {
+      const at = positionInScalar(src, ['steps', i, 'expect'], Math.max(0, raw.expect.search(new RegExp(`\\b${stray}\\b`))));
+      out.push({ file: src.file, ...at, code: 'SVC012', message: `expect: unknown variable "${stray}": an expectation sees ${EXPECT_VARIABLES.join(', ')} (prev, op, result and alternatives are for invariants)` });
+    }
+    else if ('ok' in c) expect = c;
     else out.push(c);
   }
   const note = typeof raw.note === 'string' ? raw.note : undefined;

@@ -3,7 +3,9 @@
  * with `state` (an observation taken now) and `last` (the previous step's result). Every step
  * yields one record, the unit of `svcspec run --json`.
  */
-import type { Result } from '../../model/index.ts';
+import type { ClusterConfig, Result } from '../../model/index.ts';
+import { normalizeConfig } from '../../model/index.ts';
+import { clusterVariable } from '../engine/checker.ts';
 import { CelEvalError, fromCelValue, toCelValue } from '../cel/index.ts';
 import type { Implementation } from '../engine/implementation.ts';
 import type { Scenario, ScenarioStep } from './load.ts';
@@ -29,12 +31,12 @@ export interface ScenarioOutcome {
   readonly records: readonly StepRecord[];
 }
 
-async function evaluate(impl: Implementation, s: ScenarioStep, last: Result | undefined): Promise<ExpectOutcome> {
+async function evaluate(impl: Implementation, s: ScenarioStep, last: Result | undefined, cluster: ClusterConfig): Promise<ExpectOutcome> {
   const expr = s.expect!;
   const observed = await impl.step({ op: 'observe' });
   const state = observed.ok ? (observed as { state?: unknown }).state : undefined;
   try {
-    const value = expr.fn({ state: toCelValue(state), last: toCelValue(last ?? null) });
+    const value = expr.fn({ state: toCelValue(state), last: toCelValue(last ?? null), cluster: toCelValue(clusterVariable(normalizeConfig(cluster))) });
     return value === true ? { ok: true, expression: expr.source } : { ok: false, expression: expr.source, value: fromCelValue(value) };
   } catch (e) {
     const message = e instanceof CelEvalError ? e.message : String(e);
@@ -57,7 +59,7 @@ export async function runScenario(impl: Implementation, sc: Scenario, onRecord: 
       emit({ scenario: sc.name, step: s.number, op: s.op.op, result: last });
     }
     if (s.expect) {
-      const outcome = await evaluate(impl, s, last);
+      const outcome = await evaluate(impl, s, last, sc.cluster);
       if (!outcome.ok) passed = false;
       emit({ scenario: sc.name, step: s.number, op: 'expect', result: outcome });
     }

@@ -97,15 +97,8 @@ function jsonLines(stdout: string): StepRecord[] {
   });
 }
 
-/**
- * Known gaps outside the model, each a test that is expected to fail until fixed:
- * the CEL environment declares `result`, `prev` and `op` (invariant-only variables) for every
- * expression, so a scenario expectation using one loads and then fails at run time (exit 1)
- * instead of being rejected with SVC012 (exit 2).
- */
-const KNOWN_GAPS: Record<string, string> = {
-  [`${BAD}/cel-quoted.yaml`]: 'loader accepts invariant-only CEL variables (result) in scenario expectations',
-};
+/** Known gaps, each a test expected to fail until fixed (none at present). */
+const KNOWN_GAPS: Record<string, string> = {};
 
 describe('examples/scenarios', () => {
   const files = filesIn(EXAMPLES);
