@@ -97,8 +97,6 @@ function jsonLines(stdout: string): StepRecord[] {
   });
 }
 
-/** Known gaps, each a test expected to fail until fixed (none at present). */
-const KNOWN_GAPS: Record<string, string> = {};
 
 describe('examples/scenarios', () => {
   const files = filesIn(EXAMPLES);
@@ -155,8 +153,7 @@ describe('test/fixtures/scenarios-failing: assertions Kubernetes contradicts', (
 
 describe('test/fixtures/scenarios-bad: rejected with file:line:col: CODE', () => {
   describe.each(filesIn(BAD))('%s', (file) => {
-    const test = KNOWN_GAPS[file] ? it.fails : it;
-    test(`loader diagnostics${KNOWN_GAPS[file] ? ` (known gap: ${KNOWN_GAPS[file]})` : ''}`, () => {
+    it('loader diagnostics', () => {
       const want = expectedDiagnostics(file).sort(byPosition);
       expect(want.length, `${file} needs "# diagnostic:" headers`).toBeGreaterThan(0);
       for (const w of want) expect(Object.keys(CODES)).toContain(w.code);
@@ -228,13 +225,9 @@ describe.concurrent('svcspec run (the CLI, end to end)', () => {
   }
 
   it('every bad fixture --json: exit 2, nothing run, exactly its file:line:col: CODE diagnostics on stderr', async () => {
-    const files = filesIn(BAD).filter((f) => !KNOWN_GAPS[f]);
+    const files = filesIn(BAD);
     const problems = (await Promise.all(files.map(rejectedAsDeclared))).filter(Boolean);
     expect(problems.join('\n')).toBe('');
-  });
-
-  it.fails.each(Object.keys(KNOWN_GAPS))('%s --json: exit 2 (known gap)', async (file) => {
-    expect(await rejectedAsDeclared(file)).toBe('');
   });
 
   it('bad input anywhere stops the whole run before any step: exit 2', async () => {
