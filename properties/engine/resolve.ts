@@ -27,7 +27,8 @@ export class Resolver {
       const i = Number(String((template as Obj).target).slice('$internal#'.length));
       return steps.length ? steps[i % steps.length] : ({ op: 'settle' } as Operation);
     }
-    const op = structuredClone(template) as Obj;
+    // refs() rebuilds every object it walks, so the template itself is never shared or changed.
+    const op = { ...template } as Obj;
     if (op.op === 'apply' && op.object?.$relabel) op.object = this.relabel(op.object.$relabel, obs);
     if (op.op === 'apply' && op.object?.kind === 'Service' && op.object.spec?.$update) op.object = this.reapply(op.object, obs);
     return refs(op, obs) as Operation;
