@@ -44,7 +44,9 @@ bench.add('fast-check alone, trivial model', () => {
 
 await bench.run();
 const rows = bench.tasks.map((t) => {
-  const ms = t.result!.latency.mean;
+  const r = t.result as { latency?: { mean: number }; state?: string };
+  if (!r.latency) throw new Error(`${t.name} did not complete (${r.state})`);
+  const ms = r.latency.mean;
   const s = t.name.startsWith('fast-check') ? steps.trivial : t.name.includes('no invariants') ? steps.none : steps.all;
   return { task: t.name, 'ms per 60 runs': ms.toFixed(1), steps: s, 'steps/s': Math.round((s / ms) * 1000) };
 });
