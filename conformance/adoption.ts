@@ -38,12 +38,29 @@ const keyOf = (namespace: string | undefined, name: string | undefined) => `${na
 
 /**
  * What later observations revealed: in async timing a pod's IP shows only once the kubelet has
- * written its status, steps after the pod was created. Keyed by the implementation's pod uid.
+ * written its status, steps after the pod was created (`ips`, by the implementation's pod uid).
+ * A pod whose IP the implementation has not shown may hold any free address of its node's range
+ * (`ranges`): the runner keeps it clear of the addresses it knows belong to other pods.
  */
-export type LearnedIPs = ReadonlyMap<string, string>;
+export interface Learned {
+  readonly ips: ReadonlyMap<string, string>;
+  readonly ranges: ReadonlyMap<string, { readonly base: number; readonly size: number }>;
+}
+
+const NOTHING_LEARNED: Learned = { ips: new Map(), ranges: new Map() };
+
+const ipv4 = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+
+/** The node's pod addresses from the top down, leaving out those known to be other pods'. */
+function* clearOf(range: { base: number; size: number }, taken: ReadonlySet<string>): Generator<string> {
+  for (let o = range.size - 2; o >= 2; o--) {
+    const ip = ipv4(range.base + o);
+    if (!taken.has(ip)) yield ip;
+  }
+}
 
 /** The values the implementation chose, read from its answer and its observation after the step. */
-export function implementationChoices(op: Operation, impl: ImplementationStep, learned: LearnedIPs = new Map()): (kind: ChoiceKind, subject: string) => (string | number)[] | undefined {
+export function implementationChoices(op: Operation, impl: ImplementationStep, learned: Learned = NOTHING_LEARNED): (kind: ChoiceKind, subject: string) => Iterable<string | number> | undefined {
   const applied = op.op === 'apply' && impl.result.ok ? ((impl.result as Obj).object as Obj | undefined) : undefined;
   const appliedKey = applied ? keyOf(applied.metadata?.namespace ?? (op as Obj).object?.metadata?.namespace, applied.metadata?.name) : undefined;
   const services = new Map((impl.after.services ?? []).map((s) => [keyOf(s.namespace, s.name), s]));
@@ -71,8 +88,10 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
       }
       case 'podIP': {
         const pod = pods.get(subject);
-        const ip = pod?.ip || fromApplied('Pod', subject)?.status?.podIP || (pod?.uid ? learned.get(pod.uid) : undefined);
-        return ip ? [ip] : undefined;
+        const ip = pod?.ip || fromApplied('Pod', subject)?.status?.podIP || (pod?.uid ? learned.ips.get(pod.uid) : undefined);
+        if (ip) return [ip];
+        const range = pod?.node ? learned.ranges.get(pod.node) : undefined;
+        return range && learned.ips.size > 0 ? clearOf(range, new Set(learned.ips.values())) : undefined;
       }
       case 'node': {
         const node = pods.get(subject)?.node;
@@ -104,7 +123,7 @@ class Adopting implements Chooser {
   readonly taken: number[] = [];
 
   constructor(
-    private readonly wants: (kind: ChoiceKind, subject: string) => (string | number)[] | undefined,
+    private readonly wants: (kind: ChoiceKind, subject: string) => Iterable<string | number> | undefined,
     private readonly prefix: readonly number[],
     private readonly preferredPick?: (keys: readonly string[]) => number,
   ) {}
@@ -123,7 +142,7 @@ class Adopting implements Chooser {
     return seededChooser.allocate(kind, size, isFree, ctx);
   }
 
-  prefer(kind: ChoiceKind, subject: string): (string | number)[] | undefined {
+  prefer(kind: ChoiceKind, subject: string): Iterable<string | number> | undefined {
     return this.wants(kind, subject);
   }
 }
@@ -144,7 +163,7 @@ function pickHint(impl: ImplementationStep): (keys: readonly string[]) => number
  * The model's step for `op` with the implementation's choices adopted. With `compare`, also
  * decides whether the implementation's result is allowed, trying at most `limit` pick sequences.
  */
-export function adopt(state: ClusterState, op: Operation, impl: ImplementationStep, compare: boolean, learned?: LearnedIPs, limit = 64): Adoption {
+export function adopt(state: ClusterState, op: Operation, impl: ImplementationStep, compare: boolean, learned?: Learned, limit = 64): Adoption {
   const wants = implementationChoices(op, impl, learned);
   const first = new Adopting(wants, [], pickHint(impl));
   const outcome = step(state, op, first);
@@ -173,6 +192,6 @@ export function adopt(state: ClusterState, op: Operation, impl: ImplementationSt
 }
 
 /** One step as adopted before, replayed with what has been learned since (the same picks). */
-export function replayAdopted(state: ClusterState, op: Operation, impl: ImplementationStep, picks: readonly number[], learned: LearnedIPs): StepOutcome {
+export function replayAdopted(state: ClusterState, op: Operation, impl: ImplementationStep, picks: readonly number[], learned: Learned): StepOutcome {
   return step(state, op, new Adopting(implementationChoices(op, impl, learned), picks));
 }

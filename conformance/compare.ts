@@ -65,7 +65,8 @@ export function comparableResult(op: Operation, r: Result): Obj {
     case 'ping':
       return { ok: true, reply: x.reply };
     case 'resolve':
-      return { ok: true, rcode: x.rcode, answers: x.answers ?? [], tried: x.tried ?? [] };
+      // A DNS server may order its records as it likes; the search order (`tried`) is the client's.
+      return { ok: true, rcode: x.rcode, answers: [...(x.answers ?? [])].map((a: Obj) => `${a.name} ${a.type} ${a.data}`).sort(), tried: x.tried ?? [] };
     case 'env':
       return { ok: true, env: x.env ?? {} };
     default:
@@ -89,6 +90,19 @@ export function observationDifferences(model: Observation, implementation: Obser
   return out;
 }
 
+const UNORDERED = new Set(['.subsets', '.addresses', '.notReadyAddresses', '.loadBalancerIngress']);
+
+/** A JSON text with keys in order: equal values give equal texts, whatever order they were written in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Obj)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+function sortedCopy(list: readonly unknown[]): unknown[] {
+  return list.map((x) => [canonical(x), x] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, x]) => x);
+}
+
 const KEYED = new Set(['nodes', 'pods', 'services', 'endpoints', 'ingresses', 'proxies', 'replicationControllers', 'proxy-services']);
 
 function core(key: string, ctx: string): boolean {
@@ -105,7 +119,7 @@ function diff(m: unknown, i: unknown, at: string[], ctx: string, out: Difference
     if (KEYED.has(listName) && at.length <= 4) {
       const mm = new Map(m.map((x) => [keyOf(listName, x as Obj), x]));
       const im = new Map(i.map((x) => [keyOf(listName, x as Obj), x]));
-      const childCtx = listName === 'proxies' ? 'proxy' : listName === 'pods' ? 'pod' : '';
+      const childCtx = listName === 'proxies' || listName === 'proxy-services' ? 'proxy' : listName === 'pods' ? 'pod' : '';
       for (const [k, x] of mm) {
         at.push(`[${k}]`);
         if (!im.has(k)) out.push({ path: path(), model: summary(x), implementation: undefined });
@@ -125,9 +139,12 @@ function diff(m: unknown, i: unknown, at: string[], ctx: string, out: Difference
       return;
     }
     const childCtx = last === '.containers' ? 'container' : ctx;
-    for (let n = 0; n < m.length && out.length < limit; n++) {
+    // Sets written as lists (addresses, a proxy's endpoints): their order means nothing.
+    const unordered = UNORDERED.has(last) || (last === '.endpoints' && ctx === 'proxy');
+    const [ms, is] = unordered ? [sortedCopy(m), sortedCopy(i)] : [m, i];
+    for (let n = 0; n < ms.length && out.length < limit; n++) {
       at.push(`[${n}]`);
-      diff(m[n], i[n], at, childCtx, out, limit);
+      diff(ms[n], is[n], at, childCtx, out, limit);
       at.pop();
     }
     return;

@@ -113,7 +113,7 @@ export class ProcessAdapter implements Implementation {
 
   /** Sends the operations in one write and waits for every answer, in order. */
   exchange(ops: readonly Operation[]): Promise<Result[]> {
-    return this.send(ops.map((op) => ({ ...op, id: this.nextId++ }) as Request), 0);
+    return this.send(ops.map((op) => ({ id: this.nextId++, ...op }) as Request), 0);
   }
 
   private send(requests: Request[], extraFirstMs: number): Promise<Result[]> {

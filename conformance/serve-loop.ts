@@ -38,7 +38,11 @@ export function answer(line: string, state: ClusterState | undefined, o: ServeOp
     return { line: JSON.stringify({ id: null, ok: false, error: { reason: 'BadRequest', message: `the request is not JSON: ${(e as Error).message}` } }), state };
   }
   const id = request?.id ?? null;
-  const reply = (result: Result | Record<string, unknown>) => JSON.stringify({ id, ...result });
+  // `{"id": …, …result}` without copying the result (answers are the adapter's hot path).
+  const reply = (result: Result | Record<string, unknown>) => {
+    const body = JSON.stringify(result);
+    return `{"id":${JSON.stringify(id)}${body.length > 2 ? `,${body.slice(1)}` : '}'}`;
+  };
   if (request === null || typeof request !== 'object' || typeof request.op !== 'string') {
     return { line: reply({ ok: false, error: { reason: 'BadRequest', message: 'a request is an object with "id" and "op"' } }), state };
   }
@@ -54,7 +58,8 @@ export function answer(line: string, state: ClusterState | undefined, o: ServeOp
     }
   }
   if (!state) return { line: reply({ ok: false, error: { reason: 'BadRequest', message: 'no cluster yet: the first request must be init' } }), state };
-  const { id: _id, ...op } = request;
+  const op = request;
+  delete op.id; // The rest of the request is the operation (the model ignores nothing else in it).
   try {
     const out = o.wrapper?.step ? o.wrapper.step(state, op as unknown as Operation, step) : step(state, op as unknown as Operation);
     return { line: reply(out.result), state: out.state };

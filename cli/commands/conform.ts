@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { stringify } from 'yaml';
 import { CommandLineError, splitCommand } from '../../conformance/command-line.ts';
 import { ProcessAdapter } from '../../conformance/process-adapter.ts';
-import { CONFORMANCE_RULES, type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
+import { BadPath, CONFORMANCE_RULES, type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
@@ -114,7 +114,9 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
           onRun: (done, total) => progress.bar(`conform ${scope.name}/${timing}`, done, total),
         };
         const t0 = performance.now();
-        const r = await runConform(spec, opts, impl);
+        const r = await runConform(spec, opts, impl).catch((e) => {
+          throw e instanceof BadPath ? new UsageError(e.message) : e;
+        });
         progress.done();
         reports.push(r);
         if (!flags.json) {

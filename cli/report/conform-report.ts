@@ -8,6 +8,12 @@ import { comparableResult, describeDifference } from '../../conformance/compare.
 import { type AdapterCommand, CONFORMANCE_RULES, type ConformReport, type ConformStep, type Failure, failureId } from '../../conformance/runner.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
 
+/** `spec/invariants.yaml:42` rather than an absolute path, when it lies under the working directory. */
+function relative(location: string): string {
+  const cwd = `${process.cwd()}/`;
+  return location.startsWith(cwd) ? location.slice(cwd.length) : location;
+}
+
 export interface ConformMeta {
   readonly adapter: AdapterCommand;
   /** Scope and timing pairs not run because an earlier one failed. */
@@ -32,7 +38,7 @@ function failureStep(f: Failure): number {
 }
 
 function ruleOf(f: Failure): { id: string; statement: string; location?: string } {
-  if (f.kind === 'invariant') return { id: f.violation.invariant.id, statement: f.violation.invariant.statement, location: f.violation.invariant.location };
+  if (f.kind === 'invariant') return { id: f.violation.invariant.id, statement: f.violation.invariant.statement, location: relative(f.violation.invariant.location) };
   return CONFORMANCE_RULES[f.kind];
 }
 
@@ -158,7 +164,8 @@ export function faultText(r: ConformReport): string {
 }
 
 export function summaryLine(r: ConformReport, seconds?: number): string {
-  const rate = seconds ? ` in ${seconds.toFixed(1)}s (${Math.round(r.steps / Math.max(seconds, 1e-9))} operations/s)` : '';
+  // A rate only for a plain search: shrinking attempts and faults take time no operation counts.
+  const rate = seconds === undefined ? '' : ` in ${seconds.toFixed(1)}s${r.verdict === 'ok' ? ` (${Math.round(r.steps / Math.max(seconds, 1e-9))} operations/s)` : ''}`;
   const verdict = r.verdict === 'ok' ? 'all invariants held, every answer allowed'
     : r.verdict === 'violation' ? 'VIOLATION'
     : r.verdict === 'unknown' ? 'interrupted: no violation found so far'

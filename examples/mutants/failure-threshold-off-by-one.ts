@@ -3,10 +3,10 @@
  * Mutant: a readiness failureThreshold off by one.
  * Breaks: readiness/failure-threshold
  *
- * The prober counts consecutive failures from zero and compares with `>` where it means `>=`
- * the other way round: a container is marked unready after failureThreshold - 1 failed probes
- * (after one failure with the default threshold of 3 in its `#failure=3`), so a single slow
- * response takes a healthy pod out of its Services.
+ * The prober marks a container unready when its count of consecutive failures reaches
+ * failureThreshold - 1 instead of failureThreshold (the classic off-by-one of a counter compared
+ * before it is incremented): with the default `#failure=3`, two failed probes in a row take a
+ * healthy pod out of its Services. A threshold of 1 is unaffected.
  * Run: npx svcspec conform --adapter "npx tsx examples/mutants/failure-threshold-off-by-one.ts"
  */
 import type { Operation, Result } from '../../model/index.ts';
@@ -35,12 +35,12 @@ await serveStdio({
     const manifest = op.op === 'apply' ? (op.object as Obj) : undefined;
     if (manifest?.kind === 'Pod') {
       const { spec, metadata } = lowered(manifest.spec, manifest.metadata);
-      return next(state, { ...op, object: { ...manifest, metadata, spec } } as Operation);
+      return next(state, { op: 'apply', object: { ...manifest, metadata, spec } } as unknown as Operation);
     }
     if (manifest?.kind === 'ReplicationController' && manifest.spec?.template) {
       const t = manifest.spec.template;
       const { spec, metadata } = lowered(t.spec, t.metadata);
-      return next(state, { ...op, object: { ...manifest, spec: { ...manifest.spec, template: { ...t, metadata, spec } } } } as Operation);
+      return next(state, { op: 'apply', object: { ...manifest, spec: { ...manifest.spec, template: { ...t, metadata, spec } } } } as unknown as Operation);
     }
     const out = next(state, op);
     if (op.op !== 'observe' || !out.result.ok) return out;

@@ -22,7 +22,7 @@ await serveStdio({
     if (manifest?.kind === 'Service' && manifest.spec?.publishNotReadyAddresses) {
       const { publishNotReadyAddresses: _, ...spec } = manifest.spec;
       const metadata = { ...manifest.metadata, annotations: { ...manifest.metadata?.annotations, [MARK]: 'true' } };
-      const out = next(state, { ...op, object: { ...manifest, metadata, spec } } as Operation);
+      const out = next(state, { op: 'apply', object: { ...manifest, metadata, spec } } as unknown as Operation);
       if (!out.result.ok) return out;
       const object = (out.result as Obj).object as Obj;
       return { ...out, result: { ...out.result, object: { ...object, spec: { ...object.spec, publishNotReadyAddresses: true } } } as Result };

@@ -28,7 +28,7 @@ export interface Chooser {
    * node by its own deterministic rule (host-local IPAM's next address, the least loaded node),
    * which no chooser draws — so the reference choosers, which lack this method, behave as before.
    */
-  prefer?(kind: ChoiceKind, subject: string): readonly (string | number)[] | undefined;
+  prefer?(kind: ChoiceKind, subject: string): Iterable<string | number> | undefined;
 }
 
 function random(ctx: StepContext): number {

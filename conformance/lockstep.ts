@@ -1,0 +1,247 @@
+/**
+ * One sequence run on the implementation and the reference model together (the heart of
+ * `conform`, conformance/runner.ts drives it): each operation's `$` references resolved against the
+ * model's observation, sent with an `observe` after it, the model stepped with the implementation's
+ * choices adopted (conformance/adoption.ts), divergences noted, and every invariant checked on the
+ * implementation's own observations.
+ */
+import type { ClusterConfig, Observation, Operation, Result } from '../model/index.ts';
+import { enabledInternalSteps, initialState, normalizeConfig, observe } from '../model/index.ts';
+import { named } from '../properties/arbitraries/operations.ts';
+import { type InvariantChecker, type Violation, observationForCel } from '../properties/engine/checker.ts';
+import { Resolver } from '../properties/engine/resolve.ts';
+import type { Scope, Timing } from '../properties/spec/types.ts';
+import { type ImplementationStep, adopt, replayAdopted } from './adoption.ts';
+import { type Difference, observationDifferences } from './compare.ts';
+import { type AdapterFault, type FaultKind, RAW_TEXT, isIndefinite } from './protocol.ts';
+
+/** What the runner drives: conformance/process-adapter.ts, or the in-process loopback-adapter.ts. */
+export interface Adapter {
+  init(cluster: ClusterConfig): Promise<void>;
+  /** Sends the operations together; their results, in order. */
+  exchange(ops: readonly Operation[]): Promise<Result[]>;
+  /** Ends the implementation for a protocol fault the runner found; returns the fault to throw. */
+  protocolFault(kind: FaultKind, message: string): AdapterFault;
+}
+
+export type SettlePolicy = 'never' | 'end' | 'each';
+
+/** The two checks that are not invariants of the spec but of conformance itself. */
+export const CONFORMANCE_RULES = {
+  result: {
+    id: 'conform/result-allowed',
+    statement: 'When the implementation answers an operation, its answer must be one the model allows from the same state (any allowed allocation or endpoint; a refusal compared by its reason).',
+  },
+  observation: {
+    id: 'conform/observation-agrees',
+    statement: 'When nothing is pending in the model, the implementation\'s observation must be the model\'s (its own choices adopted, uids aside).',
+  },
+} as const;
+
+export interface ConformStep {
+  readonly op: Operation;
+  readonly implementation: Result;
+  readonly model: Result;
+  /** Added by the runner (the --settle policy), not generated. */
+  readonly inserted?: boolean;
+  /** The implementation could not say whether the operation happened (`definite: false`). */
+  readonly indefinite?: boolean;
+}
+
+export type Divergence =
+  | { readonly kind: 'result'; readonly step: number; readonly op: Operation; readonly differences: readonly Difference[]; readonly alternatives: readonly Result[] }
+  | { readonly kind: 'observation'; readonly step: number; readonly op?: Operation; readonly differences: readonly Difference[] };
+
+export type Failure =
+  | { readonly kind: 'invariant'; readonly violation: Violation; readonly prev: Observation; readonly state: Observation }
+  | Divergence;
+
+export interface Execution {
+  readonly steps: readonly ConformStep[];
+  readonly failure?: Failure;
+  /** The first divergence of the run (the failure itself, or one before the invariant broke). */
+  readonly divergence?: Divergence;
+  readonly indefinite: number;
+}
+
+export type Target = { kind: 'invariant'; id: string } | { kind: 'result'; op: string } | { kind: 'observation' };
+
+export function targetOf(f: Failure): Target {
+  if (f.kind === 'invariant') return { kind: 'invariant', id: f.violation.invariant.id };
+  if (f.kind === 'result') return { kind: 'result', op: f.op.op };
+  return { kind: 'observation' };
+}
+
+export function matches(f: Failure | undefined, t: Target): boolean {
+  if (!f || f.kind !== t.kind) return false;
+  if (t.kind === 'invariant') return (f as { violation: Violation }).violation.invariant.id === t.id;
+  if (t.kind === 'result') return (f as { op: Operation }).op.op === t.op;
+  return true;
+}
+
+export function failureId(f: Failure): string {
+  return f.kind === 'invariant' ? f.violation.invariant.id : CONFORMANCE_RULES[f.kind].id;
+}
+
+/** Operations that change nothing an interleaving could leave behind (connect and http may record ClientIP affinity). */
+const READS_ONLY = new Set(['observe', 'settle', 'ping', 'resolve', 'env']);
+
+export interface Mode {
+  readonly checker: InvariantChecker;
+  readonly count: boolean;
+  /** Compare results and observations with the model (off while shrinking towards an invariant). */
+  readonly compare: boolean;
+  readonly target?: Target;
+}
+
+export interface Context {
+  readonly scope: Scope;
+  readonly timing: Timing;
+  readonly settle: SettlePolicy;
+  /** Invariants that read `result` or `alternatives`: not checked after an indefinite result. */
+  readonly resultReaders: ReadonlySet<string>;
+  /** The operations of the sequence being run, as sent: what a fault report lists. */
+  sent: Operation[];
+}
+
+function withSettle(templates: readonly Operation[], policy: SettlePolicy): { template: Operation; inserted: boolean }[] {
+  const out: { template: Operation; inserted: boolean }[] = [];
+  for (const t of templates) {
+    out.push({ template: t, inserted: false });
+    if (policy === 'each') out.push({ template: { op: 'settle' }, inserted: true });
+  }
+  if (policy === 'end' && templates.length > 0) out.push({ template: { op: 'settle' }, inserted: true });
+  return out;
+}
+
+function observed(impl: Adapter, r: Result, after: string, prev?: { raw?: string; obs: Observation }): { raw?: string; obs: Observation } {
+  if (!r.ok) throw impl.protocolFault('bad-message', `observe ${after} was answered ok: false (${JSON.stringify((r as { error?: unknown }).error)})`);
+  const raw = (r as { [RAW_TEXT]?: string })[RAW_TEXT];
+  // The same text as last time: the same observation object, so CEL values and verdicts are reused.
+  if (raw !== undefined && raw === prev?.raw) return prev;
+  return { raw, obs: (r as { state: Observation }).state };
+}
+
+const SECTIONS = ['nodes', 'pods', 'services', 'endpoints', 'ingresses', 'proxies', 'replicationControllers'] as const;
+
+/** Two model observations built from states that share every section (observe reuses unchanged ones). */
+function sameSections(a: Observation, b: Observation): boolean {
+  return a.time === b.time && SECTIONS.every((k) => a[k] === b[k]);
+}
+
+/** Runs one sequence from a fresh cluster on the implementation and the model together. */
+export async function execute(impl: Adapter, ctx: Context, templates: readonly Operation[], mode: Mode): Promise<Execution> {
+  const cluster = { ...ctx.scope.cluster, timing: ctx.timing };
+  ctx.sent = [];
+  await impl.init(cluster);
+  const initial = initialState(cluster);
+  let model = initial;
+  let modelObs = observe(model);
+  // Pod IPs the implementation revealed (by its pod uid), and every step as adopted, so the model
+  // can be replayed when a later observation shows an IP it had to choose blind (async timing).
+  const learned = { ips: new Map<string, string>(), ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])) };
+  const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; happened: boolean }[] = [];
+  const [first] = await impl.exchange([{ op: 'observe' }]);
+  let implSeen = observed(impl, first, 'after init');
+  let implObs = implSeen.obs;
+  // The last pair of observations found equal: an unchanged pair needs no second comparison.
+  let agreed: { model: Observation; impl: Observation } | undefined;
+  let prevCel = observationForCel(implObs);
+  const steps: ConformStep[] = [];
+  let divergence: Divergence | undefined;
+  let indefinite = 0;
+  const diverged = (d: Divergence): Execution | undefined => {
+    divergence ??= d;
+    return mode.target && matches(d, mode.target) ? { steps, failure: d, divergence: d, indefinite } : undefined;
+  };
+  if (mode.compare) {
+    const differences = observationDifferences(modelObs, implObs);
+    const done = differences.length ? diverged({ kind: 'observation', step: -1, differences }) : undefined;
+    if (done) return done;
+    if (!differences.length) agreed = { model: modelObs, impl: implObs };
+  }
+  let comparable = true;
+  const resolver = new Resolver();
+  const sequence = withSettle(templates, ctx.settle);
+  for (let i = 0; i < sequence.length; i++) {
+    const op = named(resolver.resolve(sequence[i].template, modelObs));
+    ctx.sent.push(op);
+    const [implResult, obsResult] = await impl.exchange([op, { op: 'observe' }]);
+    const seen = observed(impl, obsResult, `after request "${op.op}"`, implSeen);
+    const implNext = seen.obs;
+    const unsure = isIndefinite(implResult);
+    const quiet = ctx.timing === 'sync' || enabledInternalSteps(model).length === 0;
+    // Work the model still has pending when a state-changing operation arrives may already be done
+    // in the implementation: from then on their histories may legitimately differ (a Service that
+    // lost its selector before or after its first Endpoints sync keeps stale Endpoints or has none),
+    // so only the invariants judge the rest of the sequence.
+    const comparableBefore = comparable;
+    if (!quiet && !READS_ONLY.has(op.op)) comparable = false;
+    // In async timing only the API's own answers are comparable while work is pending: how far
+    // the implementation's controllers have got is not something the model can know.
+    const compareResult = mode.compare && comparableBefore && !divergence && !unsure && (quiet || op.op === 'apply' || op.op === 'delete');
+    const implStep: ImplementationStep = { result: implResult, before: implObs, after: implNext };
+    const a = adopt(model, op, implStep, compareResult, learned);
+    let next = a.outcome.state;
+    let modelResult = a.outcome.result;
+    let nextObs = observe(next);
+    let happened = true;
+    if (unsure) {
+      // It may or may not have happened: the implementation's observation says which.
+      indefinite++;
+      if (observationDifferences(modelObs, implNext, 50).length < observationDifferences(nextObs, implNext, 50).length) {
+        happened = false;
+        next = model;
+        nextObs = modelObs;
+        modelResult = implResult;
+      }
+    }
+    history.push({ op, impl: implStep, picks: a.picks, happened });
+    if (learn(learned.ips, implNext) && ipsDiffer(nextObs, implNext)) {
+      next = initial;
+      for (const h of history) if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learned).state;
+      nextObs = observe(next);
+    }
+    steps.push({ op, implementation: implResult, model: modelResult, ...(sequence[i].inserted ? { inserted: true } : {}), ...(unsure ? { indefinite: true } : {}) });
+    const nextCel = implNext === implObs ? prevCel : observationForCel(implNext);
+    const skip = unsure ? (id: string) => ctx.resultReaders.has(id) : undefined;
+    const [violation] = mode.checker.checkAll(i, prevCel, op, implResult, nextCel, [], mode.count, true, skip);
+    if (violation) return { steps, failure: { kind: 'invariant', violation, prev: implObs, state: implNext }, divergence, indefinite };
+    if (mode.compare && !divergence) {
+      let done: Execution | undefined;
+      if (a.allowed === false) done = diverged({ kind: 'result', step: i, op, differences: a.differences, alternatives: a.alternatives });
+      else if (comparable && (ctx.timing === 'sync' || enabledInternalSteps(next).length === 0) && !(agreed && agreed.impl === implNext && sameSections(agreed.model, nextObs))) {
+        const differences = observationDifferences(nextObs, implNext);
+        if (differences.length) done = diverged({ kind: 'observation', step: i, op, differences });
+        else agreed = { model: nextObs, impl: implNext };
+      }
+      if (done) return done;
+    }
+    resolver.record(op, modelResult.ok);
+    model = next;
+    modelObs = nextObs;
+    implObs = implNext;
+    implSeen = seen;
+    prevCel = nextCel;
+  }
+  return { steps, failure: mode.target ? undefined : divergence, divergence, indefinite };
+}
+
+/** Records the pod IPs an observation shows; true when it showed one not known before. */
+function learn(learned: Map<string, string>, obs: Observation): boolean {
+  let grew = false;
+  for (const p of obs.pods ?? []) {
+    if (!p.uid || !p.ip || learned.get(p.uid) === p.ip) continue;
+    learned.set(p.uid, p.ip);
+    grew = true;
+  }
+  return grew;
+}
+
+function ipsDiffer(model: Observation, impl: Observation): boolean {
+  const ips = new Map(impl.pods.map((p) => [`${p.namespace}/${p.name}`, p.ip]));
+  return model.pods.some((p) => {
+    const ip = ips.get(`${p.namespace}/${p.name}`);
+    return ip !== undefined && ip !== '' && ip !== p.ip;
+  });
+}

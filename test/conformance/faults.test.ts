@@ -1,0 +1,90 @@
+/**
+ * Faults of the implementation are verdicts, not crashes (the conform issue, point 4): each fixture
+ * in test/fixtures/adapters misbehaves in one way, and `svcspec conform` must end with verdict
+ * `error` naming what happened, the operations sent so far and the tail of stderr — and still
+ * write its report.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { conformHere, conformReport, svcspec, tempDir } from './cli.ts';
+
+const FIXTURES = 'test/fixtures/adapters';
+
+async function conform(adapter: string, extra: string[] = []) {
+  const { code, report } = await conformHere(['--adapter', adapter, '--timing', 'sync', '--runs', '5', '--timeout-ms', '2000', '--json', ...extra]);
+  return { code, report, run: report.runs[0] };
+}
+
+describe.concurrent('implementation faults end the run with a verdict', () => {
+  it('a process that exits: kind exit, its exit code, what was sent, its stderr', async () => {
+    const { code, report, run } = await conform(`node ${FIXTURES}/exits.mjs`);
+    expect(code).toBe(1);
+    expect(report.verdict).toBe('error');
+    expect(run.fault).toMatchObject({ kind: 'exit', exitCode: 3, definite: false, pending: { op: expect.any(String) } });
+    expect(run.fault.sent).toHaveLength(1);
+    expect(run.fault.sent[0].op).toBe(run.fault.pending.op);
+    expect(run.fault.stderrTail).toContain('panic: cannot handle');
+  });
+
+  it('a process that hangs past the timeout: kind timeout, the request it never answered', async () => {
+    const { code, run } = await conform(`node ${FIXTURES}/hangs.mjs`, ['--timeout-ms', '700']);
+    expect(code).toBe(1);
+    expect(run.verdict).toBe('error');
+    expect(run.fault).toMatchObject({ kind: 'timeout', message: expect.stringContaining('within 700 ms'), pending: { id: 2 } });
+    expect(run.fault.stderrTail).toContain('working on request 2');
+  });
+
+  it('a line that is not JSON: kind not-json, the line itself', async () => {
+    const { run } = await conform(`node ${FIXTURES}/garbage.mjs`);
+    expect(run.fault).toMatchObject({ kind: 'not-json', line: 'Starting controller manager on :10257' });
+  });
+
+  it('an answer with the wrong id: kind wrong-id', async () => {
+    const { run } = await conform(`node ${FIXTURES}/wrong-id.mjs`);
+    expect(run.fault).toMatchObject({ kind: 'wrong-id', message: 'expected the answer to request 2, got id 3' });
+  });
+
+  it('a flood on stderr: kind stderr-flood, with only the tail kept', async () => {
+    const { run } = await conform(`node ${FIXTURES}/floods-stderr.mjs`);
+    expect(run.fault.kind).toBe('stderr-flood');
+    expect(run.fault.stderrTail.length).toBeLessThanOrEqual(16 * 1024);
+    expect(run.fault.stderrTail).toContain('debug: reconciling');
+  });
+
+  it('an init refused: kind init-refused, with the implementation\'s reason', async () => {
+    const { run } = await conform(`node ${FIXTURES}/refuses-init.mjs`);
+    expect(run.fault).toMatchObject({ kind: 'init-refused', message: expect.stringContaining('needs at least 3 nodes') });
+  });
+
+  it('a command that cannot be started: kind spawn, exit 2', async () => {
+    const { code, run } = await conform('no-such-implementation --serve');
+    expect(code).toBe(2);
+    expect(run.fault).toMatchObject({ kind: 'spawn', message: expect.stringContaining('command not found') });
+  });
+
+  it('runs a command through a shell only when asked (--shell)', async () => {
+    const shellOnly = `cd ${FIXTURES} && node exits.mjs`;
+    expect((await conform(shellOnly)).run.fault.kind).toBe('spawn');
+    expect((await conform(shellOnly, ['--shell'])).run.fault.kind).toBe('exit');
+  });
+});
+
+describe('the svcspec binary', () => {
+  it('on Ctrl-C writes the partial report, verdict unknown, and exits 130', async () => {
+    const dir = tempDir('interrupt');
+    let pid = 0;
+    const running = svcspec(['conform', '--adapter', 'node cli/svcspec.js serve', '--runs', '100000', '--reports', dir], { onStart: (p) => (pid = p) });
+    const start = Date.now();
+    await new Promise((r) => setTimeout(r, 6000)); // Some sequences run first.
+    process.kill(pid, 'SIGINT');
+    const ran = await running;
+    expect(Date.now() - start).toBeLessThan(30_000);
+    expect(ran.code).toBe(130);
+    expect(existsSync(join(dir, 'conform.md'))).toBe(true);
+    const report = conformReport(dir);
+    expect(report.verdict).toBe('unknown');
+    expect(report.runs[0]).toMatchObject({ verdict: 'unknown', interrupted: true });
+    expect(report.skipped).toEqual([{ scope: 'small', timing: 'async' }]);
+  });
+});
