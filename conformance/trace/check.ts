@@ -3,12 +3,15 @@
 //   always   judged after every event that can affect it; a failure is a violation at once
 //   window   real controllers are asynchronous: a failure is a violation only if it still holds once
 //            the window of recorded time has passed since it began, or when the recording ends;
-//            one that heals sooner is counted as healed, not reported
+//            one that heals sooner is counted as healed, not reported. A rule that compares an
+//            object with its previous version (reads `prev`) fails on one event; in window mode it
+//            is judged again a window later, from the state before that event to the state then:
+//            a write of another kind that arrived late (each kind has its own watch) undoes it
 //   settled  judged only when the stream is quiet: at its end, and before an event that follows the
 //            previous one by more than the window
 //   none     a recording cannot show it (connections, proxies, probe counters, model configuration)
-// Each event becomes the operation it stands for (ops.ts) and changes the live objects (live.ts);
-// then only the invariants its kind can affect are evaluated, on the slice they need (rules.ts).
+// Each event becomes the operation it stands for (ops.ts) and changes the live state (apply.ts,
+// live.ts); then only the invariants it can affect are evaluated, on the slice they need (rules.ts).
 // Recorded time: the clock is the newest event time seen (watch: managedFields time, a lower bound
 // on when the write happened; audit: stageTimestamp). A DELETED event's deletionTimestamp is a
 // deadline, not a time, and does not move the clock. Resource versions are not compared across
@@ -16,15 +19,16 @@
 // The first events of a stream, as long as they are all ADDED (a List, or the initial listing of a
 // watch), are the initial state: it is judged once, when it is complete.
 import { normalizeConfig } from '../../model/index.ts';
-import type { EndpointsView, PodView, ServiceView } from '../../model/index.ts';
 import { CelEvalError, fromCelValue, toCelValue } from '../../properties/cel/index.ts';
 import { clusterVariable } from '../../properties/engine/checker.ts';
 import type { Invariant } from '../../properties/spec/types.ts';
+import { type Evidence, type Slice, type Touch, TraceState, evidenceOf, podNamespacesOf } from './apply.ts';
 import { type SourcePos, type TraceEvent, meta } from './event.ts';
-import { type EventRef, type LiveEntry, LiveStore, entry, referencedPods } from './live.ts';
-import { endpointsViewOf, nodeViewOf, podViewOf, serviceViewOf, sliceService, sliceSubset } from './observation.ts';
+import type { EventRef } from './live.ts';
 import { operationOf } from './ops.ts';
-import { type Failure, LISTED, type Rule, SELECTED, SERVICE, type Scope, ruleOf, triggers } from './rules.ts';
+import { type Failure, type Rule, type Scope, ruleOf, triggers } from './rules.ts';
+
+export type { Evidence } from './apply.ts';
 
 export interface TraceCheckOptions {
   /** Recorded milliseconds a membership rule may take to hold again (default 1000). */
@@ -35,15 +39,14 @@ export interface TraceCheckOptions {
   readonly maxDetails?: number;
   /** Evaluate every rule on the whole observation: the reference the slices are tested against. */
   readonly fullObservation?: boolean;
+  /**
+   * Judge window rules once per instant of recorded time, when the clock moves on, instead of after
+   * every event (default true): a failure that begins and heals within one instant cannot outlast
+   * the window, so the violations are the same, and a change and the Endpoints update that follows it
+   * in the same second are judged once. `healed` then counts failures seen at the end of an instant.
+   */
+  readonly deferWindow?: boolean;
   readonly onWarning?: (message: string, pos?: SourcePos) => void;
-}
-
-export interface Evidence {
-  /** Observation entries involved, as they are (and, for a transition, as they were before the event). */
-  readonly objects: unknown[];
-  readonly prev?: unknown[];
-  /** The last events that wrote them, in stream order. */
-  readonly events: EventRef[];
 }
 
 export interface TraceViolation extends Evidence {
@@ -65,32 +68,13 @@ export interface TraceViolation extends Evidence {
   readonly error?: string;
 }
 
-type Slice = { cel: unknown; evidence: () => Evidence };
-type Verdict = true | { value?: unknown; error?: string };
-
-interface Group { anchor: string; servicesChanged: boolean; prev: unknown; state: unknown; evidence: () => Evidence }
-
-interface Touch {
-  /** Service keys → which of their parts changed (SERVICE | LISTED | SELECTED). */
-  services: Map<string, number>;
-  pods: Set<string>;
-  ips: Set<string>;
-  nodePorts: Set<number>;
-  serviceChanged: boolean;
-  groups: Group[];
-}
-
 const RESULT_OK = toCelValue({ ok: true });
+const SETTLE = toCelValue({ op: 'settle' });
 const NONE: unknown[] = [];
-const EMPTY = Object.freeze([]) as unknown as unknown[];
-const defined = <T>(x: T | undefined): x is T => x !== undefined;
-
-function observationOf(services: unknown[], endpoints: unknown[], pods: unknown[]): Record<string, unknown> {
-  return { time: 0n, nodes: EMPTY, pods, services, endpoints, ingresses: EMPTY, proxies: EMPTY };
-}
-
+type Verdict = true | { value?: unknown; error?: string };
 export class TraceChecker {
-  readonly store = new LiveStore();
+  readonly state = new TraceState();
+  readonly store = this.state.store;
   readonly rules: Rule[];
   readonly violations: TraceViolation[] = [];
   readonly warnings: string[] = [];
@@ -100,23 +84,38 @@ export class TraceChecker {
   firstTime: number | undefined;
   clock = -Infinity;
   private readonly window: number;
+  private readonly deferWindow: boolean;
   private readonly cluster = toCelValue({ ...clusterVariable(normalizeConfig({})), timing: 'sync' });
   private burst = true;
+  /** When a failure caused by the current event starts its window (see Failure.sinceClock). */
+  private start = NaN;
+  /** Whether an event since the clock last moved carried no time, or an older one: then a gap is no proof of quiet. */
+  private staleSinceTick = false;
   private seq = 0;
   private current: EventRef | undefined;
-  private opOf: () => unknown = () => undefined;
-  private readonly pending = new Map<string, { rule: Rule; unit: string }>();
-  private readonly ips = new Map<string, Set<string>>();
-  private readonly nodePorts = new Map<number, Map<string, string>>();
+  /** The event being applied, and the operation it stands for as a CEL value (made when a rule reads it). */
+  private currentEvent: TraceEvent | undefined;
+  private opValue: unknown;
+  /** Per event: whether the recording shows what a rule reads for a Service (see recorded()). */
+  private readonly shown = new Map<string, boolean>();
+  /** Window failures not yet judged final, by rule and unit. */
+  private readonly pending = new Map<string, { rule: Rule; unit: string; failure: Failure }>();
   private readonly hasFull: boolean;
+  private readonly serviceRules: Rule[];
+  private readonly transitions: Rule[];
   private fullPrev: Record<string, unknown> | undefined;
   private readonly maxDetails: number;
+  /** Slices built since the live objects last changed. */
+  private readonly slices = new Map<string, Slice>();
 
   constructor(invariants: readonly Invariant[], private readonly opts: TraceCheckOptions = {}) {
     this.window = opts.windowMs ?? 1000;
+    this.deferWindow = opts.deferWindow !== false && !opts.fullObservation;
     this.maxDetails = opts.maxDetails ?? 20;
     this.rules = invariants.filter((i) => i.trace !== 'none').map((i) => ruleOf(i, opts.fullObservation ? 'full' : undefined));
     this.hasFull = this.rules.some((r) => r.scope === 'full');
+    this.serviceRules = this.rules.filter((r) => triggers(r.scope) !== 0);
+    this.transitions = this.rules.filter((r) => r.transition);
   }
 
   // ---- the stream ---------------------------------------------------------------------------
@@ -142,27 +141,34 @@ export class TraceChecker {
       source: ev.source,
     };
     const t = timeOf(ev);
-    if (t !== undefined) {
-      this.firstTime ??= t;
-      if (t > this.clock) {
-        // The state before this event is judged: the window, or the quiet gap, has passed.
-        if (!this.burst && this.clock > -Infinity && t - this.clock > this.window) this.settle(ref);
-        this.clock = t;
-        if (!this.burst) this.due(ref);
-      }
+    if (t !== undefined) this.firstTime ??= t;
+    if (t !== undefined && t > this.clock) {
+      // The state before this event is judged: its instant is over; the window, or a quiet gap, may have passed.
+      if (!this.burst) this.flush();
+      if (!this.burst && this.clock > -Infinity && t - this.clock > this.window && !this.staleSinceTick) this.settle(ref);
+      this.clock = t;
+      this.staleSinceTick = false;
+      if (!this.burst) this.due(ref);
+      this.start = t;
+    } else {
+      // no newer time: the event may be older than it looks (see Failure.sinceClock)
+      if (t === undefined || t < this.clock) this.staleSinceTick = true;
+      this.start = NaN;
     }
     if (this.burst && ev.type !== 'ADDED') this.endBurst();
     this.current = ref;
-    let op: unknown;
-    this.opOf = () => (op ??= toCelValue(operationOf(ev)));
+    this.currentEvent = ev;
+    this.opValue = undefined;
     const full = this.hasFull && !this.burst;
-    const prevFull = full ? (this.fullPrev ?? this.fullObservation()) : undefined;
-    const touch = this.apply(ev, ref);
+    const prevFull = full ? (this.fullPrev ?? this.state.fullObservation()) : undefined;
+    const touch = this.state.apply(ev, ref);
+    this.slices.clear();
+    this.shown.clear();
     if (this.burst) return;
-    for (const r of this.rules) if (r.transition) r.failing.clear();
+    for (const r of this.transitions) if (r.failing.size) r.failing.clear();
     this.evaluate(touch);
     if (full) {
-      this.fullPrev = this.fullObservation();
+      this.fullPrev = this.state.fullObservation();
       for (const r of this.rules) if (r.scope === 'full') this.judgeFull(r, prevFull!, this.fullPrev);
     }
   }
@@ -170,9 +176,9 @@ export class TraceChecker {
   /** End of the recording: the stream has settled, and every failure still open is a violation. */
   finish(): void {
     if (this.burst) this.endBurst();
+    this.flush();
     this.settle(undefined);
-    for (const { rule, unit } of this.pending.values()) this.report(rule, unit, rule.failing.get(unit)!, undefined);
-    this.pending.clear();
+    for (const [key, p] of this.pending) this.close(key, p, undefined);
   }
 
   /** True while the stream is still in its initial state (only ADDED events so far). */
@@ -180,229 +186,134 @@ export class TraceChecker {
     return this.burst;
   }
 
-  // ---- applying an event --------------------------------------------------------------------
-
-  private apply(ev: TraceEvent, ref: EventRef): Touch {
-    const touch: Touch = { services: new Map(), pods: new Set(), ips: new Set(), nodePorts: new Set(), serviceChanged: false, groups: [] };
-    const o = ev.object;
-    const key = `${ref.namespace}/${ref.name}`;
-    const gone = ev.type === 'DELETED';
-    // Audit records at Metadata level (and Service requests, which lack the allocated fields) say
-    // only that the object exists: it is kept aside, out of the observation.
-    const partial = ev.detail === 'metadata-only' || (ev.detail === 'request' && ref.kind === 'Service');
-    const opaqueKey = `${ref.kind}/${key}`;
-    if (partial && !gone) this.store.opaque.set(opaqueKey, [...(this.store.opaque.get(opaqueKey) ?? []).slice(-3), ref]);
-    else this.store.opaque.delete(opaqueKey);
-    const drop = gone || partial;
-    switch (ref.kind) {
-      case 'Service': {
-        const old = this.store.services.get(key);
-        const view = drop ? undefined : serviceViewOf(o);
-        const next = view ? entry(key, view, ref, old) : undefined;
-        const before = this.groupKeys(key, old?.view.uid, next?.view.uid);
-        const prevSvcs = this.servicesAt(before);
-        this.store.setService(key, next);
-        this.serviceIndexes(key, old?.view, next?.view, touch);
-        this.mark(touch, key, SERVICE | LISTED | SELECTED);
-        for (const k of this.groupKeys(key, old?.view.uid, next?.view.uid)) before.add(k);
-        this.group(touch, key, true, prevSvcs, before);
-        break;
-      }
-      case 'Pod': {
-        const view = drop ? undefined : podViewOf(o);
-        const newNs = view !== undefined && !this.store.podNamespaces.has(view.namespace);
-        const old = this.store.setPod(key, view ? entry(key, view, ref, this.store.pods.get(key)) : undefined);
-        touch.pods.add(key);
-        for (const svc of this.store.refs.get(key) ?? []) this.mark(touch, svc, LISTED | SELECTED);
-        for (const svc of this.store.servicesByNs.get(ref.namespace) ?? []) {
-          if (newNs) { this.mark(touch, svc, LISTED | SELECTED); continue; }
-          const sel = this.store.services.get(svc)!.view.selector;
-          if (sel && (selects(sel, old?.view.labels) || selects(sel, view?.labels))) this.mark(touch, svc, SELECTED);
-        }
-        break;
-      }
-      case 'Endpoints': {
-        const view = drop ? undefined : endpointsViewOf(o);
-        const newNs = view !== undefined && !this.store.endpointsNamespaces.has(view.namespace);
-        const keys = this.groupKeys(key, this.store.services.get(key)?.view.uid);
-        const prevSvcs = this.servicesAt(keys);
-        const before = this.store.setEndpoints(key, view ? entry(key, view, ref, this.store.endpoints.get(key)) : undefined);
-        this.endpointsChanged(touch, key, before, prevSvcs, keys, newNs);
-        break;
-      }
-      case 'EndpointSlice': {
-        const name = drop ? undefined : sliceService(o);
-        const svcKey = name === undefined ? undefined : `${ref.namespace}/${name}`;
-        const newNs = svcKey !== undefined && !this.store.endpointsNamespaces.has(ref.namespace);
-        const affected = [...new Set([this.store.slices.get(key)?.service, svcKey].filter(defined))].map((k) => {
-          const keys = this.groupKeys(k, this.store.services.get(k)?.view.uid);
-          return { k, keys, prevSvcs: this.servicesAt(keys), before: this.store.effectiveEndpoints(k) };
-        });
-        this.store.setSlice(key, svcKey, drop ? undefined : sliceSubset(o), ref);
-        for (const a of affected) this.endpointsChanged(touch, a.k, a.before, a.prevSvcs, a.keys, newNs);
-        break;
-      }
-      case 'Node':
-        if (drop) this.store.nodes.delete(ref.name);
-        else this.store.nodes.set(ref.name, entry(ref.name, nodeViewOf(o), ref, this.store.nodes.get(ref.name)));
-        break;
-      default: // Namespaces, ReplicationControllers, Ingresses, IngressClasses: no trace invariant reads them
-    }
-    return touch;
-  }
-
-  private endpointsChanged(touch: Touch, key: string, before: LiveEntry<EndpointsView> | undefined,
-    prevSvcs: LiveEntry<ServiceView>[], keys: Set<string>, newNs: boolean): void {
-    if (newNs) for (const s of this.store.servicesByNs.get(key.slice(0, key.indexOf('/'))) ?? []) this.mark(touch, s, LISTED | SELECTED);
-    if (before === this.store.effectiveEndpoints(key)) return;
-    this.mark(touch, key, LISTED);
-    if (prevSvcs.length) this.group(touch, key, false, prevSvcs, keys, before);
-  }
-
-  private mark(touch: Touch, svc: string, flags: number): void {
-    touch.services.set(svc, (touch.services.get(svc) ?? 0) | flags);
-  }
-
-  /** The key and every Service key sharing one of these uids. */
-  private groupKeys(key: string, ...uids: (string | undefined)[]): Set<string> {
-    const keys = new Set([key]);
-    for (const uid of uids) if (uid) for (const k of this.store.uids.get(uid) ?? []) keys.add(k);
-    return keys;
-  }
-
-  private servicesAt(keys: Iterable<string>): LiveEntry<ServiceView>[] {
-    return [...keys].map((k) => this.store.services.get(k)).filter(defined);
-  }
-
-  /**
-   * A transition's slice: the Services around the changed object, before (as captured) and now,
-   * with their Endpoints (before the event for `epsKey`'s, when an Endpoints write is the change).
-   */
-  private group(touch: Touch, anchor: string, servicesChanged: boolean, prevSvcs: LiveEntry<ServiceView>[], keys: Set<string>, epsBefore?: LiveEntry<EndpointsView>): void {
-    const stateSvcs = this.servicesAt(keys);
-    const stateEps = [...keys].map((k) => this.store.effectiveEndpoints(k)).filter(defined);
-    const prevEps = servicesChanged ? stateEps : [...keys].map((k) => (k === anchor ? epsBefore : this.store.effectiveEndpoints(k))).filter(defined);
-    const cel = (es: LiveEntry<unknown>[]) => es.map((e) => e.cel);
-    touch.groups.push({
-      anchor, servicesChanged,
-      prev: observationOf(cel(prevSvcs), cel(prevEps), EMPTY),
-      state: observationOf(cel(stateSvcs), cel(stateEps), EMPTY),
-      evidence: () => ({
-        prev: [...prevSvcs, ...prevEps].map((e) => e.view),
-        objects: [...stateSvcs, ...stateEps].map((e) => e.view),
-        events: eventsOf([...prevSvcs, ...prevEps, ...stateSvcs, ...stateEps]),
-      }),
-    });
-  }
-
-  private serviceIndexes(key: string, old: ServiceView | undefined, next: ServiceView | undefined, touch: Touch): void {
-    touch.serviceChanged = true;
-    const ipOf = (v: ServiceView | undefined) => (v && v.clusterIP !== '' && v.clusterIP !== 'None' ? v.clusterIP : undefined);
-    const oldIP = ipOf(old), newIP = ipOf(next);
-    if (oldIP) {
-      const s = this.ips.get(oldIP);
-      s?.delete(key);
-      if (s?.size === 0) this.ips.delete(oldIP);
-      touch.ips.add(oldIP);
-    }
-    if (newIP) {
-      let s = this.ips.get(newIP);
-      if (!s) this.ips.set(newIP, (s = new Set()));
-      s.add(key);
-      touch.ips.add(newIP);
-    }
-    for (const p of old?.ports ?? []) {
-      if (!p.nodePort) continue;
-      const m = this.nodePorts.get(p.nodePort);
-      m?.delete(key);
-      if (m?.size === 0) this.nodePorts.delete(p.nodePort);
-      touch.nodePorts.add(p.nodePort);
-    }
-    for (const p of next?.ports ?? []) {
-      if (!p.nodePort) continue;
-      let m = this.nodePorts.get(p.nodePort);
-      if (!m) this.nodePorts.set(p.nodePort, (m = new Map()));
-      m.set(key, next!.uid);
-      touch.nodePorts.add(p.nodePort);
-    }
-  }
-
   // ---- evaluating ---------------------------------------------------------------------------
 
   private evaluate(touch: Touch): void {
+    if (touch.services.size) this.evaluateServices(touch.services);
     for (const rule of this.rules) {
       switch (rule.scope) {
-        case 'service': case 'service-refs': case 'service-selected': {
-          const need = triggers(rule.scope);
-          for (const [svc, flags] of touch.services) if (flags & need) this.serviceUnit(rule, svc);
-          break;
-        }
         case 'pod':
-          for (const p of touch.pods) this.unit(rule, `pod ${p}`, () => this.podSlice(p));
+          for (const p of touch.pods) this.unit(rule, `pod ${p}`);
           break;
         case 'transition':
           for (const g of touch.groups) {
             if (!g.servicesChanged && !rule.readsEndpoints) continue; // an Endpoints write cannot change what it compares
-            this.judge(rule, `Service ${g.anchor}`, this.holds(rule, g.prev, g.state), g.evidence);
+            const op = this.opOf();
+            const recheck = () => this.holds(rule, g.prev, this.state.groupState(g.keys), op);
+            this.judge(rule, `Service ${g.anchor}`, this.holds(rule, g.prev, g.state), () => g.evidence(rule.readsEndpoints), this.current, recheck);
           }
           break;
         case 'native-cluster-ip':
           if (touch.serviceChanged) rule.stats.evaluated++;
           for (const ip of touch.ips) {
-            const keys = this.ips.get(ip);
-            this.judge(rule, `clusterIP ${ip}`, !keys || keys.size < 2 || { value: false }, () => this.servicesEvidence(keys ?? []));
+            const keys = this.state.ips.get(ip);
+            this.judge(rule, `clusterIP ${ip}`, !keys || keys.size < 2 || { value: false }, undefined);
           }
           break;
         case 'native-node-port':
           if (touch.serviceChanged) rule.stats.evaluated++;
           for (const np of touch.nodePorts) {
-            const m = this.nodePorts.get(np);
-            this.judge(rule, `nodePort ${np}`, !m || new Set(m.values()).size < 2 || { value: false }, () => this.servicesEvidence(m?.keys() ?? []));
+            const m = this.state.nodePorts.get(np);
+            this.judge(rule, `nodePort ${np}`, !m || new Set(m.values()).size < 2 || { value: false }, undefined);
           }
           break;
-        case 'full':
-          break;
+        default: // service scopes: evaluateServices; full: after the event
       }
     }
   }
 
-  private serviceUnit(rule: Rule, svc: string): void {
-    const ns = svc.slice(0, svc.indexOf('/'));
-    if (this.opts.requireRecorded !== false && ((rule.readsPods && !this.store.podNamespaces.has(ns)) || (rule.readsEndpoints && !this.store.endpointsNamespaces.has(ns)))) {
-      rule.stats.skipped++;
-      return;
+  /** The Service-scoped rules on each touched Service, each slice built once and shared by the rules that read it. */
+  private evaluateServices(services: Map<string, number>): void {
+    const guarded = this.opts.requireRecorded !== false;
+    for (const [svc, flags] of services) {
+      const unit = `Service ${svc}`;
+      let own: Slice | undefined, refs: Slice | undefined, selected: Slice | undefined;
+      for (const rule of this.serviceRules) {
+        if (!(flags & triggers(rule.scope))) continue;
+        if (guarded && !this.recorded(rule, svc)) {
+          rule.stats.skipped++;
+          continue;
+        }
+        if (this.deferred(rule)) {
+          this.touchUnit(rule, unit);
+          continue;
+        }
+        const slice = rule.scope === 'service' ? (own ??= this.state.serviceSlice(svc, 'service'))
+          : rule.scope === 'service-refs' ? (refs ??= this.state.serviceSlice(svc, 'service-refs'))
+          : (selected ??= this.state.serviceSlice(svc, 'service-selected'));
+        this.judge(rule, unit, this.holds(rule, slice.cel, slice.cel), undefined);
+      }
     }
-    this.unit(rule, `Service ${svc}`, () => this.serviceSlice(svc, rule.scope));
+  }
+
+  /**
+   * Whether the recording shows what a rule on this Service reads: the Endpoints of its namespace,
+   * and Pods in every namespace its Endpoints name pods of. A recording of Services and Endpoints
+   * alone (or of one namespace's Pods) cannot tell a listed pod that is gone from one not recorded.
+   */
+  private recorded(rule: Rule, svc: string): boolean {
+    const memo = `${rule.readsEndpoints ? 'e' : ''}${rule.readsPods ? 'p' : ''}|${svc}`;
+    let ok = this.shown.get(memo);
+    if (ok === undefined) {
+      ok = !(rule.readsEndpoints && !this.store.endpointsNamespaces.has(svc.slice(0, svc.indexOf('/'))));
+      const eps = ok && rule.readsPods ? this.store.effectiveEndpoints(svc) : undefined;
+      if (eps) for (const ns of podNamespacesOf(eps.view)) if (!this.store.podNamespaces.has(ns)) ok = false;
+      this.shown.set(memo, ok);
+    }
+    return ok;
   }
 
   /** A state rule on one unit; settled rules only note it for the next settle point. */
-  private unit(rule: Rule, unit: string, slice: () => Slice): void {
-    if (rule.mode === 'settled') {
-      rule.dirty.add(unit);
+  private unit(rule: Rule, unit: string): void {
+    if (this.deferred(rule)) {
+      this.touchUnit(rule, unit);
       return;
     }
-    const s = slice();
-    this.judge(rule, unit, this.holds(rule, s.cel, s.cel), s.evidence);
+    const cel = this.sliceOf(rule, unit).cel;
+    this.judge(rule, unit, this.holds(rule, cel, cel), undefined);
   }
 
-  private holds(rule: Rule, prev: unknown, state: unknown): Verdict {
+  private opOf(): unknown {
+    if (this.opValue === undefined && this.currentEvent) this.opValue = toCelValue(operationOf(this.currentEvent));
+    return this.opValue;
+  }
+
+  /**
+   * The CEL variables, one object reused for every evaluation; `op` is a getter, so the operation
+   * is made only when a rule reads it (most never get past `cluster.timing == 'sync' || …`).
+   */
+  private readonly vars: Record<string, unknown> = (() => {
+    const v: Record<string, unknown> = { prev: undefined, state: undefined, result: RESULT_OK, cluster: this.cluster, alternatives: NONE };
+    Object.defineProperty(v, 'op', { enumerable: true, get: () => (this.opGiven !== undefined ? this.opGiven : this.opOf()) });
+    return v;
+  })();
+  private opGiven: unknown;
+
+  /** `op`: the operation to evaluate with (default: the current event's). */
+  private holds(rule: Rule, prev: unknown, state: unknown, op?: unknown): Verdict {
     rule.stats.evaluated++;
-    const vars = { prev, state, op: this.opOf(), result: RESULT_OK, cluster: this.cluster, alternatives: NONE };
+    const vars = this.vars;
+    vars.prev = prev;
+    vars.state = state;
+    this.opGiven = op;
     try {
       if (rule.inv.when && rule.inv.when.fn(vars) !== true) return true;
       const v = rule.inv.holds.fn(vars);
       return v === true ? true : { value: fromCelValue(v) };
     } catch (e) {
       return { error: e instanceof CelEvalError ? e.message : String(e) };
+    } finally {
+      this.opGiven = undefined;
     }
   }
 
   /** The bookkeeping of one verdict on one unit, by mode (see the file comment). */
-  private judge(rule: Rule, unit: string, verdict: Verdict, evidence: () => Evidence, at: EventRef | undefined = this.current): void {
+  private judge(rule: Rule, unit: string, verdict: Verdict, evidence: (() => Evidence) | undefined, at: EventRef | undefined = this.current,
+    recheck?: () => Verdict, since: EventRef | undefined = this.current, start = this.start): void {
     const failure = rule.failing.get(unit);
     const key = `${rule.id}\0${unit}`;
     if (verdict === true) {
-      if (failure) {
+      if (failure) { // (transition rules forget their failures at every event: this is a state rule)
         if (!failure.reported) rule.stats.healed++;
         rule.failing.delete(unit);
         this.pending.delete(key);
@@ -411,33 +322,62 @@ export class TraceChecker {
     }
     rule.stats.failed++;
     if (failure && !rule.transition) return; // the same failure goes on
-    const f: Failure = { since: this.current, sinceClock: this.clock, detail: verdict, reported: false };
+    const f: Failure = { since, sinceClock: start, detail: verdict, reported: false, recheck, evidence };
     rule.failing.set(unit, f);
-    if (rule.mode === 'window') this.pending.set(key, { rule, unit });
-    else this.report(rule, unit, f, at, evidence);
+    if (rule.mode !== 'window') this.report(rule, unit, f, at, evidence);
+    else if (!this.pending.has(key)) this.pending.set(key, { rule, unit, failure: f });
   }
 
-  /** Window failures whose window has passed by the time `at` was recorded: violations, on the state as it still is. */
+  /** Window failures whose window has passed by the time `at` was recorded. */
   private due(at: EventRef): void {
-    for (const [key, { rule, unit }] of this.pending) {
-      const f = rule.failing.get(unit)!;
-      if (this.clock - f.sinceClock > this.window) {
-        this.report(rule, unit, f, at);
-        this.pending.delete(key);
-      }
+    for (const [key, p] of this.pending) {
+      if (Number.isNaN(p.failure.sinceClock)) p.failure.sinceClock = this.clock; // its window starts now
+      else if (this.clock - p.failure.sinceClock > this.window) this.close(key, p, at);
     }
+  }
+
+  /**
+   * A window failure judged final: a state rule's is a violation (it would have healed otherwise);
+   * a transition's is judged again from the state before it to the state now, so that a change of
+   * another kind that arrived late (separate watches) or a change undone in time does not count.
+   */
+  private close(key: string, p: { rule: Rule; unit: string; failure: Failure }, at: EventRef | undefined): void {
+    this.pending.delete(key);
+    if (p.failure.recheck && p.failure.recheck() === true) {
+      p.rule.stats.healed++;
+      return;
+    }
+    this.report(p.rule, p.unit, p.failure, at, p.rule.transition ? p.failure.evidence : undefined);
+  }
+
+  /** Notes a unit for later judgement; a touch by an event that may be stale makes its start unknown (see Failure.sinceClock). */
+  private touchUnit(rule: Rule, unit: string): void {
+    const d = rule.dirty.get(unit);
+    if (!d) rule.dirty.set(unit, { since: this.current, start: this.start });
+    else if (Number.isNaN(this.start)) d.start = NaN;
+  }
+
+  /** Whether a rule is judged later, on the units touched meanwhile: settled rules, and window rules (per instant). */
+  private deferred(rule: Rule): boolean {
+    return rule.mode === 'settled' || (rule.mode === 'window' && this.deferWindow && !rule.transition);
+  }
+
+  /** The end of an instant of recorded time: window rules judged on the units touched during it. */
+  private flush(): void {
+    for (const rule of this.rules) if (rule.mode === 'window' && rule.dirty.size) this.judgeDirty(rule, this.current);
   }
 
   /** A settle point (before `at`, or at the end): settled rules judged on every unit touched since the last one. */
   private settle(at: EventRef | undefined): void {
-    for (const rule of this.rules) {
-      if (rule.mode !== 'settled' || rule.dirty.size === 0) continue;
-      const units = [...rule.dirty];
-      rule.dirty.clear();
-      for (const unit of units) {
-        const s = this.sliceOf(rule, unit);
-        this.judge(rule, unit, this.holds(rule, s.cel, s.cel), s.evidence, at);
-      }
+    for (const rule of this.rules) if (rule.mode === 'settled' && rule.dirty.size) this.judgeDirty(rule, at);
+  }
+
+  private judgeDirty(rule: Rule, at: EventRef | undefined): void {
+    const units = [...rule.dirty];
+    rule.dirty.clear();
+    for (const [unit, d] of units) {
+      const s = this.sliceOf(rule, unit);
+      this.judge(rule, unit, this.holds(rule, s.cel, s.cel), undefined, at, undefined, d.since, d.start);
     }
   }
 
@@ -445,7 +385,7 @@ export class TraceChecker {
     f.reported = true;
     rule.stats.violations++;
     if (rule.stats.violations > this.maxDetails) return;
-    const ev = (evidence ?? this.sliceOf(rule, unit).evidence)();
+    const ev = evidence ? evidence() : evidenceOf(this.sliceOf(rule, unit).entries);
     const lasted = rule.mode === 'window' && Number.isFinite(f.sinceClock) && Number.isFinite(this.clock) ? { lastedMs: this.clock - f.sinceClock } : {};
     this.violations.push({
       invariant: rule.id, mode: rule.mode, subject: unit,
@@ -456,75 +396,54 @@ export class TraceChecker {
 
   // ---- slices -------------------------------------------------------------------------------
 
+  /** The slice a rule reads for a unit; memoised until the live objects change (the next event). */
   private sliceOf(rule: Rule, unit: string): Slice {
-    if (unit.startsWith('Service ')) return this.serviceSlice(unit.slice(8), rule.scope === 'transition' ? 'service' : rule.scope);
-    if (unit.startsWith('pod ')) return this.podSlice(unit.slice(4));
-    if (unit.startsWith('clusterIP ')) return { cel: undefined, evidence: () => this.servicesEvidence(this.ips.get(unit.slice(10)) ?? []) };
-    if (unit.startsWith('nodePort ')) return { cel: undefined, evidence: () => this.servicesEvidence(this.nodePorts.get(Number(unit.slice(9)))?.keys() ?? []) };
-    return { cel: this.fullObservation(), evidence: () => ({ objects: [], events: [] }) };
-  }
-
-  private serviceSlice(key: string, scope: Scope): Slice {
-    const svc = this.store.services.get(key);
-    const eps = scope === 'service' ? undefined : this.store.effectiveEndpoints(key);
-    const pods = new Map<string, LiveEntry<PodView>>();
-    if (eps) {
-      for (const p of refsOf(eps.view)) {
-        const e = this.store.pods.get(p);
-        if (e) pods.set(p, e);
-      }
+    const scope = rule.scope === 'transition' ? 'service' : rule.scope;
+    const memo = `${scope}|${unit}`;
+    let hit = this.slices.get(memo);
+    if (!hit) {
+      hit = this.sliceNow(scope, unit);
+      this.slices.set(memo, hit);
     }
-    if (scope === 'service-selected' && svc?.view.selector) {
-      for (const p of this.store.selected(svc.view.namespace, svc.view.selector)) pods.set(p, this.store.pods.get(p)!);
-    }
-    const podList = [...pods.values()];
-    return {
-      cel: observationOf(svc ? [svc.cel] : EMPTY, eps ? [eps.cel] : EMPTY, podList.map((p) => p.cel)),
-      evidence: () => {
-        const all = [svc, eps, ...podList].filter(defined) as LiveEntry<unknown>[];
-        return { objects: all.map((e) => e.view), events: eventsOf(all) };
-      },
-    };
+    return hit;
   }
 
-  private podSlice(key: string): Slice {
-    const p = this.store.pods.get(key);
-    return { cel: observationOf(EMPTY, EMPTY, p ? [p.cel] : EMPTY), evidence: () => ({ objects: p ? [p.view] : [], events: p ? [...p.events] : [] }) };
-  }
-
-  private servicesEvidence(keys: Iterable<string>): Evidence {
-    const es = this.servicesAt(keys);
-    return { objects: es.map((e) => e.view), events: eventsOf(es) };
-  }
-
-  /** The whole observation as CEL values, lists sorted by namespace/name (CONTRACT section 3). */
-  fullObservation(): Record<string, unknown> {
-    const sorted = <V>(m: Map<string, LiveEntry<V>>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.cel);
-    const eps = new Map(this.store.folded);
-    for (const [k, e] of this.store.endpoints) eps.set(k, e);
-    return { ...observationOf(sorted(this.store.services), sorted(eps), sorted(this.store.pods)), nodes: sorted(this.store.nodes) };
+  private sliceNow(scope: Scope, unit: string): Slice {
+    const st = this.state;
+    if (unit.startsWith('Service ')) return st.serviceSlice(unit.slice(8), scope);
+    if (unit.startsWith('pod ')) return st.podSlice(unit.slice(4));
+    if (unit.startsWith('clusterIP ')) return { cel: undefined, entries: st.servicesAt(st.ips.get(unit.slice(10)) ?? []) };
+    if (unit.startsWith('nodePort ')) return { cel: undefined, entries: st.servicesAt(st.nodePorts.get(Number(unit.slice(9)))?.keys() ?? []) };
+    return { cel: st.fullObservation(), entries: [] };
   }
 
   private judgeFull(rule: Rule, prev: unknown, state: unknown): void {
     if (rule.mode === 'settled') {
-      rule.dirty.add('cluster');
+      if (!rule.dirty.has('cluster')) rule.dirty.set('cluster', { since: this.current, start: this.start });
       return;
     }
-    this.judge(rule, 'cluster', this.holds(rule, rule.transition ? prev : state, state), () => ({ objects: [], events: [] }));
+    const op = this.opOf();
+    const recheck = rule.transition ? () => this.holds(rule, prev, this.state.fullObservation(), op) : undefined;
+    this.judge(rule, 'cluster', this.holds(rule, rule.transition ? prev : state, state), undefined, this.current, recheck);
   }
 
   /** The initial state is judged once, when it is complete. */
   private endBurst(): void {
     this.burst = false;
-    const touch: Touch = { services: new Map(), pods: new Set(this.store.pods.keys()), ips: new Set(this.ips.keys()), nodePorts: new Set(this.nodePorts.keys()), serviceChanged: this.store.services.size > 0, groups: [] };
-    for (const k of this.store.services.keys()) touch.services.set(k, SERVICE | LISTED | SELECTED);
-    let op: unknown;
-    this.opOf = () => (op ??= toCelValue({ op: 'settle' }));
+    const touch: Touch = this.state.everything();
+    const start = this.start;
+    this.start = NaN; // when the initial state's failures began is unknown: their window starts at the next tick
+    this.currentEvent = undefined;
+    this.opValue = SETTLE;
+    this.slices.clear();
+    this.shown.clear();
     this.evaluate(touch);
+    this.flush(); // the initial state is an instant of its own
     if (this.hasFull) {
-      this.fullPrev = this.fullObservation();
+      this.fullPrev = this.state.fullObservation();
       for (const r of this.rules) if (r.scope === 'full') this.judgeFull(r, this.fullPrev, this.fullPrev);
     }
+    this.start = start;
   }
 
   /** Units of a rule failing now (transition rules: at the last event); the differential test reads it. */
@@ -536,25 +455,6 @@ export class TraceChecker {
     this.warnings.push(pos ? `${pos.file}:${pos.line}:${pos.column}: ${message}` : message);
     this.opts.onWarning?.(message, pos);
   }
-}
-
-function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
-  if (!labels) return false;
-  for (const k in selector) if (labels[k] !== selector[k]) return false;
-  return true;
-}
-
-const refCache = new WeakMap<EndpointsView, Set<string>>();
-function refsOf(view: EndpointsView): Set<string> {
-  let s = refCache.get(view);
-  if (!s) refCache.set(view, (s = referencedPods(view)));
-  return s;
-}
-
-function eventsOf(entries: readonly LiveEntry<unknown>[]): EventRef[] {
-  const seen = new Map<number, EventRef>();
-  for (const e of entries) for (const r of e.events) seen.set(r.seq, r);
-  return [...seen.values()].sort((a, b) => a.seq - b.seq);
 }
 
 let lastText = '';

@@ -9,9 +9,10 @@
 // the next resourceVersion (one counter: one stream) and one managedFields entry whose time is the
 // model time of the state, so `svcspec trace` reads the model's time; its manager says who wrote
 // it (kube-controller-manager for Endpoints the endpoints controller wrote, kubelet for Pods,
-// kubectl-client-side-apply otherwise). An object the run applied carries what was applied in the
+// kubectl-client-side-apply otherwise). A Service the run applied carries what was applied in the
 // kubectl.kubernetes.io/last-applied-configuration annotation, as `kubectl apply` leaves it, so a
-// checker can tell a nodePort the user asked for from one the server chose. The exporter keeps only
+// checker can tell a nodePort the user asked for from one the server chose (other kinds need no
+// such evidence, and go without it: their events stay small). The exporter keeps only
 // the last rendering (and last applied manifest) of each live object: memory follows the live objects.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -30,15 +31,16 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 function appliedKey(o: Record<string, unknown>): string | undefined {
   const m = o.metadata as { name?: unknown; namespace?: unknown } | undefined;
-  if (typeof o.kind !== 'string' || typeof m?.name !== 'string') return undefined;
-  const clusterScoped = o.kind === 'Node' || o.kind === 'IngressClass';
-  return `${o.kind}/${clusterScoped ? '' : typeof m.namespace === 'string' ? m.namespace : 'default'}/${m.name}`;
+  if (o.kind !== 'Service' || typeof m?.name !== 'string') return undefined;
+  return `Service/${typeof m.namespace === 'string' ? m.namespace : 'default'}/${m.name}`;
 }
 
 export class WatchExporter {
   private last = new Map<string, Last>();
   private rv = 0;
   events = 0;
+  /** Seconds added to model time: runs exported one after another into one stream keep time moving forward. */
+  timeOffset = 0;
   constructor(private readonly write: (text: string) => void, firstResourceVersion = 1000) {
     this.rv = firstResourceVersion;
   }
@@ -49,6 +51,11 @@ export class WatchExporter {
     this.pushObjects(apiObjects(state), state.time, applied);
   }
 
+  /** Every object still live is DELETED (at model time `modelTime`): the cluster emptied, as between two runs in one stream. */
+  clear(modelTime: number): void {
+    this.pushObjects([], modelTime);
+  }
+
   /** The same from an observation (any implementation), `op` being the operation that led to it. */
   pushObservation(obs: Observation, op?: Operation, result?: Result): void {
     const applied = op?.op === 'apply' && result?.ok ? (op.object as unknown as Record<string, unknown>) : undefined;
@@ -57,7 +64,7 @@ export class WatchExporter {
 
   /** Emits the events that lead from the objects pushed last to these, at this model time. */
   pushObjects(objects: readonly ApiObject[], modelTime: number, applied?: Record<string, unknown>): void {
-    const time = timestamp(modelTime);
+    const time = timestamp(modelTime + this.timeOffset);
     const appliedTo = applied ? appliedKey(applied) : undefined;
     const seen = new Set<string>();
     const out: string[] = [];

@@ -41,9 +41,43 @@ const removeFrom = (m: Map<string, Set<string>>, k: string, v: string) => {
   if (s?.delete(v) && s.size === 0) m.delete(k);
 };
 
-export function entry<V>(key: string, view: V, ev: EventRef, old?: LiveEntry<unknown>): LiveEntry<V> {
-  const events = old ? [...old.events.slice(-(HISTORY - 1)), ev] : [ev];
-  return { key, view, cel: toCelValue(view), events };
+export function entry<V>(key: string, view: V, ev: EventRef, old?: LiveEntry<unknown>, cel: (v: V) => unknown = toCelValue): LiveEntry<V> {
+  const events = old ? (old.events.length < HISTORY ? [...old.events, ev] : [...old.events.slice(1), ev]) : [ev];
+  return { key, view, cel: cel(view), events };
+}
+
+// toCelValue for the two views that change most often, written out (the same values, less work).
+const big = (n: number): unknown => (Number.isInteger(n) ? BigInt(n) : n);
+
+export function podCel(p: PodView): unknown {
+  const containers = p.containers.map((c) => {
+    const o: Record<string, unknown> = { name: c.name, ready: c.ready, restartCount: big(c.restartCount) };
+    if (c.ports) o.ports = c.ports.map((x) => (x.name !== undefined ? { name: x.name, containerPort: big(x.containerPort), protocol: x.protocol } : { containerPort: big(x.containerPort), protocol: x.protocol }));
+    return o;
+  });
+  const o: Record<string, unknown> = { namespace: p.namespace, name: p.name, uid: p.uid, labels: { ...p.labels }, node: p.node, ip: p.ip, phase: p.phase, ready: p.ready, terminating: p.terminating, containers };
+  if (p.controller) o.controller = { kind: p.controller.kind, name: p.controller.name };
+  return o;
+}
+
+type Address = EndpointsView['subsets'][number]['addresses'][number];
+const addressCel = (a: Address): unknown => {
+  const o: Record<string, unknown> = { ip: a.ip };
+  if (a.pod) o.pod = { namespace: a.pod.namespace, name: a.pod.name };
+  if (a.hostname !== undefined) o.hostname = a.hostname;
+  return o;
+};
+
+export function endpointsCel(e: EndpointsView): unknown {
+  return {
+    namespace: e.namespace,
+    name: e.name,
+    subsets: e.subsets.map((ss) => ({
+      addresses: ss.addresses.map(addressCel),
+      notReadyAddresses: ss.notReadyAddresses.map(addressCel),
+      ports: ss.ports.map((x) => (x.name !== undefined ? { port: big(x.port), protocol: x.protocol, name: x.name } : { port: big(x.port), protocol: x.protocol })),
+    })),
+  };
 }
 
 export class LiveStore {
@@ -93,6 +127,10 @@ export class LiveStore {
 
   setPod(key: string, e: LiveEntry<PodView> | undefined): LiveEntry<PodView> | undefined {
     const old = this.pods.get(key);
+    if (old && e && old.view.namespace === e.view.namespace && sameLabels(old.view.labels, e.view.labels)) {
+      this.pods.set(key, e); // the indexes stay as they are
+      return old;
+    }
     if (old) {
       removeFrom(this.podsByNs, old.view.namespace, key);
       const idx = this.podLabels.get(old.view.namespace);
@@ -173,7 +211,7 @@ export class LiveStore {
       if (parts) {
         const i = svc.indexOf('/');
         const view = foldSlices(svc.slice(0, i), svc.slice(i + 1), [...parts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p));
-        this.folded.set(svc, entry(svc, view, ev, this.folded.get(svc)));
+        this.folded.set(svc, entry(svc, view, ev, this.folded.get(svc), endpointsCel));
       } else this.folded.delete(svc);
       this.reindex(svc, before);
     }
@@ -185,14 +223,32 @@ export class LiveStore {
   private reindex(key: string, before: LiveEntry<EndpointsView> | undefined): void {
     const after = this.effectiveEndpoints(key);
     if (before === after) return;
-    if (before) for (const p of referencedPods(before.view)) removeFrom(this.refs, p, key);
-    if (after) for (const p of referencedPods(after.view)) addTo(this.refs, p, key);
+    if (before) for (const p of refsOf(before.view)) removeFrom(this.refs, p, key);
+    if (after) for (const p of refsOf(after.view)) addTo(this.refs, p, key);
   }
 
   private grew(): void {
     const n = this.size;
     if (n > this.peak) this.peak = n;
   }
+}
+
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
+const refCache = new WeakMap<EndpointsView, Set<string>>();
+/** referencedPods, computed once per view. */
+export function refsOf(view: EndpointsView): Set<string> {
+  let s = refCache.get(view);
+  if (!s) refCache.set(view, (s = referencedPods(view)));
+  return s;
 }
 
 /** Pod keys an Endpoints view names: by the address's namespace/name and by its name in the Endpoints' namespace. */

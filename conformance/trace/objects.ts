@@ -15,7 +15,11 @@ function podObject(p: View<'pods'>, time: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { namespace: p.namespace, name: p.name, uid: p.uid, labels: { ...p.labels }, ...(p.terminating ? { deletionTimestamp: time } : {}) },
+    metadata: {
+      namespace: p.namespace, name: p.name, uid: p.uid, labels: { ...p.labels },
+      ...(p.terminating ? { deletionTimestamp: time } : {}),
+      ...(p.controller ? { ownerReferences: [{ apiVersion: 'v1', kind: p.controller.kind, name: p.controller.name, uid: '', controller: true }] } : {}),
+    },
     spec: {
       ...(p.node ? { nodeName: p.node } : {}),
       containers: p.containers.map((c) => ({ name: c.name, image: 'app', ...(c.ports ? { ports: c.ports.map((x) => ({ ...x })) } : {}) })),

@@ -4,7 +4,8 @@
 //
 // - Pod: phase from status.phase; ready from the Ready condition; terminating from
 //   metadata.deletionTimestamp; ip from status.podIP (else podIPs[0]); containers from
-//   spec.containers (declared ports) joined by name with status.containerStatuses (ready, restarts).
+//   spec.containers (declared ports) joined by name with status.containerStatuses (ready, restarts);
+//   controller from the ownerReference with controller: true.
 // - Service: the model's own serviceView, plus the legacy annotation
 //   `service.alpha.kubernetes.io/tolerate-unready-endpoints: "true"`, which the endpoints
 //   controller honours exactly as spec.publishNotReadyAddresses, so it sets that flag.
@@ -59,7 +60,7 @@ export function podViewOf(o: Obj): PodView {
     return v;
   });
   const firstIP = arr(st.podIPs).find(isObj);
-  return {
+  const v: PodView = {
     namespace: str(m.namespace) ?? '',
     name: str(m.name) ?? '',
     uid: str(m.uid) ?? '',
@@ -71,6 +72,9 @@ export function podViewOf(o: Obj): PodView {
     terminating: typeof m.deletionTimestamp === 'string',
     containers,
   };
+  const owner = arr(m.ownerReferences).filter(isObj).find((o) => o.controller === true);
+  if (typeof owner?.kind === 'string' && typeof owner.name === 'string') v.controller = { kind: owner.kind, name: owner.name };
+  return v;
 }
 
 export function serviceViewOf(o: Obj): ServiceView {

@@ -53,12 +53,22 @@ export interface RuleStats {
 }
 
 export interface Failure {
-  /** The event after which the failure began (undefined: in the initial state), and the clock then (ms). */
+  /** The event after which the failure began (undefined: in the initial state). */
   readonly since?: EventRef;
-  readonly sinceClock: number;
+  /**
+   * When its window started (ms of recorded time): the time of the event that caused it when that
+   * event moved the clock forward; otherwise NaN until the clock next moves, and then that time
+   * (an event whose time is not newer than the clock may be stale, as the API server does not stamp
+   * a deletionTimestamp into managedFields: its failure cannot be dated earlier than what follows it).
+   */
+  sinceClock: number;
   /** What `holds` gave instead of true, or its evaluation error. */
   readonly detail: { value?: unknown; error?: string };
   reported: boolean;
+  /** Transition rules in window mode: `holds` from the state before the failing event to the state now. */
+  readonly recheck?: () => true | { value?: unknown; error?: string };
+  /** The evidence as it was when the failure began (a transition's before and after). */
+  readonly evidence?: () => { objects: unknown[]; prev?: unknown[]; events: EventRef[] };
 }
 
 export interface Rule {
@@ -72,8 +82,8 @@ export interface Rule {
   readonly readsEndpoints: boolean;
   /** Units failing now (state rules), or at the last event (transition rules). */
   readonly failing: Map<string, Failure>;
-  /** Settled rules: units touched since the last settle point. */
-  readonly dirty: Set<string>;
+  /** Units touched since they were last judged (settled rules; window rules judged once per instant), with the first event that touched them. */
+  readonly dirty: Map<string, { since?: EventRef; start: number }>;
   readonly stats: RuleStats;
 }
 
@@ -86,14 +96,13 @@ export function ruleOf(inv: Invariant, scopeOverride?: Scope): Rule {
   return {
     inv,
     id: inv.id,
-    // a transition cannot be waited out: `window` on one means `always`
-    mode: transition && inv.trace === 'window' ? 'always' : inv.trace,
+    mode: inv.trace,
     scope,
     transition,
     readsPods: has('state.pods') || has('prev.pods'),
     readsEndpoints: has('state.endpoints') || has('prev.endpoints'),
     failing: new Map(),
-    dirty: new Set(),
+    dirty: new Map(),
     stats: { evaluated: 0, failed: 0, violations: 0, healed: 0, skipped: 0 },
   };
 }

@@ -1,5 +1,6 @@
 // Shared by the trace-check suites: model runs exported as watch streams, crafted streams written
 // the way a real API server writes objects, and one call that checks a stream.
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { type ClusterState, type Operation, enabledInternalSteps } from '../../../model/index.ts';
 import { named, sequenceArb } from '../../../properties/arbitraries/operations.ts';
@@ -17,9 +18,9 @@ export const spec: Spec = loadSpec();
 export const traced = spec.invariants.filter((i) => i.trace !== 'none');
 
 /** Checks a watch stream given as text; the report as `svcspec trace` would write it. */
-export async function checkText(text: string, opts: TraceCheckOptions & { file?: string } = {}): Promise<TraceReport> {
+export async function checkText(text: string | AsyncIterable<string>, opts: TraceCheckOptions & { file?: string; checkOrder?: boolean } = {}): Promise<TraceReport> {
   const checker = new TraceChecker(spec.invariants, opts);
-  await feed(checker, readWatch(text, opts.file ?? 'crafted.json'));
+  await feed(checker, readWatch(text, opts.file ?? 'crafted.json', { checkOrder: opts.checkOrder }));
   return summarize(checker, spec.invariants, { files: [opts.file ?? 'crafted.json'], windowMs: opts.windowMs ?? 1000 });
 }
 
@@ -49,17 +50,18 @@ export function sequences(seed: number, n: number, scopeName = 'small'): Operati
   return fc.sample(sequenceArb(spec.generators, scope, spec.domains, scope.maxSteps), { seed, numRuns: n });
 }
 
-/** Runs templates on the model; returns the states (with what each step applied). */
-export function modelRun(templates: readonly Operation[], o: RunOptions = {}, rngSeed = 1): RunStep[] {
+/** Runs templates on the model; returns the states (with what each step applied), and the operations run. */
+export function modelRun(templates: readonly Operation[], o: RunOptions = {}, rngSeed = 1): RunStep[] & { ops: Operation[] } {
   const scope = spec.scopes.find((s) => s.name === (o.scope ?? 'small'))!;
   const sys = o.system ?? modelSystem;
   const timing = o.timing ?? 'sync';
   const resolver = new Resolver();
   let s = sys.init({ ...scope.cluster, timing });
-  const steps: RunStep[] = [{ state: s }];
+  const steps: RunStep[] & { ops: Operation[] } = Object.assign([{ state: s }], { ops: [] as Operation[] });
   let rnd = rngSeed >>> 0 || 1;
   const rand = () => ((rnd = (Math.imul(rnd, 1103515245) + 12345) >>> 0) / 2 ** 32);
   const run = (op: Operation) => {
+    steps.ops.push(op);
     const out = sys.step(s, op);
     s = out.state;
     steps.push(op.op === 'apply' && out.result.ok ? { state: s, applied: op.object as unknown as Record<string, unknown> } : { state: s });
@@ -163,3 +165,9 @@ export class Cluster {
 
 export const addr = (ip: string, pod?: string, ns = 'default'): Obj => (pod ? { ip, targetRef: { kind: 'Pod', namespace: ns, name: pod } } : { ip });
 export const port = (p: number, name?: string): Obj => ({ ...(name ? { name } : {}), port: p, protocol: 'TCP' });
+
+/** `svcspec ARGS` as a user runs it (CI set: no progress bar). */
+export function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync('node', ['cli/svcspec.js', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

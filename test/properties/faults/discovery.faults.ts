@@ -109,9 +109,9 @@ export const discoveryFaults: Fault[] = [
   },
   {
     invariant: 'dns/headless-ready-addresses',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
-    description: 'a headless Service\'s A records include its notReadyAddresses',
+    description: 'headless A records are built from every Endpoints address, ready or not, and an empty set is answered NOERROR (NODATA) instead of NXDOMAIN',
     wrap: (sys) =>
       rewriteResult(
         sys,
@@ -119,7 +119,6 @@ export const discoveryFaults: Fault[] = [
           const s = resolvedService(r, before);
           if (!s || s.clusterIP !== 'None' || !isA(op)) return r;
           const ips = (endpointsOf(before, s)?.subsets ?? []).flatMap((ss) => [...ss.addresses, ...ss.notReadyAddresses].map((a) => a.ip));
-          if (ips.length === 0) return r;
           return { ...r, rcode: 'NOERROR', answers: [...new Set(ips)].map((ip) => ({ name: fqdn(s), type: 'A', data: ip })) };
         }),
       ),
@@ -143,16 +142,14 @@ export const discoveryFaults: Fault[] = [
     invariant: 'dns/short-name-same-namespace',
     scope: 'small',
     timing: 'sync',
-    description: 'bare names are searched in namespace default whatever the pod\'s namespace (search list hard-coded)',
+    description: 'the pod\'s resolv.conf lacks the <namespace>.svc.<zone> search entry: bare Service names are tried under svc.<zone> and <zone> only',
     wrap: (sys) =>
       rewriteResult(
         sys,
-        rewriteDns((r, op, before) => {
-          const from = op.from as { namespace?: string };
-          if (op.name.includes('.') || (from.namespace ?? 'default') === 'default' || !isA(op)) return r;
-          const s = before.services.find((x) => x.namespace === 'default' && x.name === op.name.toLowerCase() && hasAddress(x));
-          const name = `${op.name}.default.svc.${ZONE}.`;
-          return s ? { ...r, rcode: 'NOERROR', answers: [{ name, type: 'A', data: s.clusterIP }], tried: [name] } : { ...r, rcode: 'NXDOMAIN', answers: [], tried: [name] };
+        rewriteDns((r, op) => {
+          if (op.name.includes('.')) return r;
+          // <name>.svc.<zone>, <name>.<zone> and <name>. name no Service.
+          return { ...r, rcode: 'NXDOMAIN', answers: [], tried: [`${op.name}.svc.${ZONE}.`, `${op.name}.${ZONE}.`, `${op.name}.`] };
         }),
       ),
   },

@@ -14,7 +14,7 @@ const DEFAULT_EXTERNAL_CLIENT = '198.51.100.1';
 export const edgeFaults: Fault[] = [
   {
     invariant: 'edge/node-port-any-node',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
     description: 'no forwarding between nodes (FORWARD chain policy DROP): a nodePort only answers with pods of the receiving node',
     wrap: (sys) =>
@@ -26,7 +26,7 @@ export const edgeFaults: Fault[] = [
   },
   {
     invariant: 'edge/cluster-policy-hides-client',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
     description: 'nodePort traffic with Cluster policy is not masqueraded: the backend sees the external client\'s address',
     wrap: (sys) =>
@@ -38,7 +38,7 @@ export const edgeFaults: Fault[] = [
   },
   {
     invariant: 'edge/local-policy-keeps-client',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
     description: 'nodePort traffic with Local policy is still masqueraded to the node\'s address',
     wrap: (sys) =>
@@ -77,10 +77,10 @@ export const edgeFaults: Fault[] = [
     wrap: (sys) => rewriteResult(sys, (result) => (!result.ok && result.error === 'no address' ? ({ ok: true, status: 404 } as Result) : result)),
   },
   {
-    invariant: 'ingress/routes-to-selected-pods',
-    scope: 'small',
+    invariant: 'ingress/routes-to-service-endpoints',
+    scope: 'medium',
     timing: 'sync',
-    description: 'the Ingress controller never removes upstreams: pods that left a Service\'s Endpoints still get its requests',
+    description: 'the Ingress controller builds upstreams from every address the Endpoints ever listed, not-ready ones included, and never prunes them',
     wrap: (sys) =>
       stateful<Readonly<Record<string, readonly { namespace: string; name: string }[]>>>(sys, {
         init: {},
@@ -89,9 +89,9 @@ export const edgeFaults: Fault[] = [
           const r = out.result as Result & { service?: { namespace: string; name: string }; pod?: { namespace: string; name: string } };
           if (op.op !== 'http' || !r.ok || !r.pod || !r.service) return out;
           const svc = before.services.find((x) => x.namespace === r.service!.namespace && x.name === r.service!.name);
-          const stale = (svc ? upstreams[svc.uid] ?? [] : []).filter((p) => p.name !== r.pod!.name || p.namespace !== r.pod!.namespace);
-          if (stale.length === 0) return out;
-          const all = [r.pod, ...stale];
+          const others = (svc ? upstreams[svc.uid] ?? [] : []).filter((p) => p.name !== r.pod!.name || p.namespace !== r.pod!.namespace);
+          if (others.length === 0) return out;
+          const all = [r.pod, ...others];
           const i = pickIndex(chooser, all.map((p) => `${p.namespace}/${p.name}`), hash(`${before.time}|${JSON.stringify(op)}`));
           return { state: out.state, result: { ...r, pod: { ...all[i] } } as Result };
         },
@@ -101,7 +101,8 @@ export const edgeFaults: Fault[] = [
             const svc = after.services.find((x) => x.namespace === e.namespace && x.name === e.name);
             if (!svc) continue;
             const known = next[svc.uid] ?? [];
-            const add = e.subsets.flatMap((ss) => ss.addresses).filter((a) => a.pod && !known.some((p) => p.name === a.pod!.name && p.namespace === a.pod!.namespace)).map((a) => ({ ...a.pod! }));
+            const listed = e.subsets.flatMap((ss) => [...ss.addresses, ...ss.notReadyAddresses]);
+            const add = listed.filter((a) => a.pod && !known.some((p) => p.name === a.pod!.name && p.namespace === a.pod!.namespace)).map((a) => ({ ...a.pod! }));
             if (add.length) next = { ...next, [svc.uid]: [...known, ...add] };
           }
           return next;

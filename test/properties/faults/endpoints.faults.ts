@@ -52,7 +52,7 @@ export const endpointsFaults: Fault[] = [
   },
   {
     invariant: 'endpoints/no-terminal-pods',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
     description: 'pods that ended (Succeeded or Failed) are not filtered out: listed under notReadyAddresses',
     wrap: (sys) =>

@@ -9,15 +9,13 @@ const running = (c: Container) => c.startedAt !== undefined;
 export const readinessFaults: Fault[] = [
   {
     invariant: 'readiness/failure-threshold',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
-    description: 'failureThreshold off by one: a container is marked unready after failureThreshold - 1 failures',
+    description: 'failureThreshold ignored: the first failed probe marks the container unready (as if failureThreshold were 1)',
     wrap: (sys) =>
       rewriteObservation(sys, (obs) => {
         for (const p of obs.pods) {
-          for (const c of p.containers) {
-            if (c.ready && c.probe?.lastResult === 'failure' && (c.probe.run ?? 0) >= c.probe.failureThreshold - 1) c.ready = false;
-          }
+          for (const c of p.containers) if (c.ready && c.probe?.lastResult === 'failure') c.ready = false;
           if (p.ready) recomputePodReady(p);
         }
       }),

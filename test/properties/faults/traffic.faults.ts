@@ -1,7 +1,7 @@
 /** Faults of the data plane: where a connection to a Service goes, and what it looks like there. */
 import type { Chooser, Operation, Result } from '../../../model/index.ts';
 import type { System } from '../../../properties/engine/system.ts';
-import { type Fault, type Obs, type Pod, type Svc, clientPod, endpointsOf, hash, isTerminal, pickIndex, rewriteResult, selects, stateful, targetService, withChooser } from './wrap.ts';
+import { type Fault, type Obs, type Pod, type Svc, clientPod, endpointsOf, hash, pickIndex, rewriteObservation, rewriteResult, selects, stateful, targetService, withChooser } from './wrap.ts';
 
 interface Backend {
   readonly ip: string;
@@ -89,17 +89,16 @@ export const trafficFaults: Fault[] = [
     invariant: 'traffic/programmed-endpoints-only',
     scope: 'tiny',
     timing: 'sync',
-    description: 'hairpin shortcut: a client pod the Service selects is sent to itself, ready or not (the proxy checks the selector, not its rules)',
+    description: 'when a Service port has no ready endpoint, the proxy falls back to its not-ready addresses instead of rejecting',
     wrap: (sys) =>
       stateful<null>(sys, {
         init: null,
         step: (inner, s, op, chooser, _extra, before) => {
           const prog = op.op === 'connect' && 'ip' in op.to ? programmed(before, op) : undefined;
           const sp = prog && servicePort(prog.svc, op);
-          if (!prog || !sp || prog.client.ip === '' || !selects(prog.svc.selector, prog.client.labels)) return inner.step(s, op, chooser);
-          const own = endpointBackends(before, prog.svc, sp.name, ['addresses', 'notReadyAddresses']).find((b) => b.ip === prog.client.ip);
-          const port = own?.port ?? (typeof sp.targetPort === 'number' ? sp.targetPort : undefined);
-          return port === undefined ? inner.step(s, op, chooser) : forwardTo(inner, s, op, chooser, [{ ip: prog.client.ip, port }], before);
+          if (!prog || !sp || prog.endpoints.length > 0) return inner.step(s, op, chooser);
+          const unready = endpointBackends(before, prog.svc, sp.name, ['notReadyAddresses']);
+          return unready.length ? forwardTo(inner, s, op, chooser, unready, before) : inner.step(s, op, chooser);
         },
       }),
   },
@@ -121,7 +120,7 @@ export const trafficFaults: Fault[] = [
   },
   {
     invariant: 'traffic/every-endpoint-reachable',
-    scope: 'tiny',
+    scope: 'small',
     timing: 'sync',
     description: 'the proxy always picks the first endpoint',
     wrap: (sys) =>
@@ -152,21 +151,13 @@ export const trafficFaults: Fault[] = [
   },
   {
     invariant: 'traffic/reaches-running-pods',
-    scope: 'tiny',
+    scope: 'small',
     timing: 'sync',
-    description: 'the kubelet sets the phase from the last container exit (0 → Succeeded, else Failed) even when restartPolicy restarted it; the pod keeps serving',
+    description: 'the last node stops renewing its lease: its pods are marked phase Unknown but stay Ready and in the Endpoints, so traffic still reaches them',
     wrap: (sys) =>
-      stateful<Readonly<Record<string, 'Succeeded' | 'Failed'>>>(sys, {
-        init: {},
-        remember: (ended, op, result, before, after) => {
-          if (op.op !== 'exit' || !result.ok) return ended;
-          const p = after.pods.find((x) => x.namespace === (op.namespace ?? 'default') && x.name === op.pod);
-          const q = before.pods.find((x) => x.uid === p?.uid);
-          return p && q && p.phase === 'Running' && p.containers.some((c, i) => c.restartCount > (q.containers[i]?.restartCount ?? 0)) ? { ...ended, [p.uid]: op.code === 0 ? 'Succeeded' : 'Failed' } : ended;
-        },
-        observe: (obs, ended) => {
-          for (const p of obs.pods) if (ended[p.uid]) p.phase = ended[p.uid];
-        },
+      rewriteObservation(sys, (obs) => {
+        const lost = obs.nodes[obs.nodes.length - 1]?.name;
+        for (const p of obs.pods) if (p.node === lost && p.phase === 'Running') p.phase = 'Unknown';
       }),
   },
 ];

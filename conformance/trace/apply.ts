@@ -1,0 +1,307 @@
+// The live state of a recording as the checker reads it: applying an event to the live objects
+// (live.ts) and to the two uniqueness indexes (ClusterIP → Services, nodePort → Services), saying
+// what it touched (which Services' rules may now judge differently, and why), and building the
+// slices of the observation that rules are evaluated on (rules.ts says which slice each reads).
+import type { EndpointsView, PodView, ServiceView } from '../../model/index.ts';
+import type { TraceEvent } from './event.ts';
+import { type EventRef, HISTORY, type LiveEntry, LiveStore, endpointsCel, entry, podCel, refsOf } from './live.ts';
+import { endpointsViewOf, nodeViewOf, podViewOf, serviceViewOf, sliceService, sliceSubset } from './observation.ts';
+import { LISTED, SELECTED, SERVICE, type Scope } from './rules.ts';
+
+export interface Evidence {
+  /** Observation entries involved, as they are (and, for a transition, as they were before the event). */
+  readonly objects: unknown[];
+  readonly prev?: unknown[];
+  /** The last events that wrote them, in stream order. */
+  readonly events: EventRef[];
+}
+
+/** What a rule reads for a unit (as CEL values), and the live entries it is made of (the evidence). */
+export type Slice = { cel: unknown; entries: readonly LiveEntry<unknown>[] };
+
+export interface Group { anchor: string; keys: Set<string>; servicesChanged: boolean; prev: unknown; state: unknown; evidence: (withEndpoints: boolean) => Evidence }
+
+export interface Touch {
+  /** Service keys → which of their parts changed (SERVICE | LISTED | SELECTED). */
+  services: Map<string, number>;
+  pods: Set<string>;
+  ips: Set<string>;
+  nodePorts: Set<number>;
+  serviceChanged: boolean;
+  groups: Group[];
+}
+
+export const EMPTY = Object.freeze([]) as unknown as unknown[];
+const defined = <T>(x: T | undefined): x is T => x !== undefined;
+const cel = (es: readonly LiveEntry<unknown>[]) => es.map((e) => e.cel);
+
+export function observationOf(services: unknown[], endpoints: unknown[], pods: unknown[]): Record<string, unknown> {
+  return { time: 0n, nodes: EMPTY, pods, services, endpoints, ingresses: EMPTY, proxies: EMPTY };
+}
+
+export class TraceState {
+  readonly store = new LiveStore();
+  readonly ips = new Map<string, Set<string>>();
+  readonly nodePorts = new Map<number, Map<string, string>>();
+
+  /** Applies one event to the live objects; returns what it touched. */
+  apply(ev: TraceEvent, ref: EventRef): Touch {
+    const touch: Touch = { services: new Map(), pods: new Set(), ips: new Set(), nodePorts: new Set(), serviceChanged: false, groups: [] };
+    const o = ev.object;
+    const key = `${ref.namespace}/${ref.name}`;
+    const gone = ev.type === 'DELETED';
+    // Audit records at Metadata level (and Service requests, which lack the allocated fields) say
+    // only that the object exists: it is kept aside, out of the observation.
+    const partial = ev.detail === 'metadata-only' || (ev.detail === 'request' && ref.kind === 'Service');
+    const opaqueKey = `${ref.kind}/${key}`;
+    if (partial && !gone) this.store.opaque.set(opaqueKey, [...(this.store.opaque.get(opaqueKey) ?? []).slice(-3), ref]);
+    else this.store.opaque.delete(opaqueKey);
+    const drop = gone || partial;
+    switch (ref.kind) {
+      case 'Service': {
+        const old = this.store.services.get(key);
+        const view = drop ? undefined : serviceViewOf(o);
+        if (old && view && sameJson(old.view, view)) { // nothing a rule reads changed
+          this.store.services.set(key, again(old, ref));
+          break;
+        }
+        const next = view ? entry(key, view, ref, old) : undefined;
+        const before = this.groupKeys(key, old?.view.uid, next?.view.uid);
+        const prevSvcs = this.servicesAt(before);
+        this.store.setService(key, next);
+        this.serviceIndexes(key, old?.view, next?.view, touch);
+        this.mark(touch, key, SERVICE | LISTED | SELECTED);
+        for (const k of this.groupKeys(key, old?.view.uid, next?.view.uid)) before.add(k);
+        this.group(touch, key, true, prevSvcs, before);
+        break;
+      }
+      case 'Pod': {
+        const view = drop ? undefined : podViewOf(o);
+        const was = this.store.pods.get(key);
+        if (was && view && sameJson(was.view, view)) {
+          this.store.pods.set(key, again(was, ref));
+          break;
+        }
+        const newNs = view !== undefined && !this.store.podNamespaces.has(view.namespace);
+        const old = this.store.setPod(key, view ? entry(key, view, ref, this.store.pods.get(key), podCel) : undefined);
+        touch.pods.add(key);
+        for (const svc of this.store.refs.get(key) ?? []) this.mark(touch, svc, LISTED | SELECTED);
+        for (const svc of this.store.servicesByNs.get(ref.namespace) ?? []) {
+          if (newNs) { this.mark(touch, svc, LISTED | SELECTED); continue; }
+          const sel = this.store.services.get(svc)!.view.selector;
+          if (sel && (selects(sel, old?.view.labels) || selects(sel, view?.labels))) this.mark(touch, svc, SELECTED);
+        }
+        break;
+      }
+      case 'Endpoints': {
+        const view = drop ? undefined : endpointsViewOf(o);
+        const was = this.store.endpoints.get(key);
+        if (was && view && sameJson(was.view, view)) {
+          this.store.endpoints.set(key, again(was, ref));
+          break;
+        }
+        const newNs = view !== undefined && !this.store.endpointsNamespaces.has(view.namespace);
+        const keys = this.groupKeys(key, this.store.services.get(key)?.view.uid);
+        const prevSvcs = this.servicesAt(keys);
+        const before = this.store.setEndpoints(key, view ? entry(key, view, ref, this.store.endpoints.get(key), endpointsCel) : undefined);
+        this.endpointsChanged(touch, key, before, prevSvcs, keys, newNs);
+        break;
+      }
+      case 'EndpointSlice': {
+        const name = drop ? undefined : sliceService(o);
+        const svcKey = name === undefined ? undefined : `${ref.namespace}/${name}`;
+        const newNs = svcKey !== undefined && !this.store.endpointsNamespaces.has(ref.namespace);
+        const affected = [...new Set([this.store.slices.get(key)?.service, svcKey].filter(defined))].map((k) => {
+          const keys = this.groupKeys(k, this.store.services.get(k)?.view.uid);
+          return { k, keys, prevSvcs: this.servicesAt(keys), before: this.store.effectiveEndpoints(k) };
+        });
+        this.store.setSlice(key, svcKey, drop ? undefined : sliceSubset(o), ref);
+        for (const a of affected) this.endpointsChanged(touch, a.k, a.before, a.prevSvcs, a.keys, newNs);
+        break;
+      }
+      case 'Node':
+        if (drop) this.store.nodes.delete(ref.name);
+        else this.store.nodes.set(ref.name, entry(ref.name, nodeViewOf(o), ref, this.store.nodes.get(ref.name)));
+        break;
+      default: // Namespaces, ReplicationControllers, Ingresses, IngressClasses: no trace invariant reads them
+    }
+    return touch;
+  }
+
+  private endpointsChanged(touch: Touch, key: string, before: LiveEntry<EndpointsView> | undefined,
+    prevSvcs: LiveEntry<ServiceView>[], keys: Set<string>, newNs: boolean): void {
+    if (newNs) for (const s of this.store.servicesByNs.get(key.slice(0, key.indexOf('/'))) ?? []) this.mark(touch, s, LISTED | SELECTED);
+    if (before === this.store.effectiveEndpoints(key)) return;
+    this.mark(touch, key, LISTED);
+    if (prevSvcs.length) this.group(touch, key, false, prevSvcs, keys, before);
+  }
+
+  private mark(touch: Touch, svc: string, flags: number): void {
+    touch.services.set(svc, (touch.services.get(svc) ?? 0) | flags);
+  }
+
+  /** The key and every Service key sharing one of these uids. */
+  groupKeys(key: string, ...uids: (string | undefined)[]): Set<string> {
+    const keys = new Set([key]);
+    for (const uid of uids) if (uid) for (const k of this.store.uids.get(uid) ?? []) keys.add(k);
+    return keys;
+  }
+
+  servicesAt(keys: Iterable<string>): LiveEntry<ServiceView>[] {
+    return [...keys].map((k) => this.store.services.get(k)).filter(defined);
+  }
+
+  /**
+   * A transition's slice: the Services around the changed object, before (as captured) and now,
+   * with their Endpoints (before the event for `epsKey`'s, when an Endpoints write is the change).
+   */
+  group(touch: Touch, anchor: string, servicesChanged: boolean, prevSvcs: LiveEntry<ServiceView>[], keys: Set<string>, epsBefore?: LiveEntry<EndpointsView>): void {
+    const stateSvcs = this.servicesAt(keys);
+    const stateEps = [...keys].map((k) => this.store.effectiveEndpoints(k)).filter(defined);
+    const prevEps = servicesChanged ? stateEps : [...keys].map((k) => (k === anchor ? epsBefore : this.store.effectiveEndpoints(k))).filter(defined);
+    touch.groups.push({
+      anchor, keys, servicesChanged,
+      prev: observationOf(cel(prevSvcs), cel(prevEps), EMPTY),
+      state: observationOf(cel(stateSvcs), cel(stateEps), EMPTY),
+      evidence: (withEndpoints) => {
+        const before = withEndpoints ? [...prevSvcs, ...prevEps] : prevSvcs;
+        const after = withEndpoints ? [...stateSvcs, ...stateEps] : stateSvcs;
+        return { prev: before.map((e) => e.view), objects: after.map((e) => e.view), events: eventsOf([...before, ...after]) };
+      },
+    });
+  }
+
+  /** The Services (and their Endpoints) at these keys as they are now. */
+  groupState(keys: Set<string>): Record<string, unknown> {
+    return observationOf(cel(this.servicesAt(keys)), cel([...keys].map((k) => this.store.effectiveEndpoints(k)).filter(defined)), EMPTY);
+  }
+
+  private serviceIndexes(key: string, old: ServiceView | undefined, next: ServiceView | undefined, touch: Touch): void {
+    touch.serviceChanged = true;
+    const ipOf = (v: ServiceView | undefined) => (v && v.clusterIP !== '' && v.clusterIP !== 'None' ? v.clusterIP : undefined);
+    const oldIP = ipOf(old), newIP = ipOf(next);
+    if (oldIP) {
+      const s = this.ips.get(oldIP);
+      s?.delete(key);
+      if (s?.size === 0) this.ips.delete(oldIP);
+      touch.ips.add(oldIP);
+    }
+    if (newIP) {
+      let s = this.ips.get(newIP);
+      if (!s) this.ips.set(newIP, (s = new Set()));
+      s.add(key);
+      touch.ips.add(newIP);
+    }
+    for (const p of old?.ports ?? []) {
+      if (!p.nodePort) continue;
+      const m = this.nodePorts.get(p.nodePort);
+      m?.delete(key);
+      if (m?.size === 0) this.nodePorts.delete(p.nodePort);
+      touch.nodePorts.add(p.nodePort);
+    }
+    for (const p of next?.ports ?? []) {
+      if (!p.nodePort) continue;
+      let m = this.nodePorts.get(p.nodePort);
+      if (!m) this.nodePorts.set(p.nodePort, (m = new Map()));
+      m.set(key, next!.uid);
+      touch.nodePorts.add(p.nodePort);
+    }
+  }
+
+  serviceSlice(key: string, scope: Scope): Slice {
+    const svc = this.store.services.get(key);
+    const eps = scope === 'service' ? undefined : this.store.effectiveEndpoints(key);
+    const pods = new Map<string, LiveEntry<PodView>>();
+    if (eps) {
+      for (const p of refsOf(eps.view)) {
+        const e = this.store.pods.get(p);
+        if (e) pods.set(p, e);
+      }
+    }
+    if (scope === 'service-selected' && svc?.view.selector) {
+      for (const p of this.store.selected(svc.view.namespace, svc.view.selector)) pods.set(p, this.store.pods.get(p)!);
+    }
+    const podList = [...pods.values()];
+    const entries: LiveEntry<unknown>[] = [];
+    if (svc) entries.push(svc);
+    if (eps) entries.push(eps);
+    for (const p of podList) entries.push(p);
+    return { cel: observationOf(svc ? [svc.cel] : EMPTY, eps ? [eps.cel] : EMPTY, podList.map((p) => p.cel)), entries };
+  }
+
+  podSlice(key: string): Slice {
+    const p = this.store.pods.get(key);
+    return { cel: observationOf(EMPTY, EMPTY, p ? [p.cel] : EMPTY), entries: p ? [p] : [] };
+  }
+
+  /** Everything in the state, as touched: how the initial state is judged once it is complete. */
+  everything(): Touch {
+    const touch: Touch = { services: new Map(), pods: new Set(this.store.pods.keys()), ips: new Set(this.ips.keys()), nodePorts: new Set(this.nodePorts.keys()), serviceChanged: this.store.services.size > 0, groups: [] };
+    for (const [k, e] of this.store.services) {
+      touch.services.set(k, SERVICE | LISTED | SELECTED);
+      // Services sharing a uid are compared with each other even with nothing before them
+      const keys = this.groupKeys(k, e.view.uid);
+      if (keys.size > 1 && [...keys][0] === k) this.group(touch, k, true, this.servicesAt(keys), keys);
+    }
+    return touch;
+  }
+
+  /** The whole observation as CEL values, lists sorted by namespace/name (CONTRACT section 3). */
+  fullObservation(): Record<string, unknown> {
+    const sorted = <V>(m: Map<string, LiveEntry<V>>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.cel);
+    const eps = new Map(this.store.folded);
+    for (const [k, e] of this.store.endpoints) eps.set(k, e);
+    return { ...observationOf(sorted(this.store.services), sorted(eps), sorted(this.store.pods)), nodes: sorted(this.store.nodes) };
+  }
+}
+
+function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+  if (!labels) return false;
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
+const nsCache = new WeakMap<EndpointsView, Set<string>>();
+/** The namespaces of the pods an Endpoints view names. */
+/** The same entry, written again by one more event. */
+function again<V>(e: LiveEntry<V>, ref: EventRef): LiveEntry<V> {
+  return { ...e, events: e.events.length < HISTORY ? [...e.events, ref] : [...e.events.slice(1), ref] };
+}
+
+/** Deep equality of two views (JSON data, keys in the same order as the builders write them). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+export function podNamespacesOf(view: EndpointsView): Set<string> {
+  let s = nsCache.get(view);
+  if (!s) {
+    s = new Set();
+    for (const ss of view.subsets) for (const a of [...ss.addresses, ...ss.notReadyAddresses]) if (a.pod) s.add(a.pod.namespace);
+    nsCache.set(view, s);
+  }
+  return s;
+}
+
+
+export function evidenceOf(entries: readonly LiveEntry<unknown>[]): Evidence {
+  return { objects: entries.map((e) => e.view), events: eventsOf(entries) };
+}
+
+export function eventsOf(entries: readonly LiveEntry<unknown>[]): EventRef[] {
+  const seen = new Map<number, EventRef>();
+  for (const e of entries) for (const r of e.events) seen.set(r.seq, r);
+  return [...seen.values()].sort((a, b) => a.seq - b.seq);
+}
+

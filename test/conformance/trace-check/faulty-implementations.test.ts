@@ -1,0 +1,43 @@
+// The other half of the round trip: streams exported from deliberately faulty implementations must
+// not check clean. The faults are the suite's realistic bugs (test/properties/faults/, among them
+// kubernetes/kubernetes#103532, nodePorts reallocated on every update); each one `check` catches
+// is exported through its observations, as any implementation under check would be, and
+// `svcspec trace` must report the invariant the fault breaks.
+import { describe, expect, it } from 'vitest';
+import type { Operation } from '../../../model/index.ts';
+import { runCheck } from '../../../properties/engine/check.ts';
+import { modelSystem } from '../../../properties/engine/system.ts';
+import { allFaults } from '../../properties/faults/index.ts';
+import { checkText, observedRun, spec, traced, violated } from './helpers.ts';
+
+const tracedIds = new Set(traced.map((i) => i.id));
+
+const apply = (object: Record<string, unknown>) => ({ op: 'apply', object }) as unknown as Operation;
+/** Scripts that show a fault at once, for faults the random search needs a large budget to meet. */
+const SCRIPTS: Record<string, Operation[]> = {
+  'endpoints/no-terminal-pods': [
+    apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+    apply({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { app: 'web' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'app', ports: [{ containerPort: 8080 }] }] } }),
+    { op: 'exit', namespace: 'default', pod: 'a', code: 0 } as Operation,
+  ],
+};
+const faults = allFaults.filter((f) => tracedIds.has(f.invariant) && !f.knownMiss);
+
+describe('a faulty implementation exports a stream svcspec trace rejects', () => {
+  it('every trace invariant has a fault to export', () => {
+    expect([...tracedIds].filter((id) => !faults.some((f) => f.invariant === id))).toEqual([]);
+  });
+  for (const fault of faults) {
+    it(`${fault.invariant}: ${fault.description}`, async () => {
+      const scope = spec.scopes.find((s) => s.name === fault.scope)!;
+      const sys = fault.wrap(modelSystem as never);
+      // check's own search (the faults suite's budget and seed), or a script where that budget is not enough
+      const r = runCheck(spec, { scope, timing: fault.timing, runs: 200, maxSteps: scope.maxSteps, seed: 42, only: [fault.invariant] }, sys);
+      const ops = r.counterexample?.transcript.ops ?? SCRIPTS[fault.invariant];
+      expect(ops, 'check finds the fault, or a script shows it').toBeDefined();
+      const text = observedRun(sys, { ...scope.cluster, timing: fault.timing }, ops!);
+      const report = await checkText(text, { file: `${fault.invariant.replaceAll('/', '-')}.json` });
+      expect(violated(report)).toContain(fault.invariant);
+    });
+  }
+});
