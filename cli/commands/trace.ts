@@ -72,7 +72,7 @@ export async function traceCommand(flags: Record<string, unknown>, positionals: 
   writeFile(`${dir}/trace.md`, traceMarkdown(report));
   if (flags.json) writeJsonLine(json);
   else {
-    process.stdout.write(`trace ${positionals.join(' ')}: ${traceText(report)}\n`);
+    process.stdout.write(`trace ${positionals.length === 1 ? positionals[0] : `${positionals.length} files`}: ${traceText(report)}\n`);
     process.stdout.write(`checked in ${seconds.toFixed(2)} s (${Math.round(report.events / Math.max(seconds, 1e-9))} events/s)\n`);
     for (const w of report.warnings.slice(0, 20)) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`reports: ${dir}/trace.json, ${dir}/trace.md\n`);

@@ -203,7 +203,7 @@ export class TraceState {
       if (!p.nodePort) continue;
       let m = this.nodePorts.get(p.nodePort);
       if (!m) this.nodePorts.set(p.nodePort, (m = new Map()));
-      m.set(key, next!.uid);
+      m.set(key, next!.uid || key); // an object without uid (never from an API server) is only itself
       touch.nodePorts.add(p.nodePort);
     }
   }

@@ -419,7 +419,7 @@ export class TraceChecker {
 
   private judgeFull(rule: Rule, prev: unknown, state: unknown): void {
     if (rule.mode === 'settled') {
-      if (!rule.dirty.has('cluster')) rule.dirty.set('cluster', { since: this.current, start: this.start });
+      this.touchUnit(rule, 'cluster');
       return;
     }
     const op = this.opOf();

@@ -4,7 +4,8 @@
 //
 // - Pod: phase from status.phase; ready from the Ready condition; terminating from
 //   metadata.deletionTimestamp; ip from status.podIP (else podIPs[0]); containers from
-//   spec.containers (declared ports) joined by name with status.containerStatuses (ready, restarts);
+//   spec.containers and sidecars (init containers with restartPolicy Always; named targetPorts
+//   resolve against them too, SEMANTICS B1.4) joined by name with their statuses (ready, restarts);
 //   controller from the ownerReference with controller: true.
 // - Service: the model's own serviceView, plus the legacy annotation
 //   `service.alpha.kubernetes.io/tolerate-unready-endpoints: "true"`, which the endpoints
@@ -45,8 +46,10 @@ export function podViewOf(o: Obj): PodView {
   const st = obj(o.status);
   const ready = arr(st.conditions).some((c) => isObj(c) && c.type === 'Ready' && c.status === 'True');
   const statuses = new Map<string, Obj>();
-  for (const s of arr(st.containerStatuses)) if (isObj(s) && typeof s.name === 'string') statuses.set(s.name, s);
-  const containers = arr(spec.containers).filter(isObj).map((c) => {
+  for (const s of [...arr(st.containerStatuses), ...arr(st.initContainerStatuses)]) if (isObj(s) && typeof s.name === 'string') statuses.set(s.name, s);
+  // sidecars (init containers with restartPolicy Always) serve ports and count for readiness like containers
+  const sidecars = arr(spec.initContainers).filter((c) => isObj(c) && c.restartPolicy === 'Always');
+  const containers = [...arr(spec.containers), ...sidecars].filter(isObj).map((c) => {
     const name = str(c.name) ?? '';
     const cs = statuses.get(name);
     const v: PodView['containers'][number] = { name, ready: cs?.ready === true, restartCount: typeof cs?.restartCount === 'number' ? cs.restartCount : 0 };

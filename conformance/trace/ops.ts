@@ -6,7 +6,9 @@
 // stored spec without the fields the server fills in and a user normally leaves out: clusterIP(s),
 // healthCheckNodePort, status, and every nodePort the user did not demonstrably ask for. A nodePort
 // counts as asked for when the object's kubectl.kubernetes.io/last-applied-configuration requests
-// that very value for the port's name, or a server-side-apply manager (operation Apply) owns it.
+// that very value for the port's name, or a manager owns it in metadata.managedFields (a request
+// that sets a nodePort makes its manager the owner; a nodePort the API server allocated because the
+// request left it out has no owner: managedFields are computed from the request, before allocation).
 // Without this, service/node-port/stable could never tell kubernetes/kubernetes#103532 (nodePorts
 // reallocated on an update that did not ask for new ones) from an update that asked.
 // Who wrote an object is read from metadata.managedFields: the newest entry's manager; a tie or no
@@ -41,7 +43,7 @@ export function writtenByController(ev: TraceEvent): boolean {
 
 const portName = (p: Obj): string => (typeof p.name === 'string' ? p.name : '');
 
-/** nodePorts (by port name) the user asked for, per last-applied-configuration and server-side apply. */
+/** nodePorts (by port name) the user asked for, per last-applied-configuration and managedFields. */
 export function askedNodePorts(o: Obj): Map<string, number> {
   const asked = new Map<string, number>();
   const ports = ((isObj(o.spec) && Array.isArray(o.spec.ports)) ? o.spec.ports : []).filter(isObj);
@@ -58,7 +60,7 @@ export function askedNodePorts(o: Obj): Map<string, number> {
     } catch { /* an unreadable annotation asks for nothing */ }
   }
   for (const f of Array.isArray(m.managedFields) ? m.managedFields : []) {
-    if (!isObj(f) || f.operation !== 'Apply' || !isObj(f.fieldsV1)) continue;
+    if (!isObj(f) || !isObj(f.fieldsV1)) continue;
     const spec = f.fieldsV1['f:spec'];
     const owned = isObj(spec) && isObj(spec['f:ports']) ? spec['f:ports'] : {};
     for (const [k, v] of Object.entries(owned)) {

@@ -145,13 +145,23 @@ describe('service/node-port/stable on a recording (kubernetes/kubernetes#103532)
     c.service('ADDED', 'web', spec(30080), { uid, annotations: applied(30080) }).service('MODIFIED', 'web', spec(31234), { uid, annotations: applied(31234), ms: 1000 });
     expect(violated(await checkText(c.text()))).toEqual([]);
   });
-  it('accepts a nodePort a server-side-apply manager owns', async () => {
+  it('accepts a nodePort a manager owns (it set it: server-side apply, kubectl edit, helm)', async () => {
+    for (const operation of ['Apply', 'Update']) {
+      const c = new Cluster(), uid = c.uid();
+      const spec = (nodePort: number) => ({ type: 'NodePort', clusterIP: IP.web, ports: [{ name: 'http', port: 80, targetPort: 80, protocol: 'TCP', nodePort }] });
+      const owned = [{ manager: 'helm', operation, apiVersion: 'v1', time: at(1000), fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:nodePort': {}, 'f:port': {} } } } } }];
+      c.service('ADDED', 'web', spec(30080), { uid }).service('MODIFIED', 'web', spec(31234), { uid, managedFields: owned });
+      expect(violated(await checkText(c.text())), operation).toEqual([]);
+    }
+  });
+  it('reports a reallocation whose new nodePort no manager owns (the request left it out)', async () => {
     const c = new Cluster(), uid = c.uid();
     const spec = (nodePort: number) => ({ type: 'NodePort', clusterIP: IP.web, ports: [{ name: 'http', port: 80, targetPort: 80, protocol: 'TCP', nodePort }] });
-    const ssa = [{ manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', time: at(1000), fieldsType: 'FieldsV1',
-      fieldsV1: { 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:nodePort': {}, 'f:port': {} } } } } }];
-    c.service('ADDED', 'web', spec(30080), { uid }).service('MODIFIED', 'web', spec(31234), { uid, managedFields: ssa });
-    expect(violated(await checkText(c.text()))).toEqual([]);
+    const unowned = [{ manager: 'my-operator', operation: 'Update', apiVersion: 'v1', time: at(1000), fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': { '.': {}, 'f:name': {}, 'f:port': {}, 'f:targetPort': {} } }, 'f:type': {} } } }];
+    c.service('ADDED', 'web', spec(30080), { uid }).service('MODIFIED', 'web', spec(31234), { uid, managedFields: unowned });
+    expect(violated(await checkText(c.text()))).toEqual(['service/node-port/stable']);
   });
   it('compares by uid: a Service deleted and created again may get another nodePort', async () => {
     const c = new Cluster();
