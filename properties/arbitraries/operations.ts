@@ -100,23 +100,6 @@ function exposeArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   });
 }
 
-/** The seed's NodePort walkthrough: a deployment behind a NodePort Service, reached from outside through every node. */
-function exposeNodePortArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
-  const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
-  return fc.tuple(deployArb(scope, d), fc.boolean()).map(([ops, local]) =>
-    ops.flatMap((o) => {
-      const object = (o as { object?: { kind?: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> } }).object;
-      if (object?.kind !== 'Service') return [o];
-      const spec = { ...object.spec, type: 'NodePort', ...(local ? { externalTrafficPolicy: 'Local' } : {}) };
-      delete (spec as { clusterIP?: unknown }).clusterIP;
-      return [{ ...o, object: { ...object, spec } } as unknown as Operation];
-    }).concat(nodes.map((node) => {
-      const svc = (ops.find((o) => (o as { object?: { kind?: string } }).object?.kind === 'Service') as unknown as { object: { metadata: { name: string; namespace: string } } }).object;
-      return { op: 'connect', from: { external: true }, to: { node, port: `$nodePort:${svc.metadata.namespace}/${svc.metadata.name}` } } as unknown as Operation;
-    })),
-  );
-}
-
 /** The seed's kubia setup: a ReplicationController and a Service over its label, in either order. */
 function deployArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   const [key] = Object.keys(scope.labels);
@@ -173,7 +156,7 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
 export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   const parts = generators.filter((g) => g.weight > 0).map((g) => ({
     weight: g.weight,
-    arbitrary: g.name === 'deploy' ? deployArb(scope, d) : g.name === 'expose-ingress' ? exposeArb(scope, d) : g.name === 'expose-node-port' ? exposeNodePortArb(scope, d) : generatorArb(g, scope, d).map((op) => [op]),
+    arbitrary: g.name === 'deploy' ? deployArb(scope, d) : g.name === 'expose-ingress' ? exposeArb(scope, d) : generatorArb(g, scope, d).map((op) => [op]),
   }));
   return fc.oneof(...parts);
 }

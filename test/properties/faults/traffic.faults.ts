@@ -60,7 +60,6 @@ export const trafficFaults: Fault[] = [
     scope: 'tiny',
     timing: 'sync',
     description: 'the proxy never deletes the rules of removed endpoints: a pod relabeled away, or dropped by a new selector, still gets traffic',
-    knownMiss: 'the generated sequences at the default budget rarely relabel a pod away from a Service and then connect through a node that had programmed it (caught before the composite deploy/expose generators shifted the draws; see the other fault of this invariant)',
     wrap: (sys) =>
       stateful<Record<string, readonly Backend[]>>(sys, {
         init: {},
