@@ -6,6 +6,7 @@
  * (re-`init`-ing the implementation for every attempt) to a minimal one that fails the same way:
  * the same invariant, or the same kind of divergence on the same operation.
  */
+import type { CheckOptions } from '../properties/engine/check.ts';
 import fc from 'fast-check';
 import type { Operation } from '../model/index.ts';
 import { normalizeConfig } from '../model/index.ts';
@@ -28,18 +29,10 @@ export interface AdapterCommand {
   readonly timeoutMs: number;
 }
 
-export interface ConformOptions {
-  readonly scope: Scope;
-  readonly timing: Timing;
-  readonly runs: number;
-  readonly maxSteps: number;
-  readonly seed: number;
-  /** Replays one shrunk run (fast-check's path) instead of searching. */
-  readonly path?: string;
-  readonly only?: readonly string[];
+/** What `check` takes, plus how to reach and settle the implementation. */
+export interface ConformOptions extends CheckOptions {
   readonly settle: SettlePolicy;
   readonly adapter: AdapterCommand;
-  readonly onRun?: (done: number, total: number) => void;
 }
 
 export interface FaultReport extends FaultInfo {
