@@ -1,7 +1,8 @@
 /**
  * Label selection with indexes, so finding the pods a Service selects (and the Services a pod
- * change affects) costs in proportion to the matches, not to the cluster (SEMANTICS B1.1:
- * equality-based selector; nil selects nothing, {} selects every pod of the namespace).
+ * change affects) costs in proportion to the matches, not to the cluster. Selection is
+ * equality-based (labels.SelectorFromSet): nil selects nothing. A Service never reaches here with
+ * `{}`: defaulting drops an empty selector, as storage does upstream (model/k8s/defaults.ts).
  */
 import type { Draft } from './draft.ts';
 import { PMap } from './pmap.ts';

@@ -84,6 +84,10 @@ export function defaultService(obj: Service): Service {
   const svc = withNamespace(cloneData(obj));
   if (!isObj(svc.spec)) svc.spec = {};
   const spec = svc.spec;
+  // An empty selector is no selector: Go's omitempty drops `selector: {}` when the object is stored
+  // (kubernetes/kubernetes#25836), and the ServiceSpec docs say "If empty or not present, the
+  // service is assumed to have an external process managing its endpoints".
+  if (spec.selector === null || (isObj(spec.selector) && Object.keys(spec.selector).length === 0)) delete spec.selector;
   if (!spec.sessionAffinity) spec.sessionAffinity = 'None';
   if (spec.sessionAffinity === 'None') delete spec.sessionAffinityConfig;
   if (spec.sessionAffinity === 'ClientIP' && typeof spec.sessionAffinityConfig?.clientIP?.timeoutSeconds !== 'number') {

@@ -19,7 +19,7 @@ export function selectorArb(scope: Scope): fc.Arbitrary<Record<string, string> |
   return fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...values).map((v) => ({ [firstKey]: v })) },
     { weight: 2, arbitrary: labelsArb(scope).filter((l) => Object.keys(l).length > 0) },
-    { weight: 1, arbitrary: fc.constant({}) }, // {} selects every pod of the namespace
+    { weight: 1, arbitrary: fc.constant({}) }, // {} is dropped on storage: no selector, as upstream
     { weight: 1, arbitrary: fc.constant(null) }, // no selector: the Endpoints are the user's
   );
 }

@@ -78,7 +78,8 @@ export const CEL_HELPERS: readonly CelHelper[] = [
     ],
     description:
       'Kubernetes equality-based selection (labels.Set(selector).AsSelector()): null selects nothing, ' +
-      '{} selects everything, otherwise every key of the selector must be in labels with an equal value. ' +
+      '{} selects everything (a Service never shows one: storage drops an empty selector), otherwise every key of the ' +
+      'selector must be in labels with an equal value. ' +
       'An absent selector is a missing key in CEL: guard it with has().',
     example:
       'state.services.filter(s, has(s.selector)).all(s, state.endpoints.filter(e, e.namespace == s.namespace && e.name == s.name)' +

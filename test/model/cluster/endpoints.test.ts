@@ -72,13 +72,15 @@ describe('which Services the controller manages', () => {
     expect(c.endpoints('manual')).toBeUndefined();
   });
 
-  it('selects every pod of the namespace with an empty selector {}, ready and not (TestSyncEndpointsItemsEmptySelectorSelectsAllMixed)', () => {
+  // Upstream's TestSyncEndpointsItemsEmptySelectorSelectsAllMixed hands the controller a Service whose
+  // selector is a non-nil empty map; through the API that never happens: storage drops `{}`
+  // (omitempty, kubernetes/kubernetes#25836), so the controller sees no selector and skips it.
+  it('treats an empty selector {} applied through the API as no selector: no Endpoints for the pods of the namespace', () => {
     const c = new Cluster();
     c.apply(fixturePod('other', 0));
     c.apply(fixturePod('other', 1, { ready: false }));
-    c.apply({ ...fixturePod('other', 2), metadata: { name: 'unlabelled', namespace: 'other' } });
     c.apply(fooService('other', { selector: {} }));
-    expect(c.members('foo', 'other')).toEqual({ ready: ['pod0', 'unlabelled'], notReady: ['pod1'] });
+    expect(c.endpoints('foo', 'other')).toBeUndefined();
   });
 
   it('overwrites Endpoints a user writes for a Service with a selector', () => {
@@ -118,7 +120,7 @@ describe('which Services the controller manages', () => {
   it('lists a headless Service without ports with an empty port list (TestSyncEndpointsHeadlessService)', () => {
     const c = new Cluster();
     c.apply(fixturePod('headless', 0));
-    c.apply(service('foo', { clusterIP: 'None', selector: {}, ports: [] }, { namespace: 'headless' }));
+    c.apply(service('foo', { clusterIP: 'None', selector: { foo: 'bar' }, ports: [] }, { namespace: 'headless' }));
     expect(c.endpoints('foo', 'headless')?.subsets).toEqual([
       { addresses: [{ ip: '1.2.3.4', pod: { namespace: 'headless', name: 'pod0' } }], notReadyAddresses: [], ports: [] },
     ]);

@@ -18,6 +18,12 @@ describe('defaultService', () => {
     });
   });
 
+  it('drops an empty or null selector, as storage does upstream (omitempty, kubernetes/kubernetes#25836)', () => {
+    expect(defaultService(svc({ selector: {} })).spec).not.toHaveProperty('selector');
+    expect(defaultService(svc({ selector: null as never })).spec).not.toHaveProperty('selector');
+    expect(defaultService(svc({ selector: { app: 'web' } })).spec.selector).toEqual({ app: 'web' });
+  });
+
   it('never mutates its input and keeps unknown fields', () => {
     const input = svc({ ports: [{ port: 80 }], publishNotReadyAddresses: true }, { extra: { a: 1 } });
     const copy = structuredClone(input);

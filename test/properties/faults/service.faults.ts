@@ -22,7 +22,33 @@ function shiftIP(ip: string, by: number): string {
   return parts.join('.');
 }
 
+/** The Service an apply stores, when the manifest gave it an empty selector. */
+function emptySelectorService(op: Operation, ok: boolean, after: Obs): Svc | undefined {
+  if (op.op !== 'apply' || !ok) return undefined;
+  const m = op.object as { kind?: string; metadata?: { namespace?: string; name?: string }; spec?: { selector?: unknown } };
+  const sel = m.spec?.selector;
+  if (m.kind !== 'Service' || !sel || typeof sel !== 'object' || Object.keys(sel).length > 0) return undefined;
+  return after.services.find((s) => s.namespace === (m.metadata?.namespace ?? 'default') && s.name === m.metadata?.name);
+}
+
 export const serviceFaults: Fault[] = [
+  {
+    invariant: 'service/selector/empty-is-none',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the API stores `selector: {}` as written (a store without omitempty), so the Service shows an empty selector',
+    wrap: (sys) =>
+      stateful<Readonly<Record<string, true>>>(sys, {
+        init: {},
+        remember: (empty, op, result, _before, after) => {
+          const s = emptySelectorService(op, result.ok, after);
+          return s ? { ...empty, [s.uid]: true } : empty;
+        },
+        observe: (obs, empty) => {
+          for (const s of obs.services) if (empty[s.uid] && !s.selector) s.selector = {};
+        },
+      }),
+  },
   {
     invariant: 'service/cluster-ip/stable',
     scope: 'small',
