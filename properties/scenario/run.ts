@@ -3,7 +3,7 @@
  * with `state` (an observation taken now) and `last` (the previous step's result). Every step
  * yields one record, the unit of `svcspec run --json`.
  */
-import type { ClusterConfig, Result } from '../../model/index.ts';
+import type { ClusterConfig, Operation, Result } from '../../model/index.ts';
 import { normalizeConfig } from '../../model/index.ts';
 import { clusterVariable } from '../engine/checker.ts';
 import { CelEvalError, fromCelValue, toCelValue } from '../cel/index.ts';
@@ -18,11 +18,22 @@ export interface ExpectOutcome {
   readonly error?: string;
 }
 
+/** An invariant a step broke, as `run --check` reports it. */
+export interface BrokenRule {
+  readonly ok: false;
+  readonly invariant: string;
+  readonly statement: string;
+  /** What `holds` gave instead of true, or the evaluation error. */
+  readonly value?: unknown;
+  readonly error?: string;
+}
+
 export interface StepRecord {
   readonly scenario: string;
   readonly step: number;
+  /** The operation's name, `expect` for an expectation, `invariant` for a rule the step broke. */
   readonly op: string;
-  readonly result: Result | ExpectOutcome;
+  readonly result: Result | ExpectOutcome | BrokenRule;
 }
 
 export interface ScenarioOutcome {
@@ -44,8 +55,19 @@ async function evaluate(impl: Implementation, s: ScenarioStep, last: Result | un
   }
 }
 
-export async function runScenario(impl: Implementation, sc: Scenario, onRecord: (r: StepRecord) => void = () => {}): Promise<ScenarioOutcome> {
+/** Told of every operation with the observations around it (how `run --check` holds a scenario to the rules). */
+export interface TransitionHook {
+  (t: { readonly step: number; readonly prev: unknown; readonly op: Operation; readonly result: Result; readonly state: unknown }): readonly BrokenRule[];
+}
+
+async function observation(impl: Implementation): Promise<unknown> {
+  const observed = await impl.step({ op: 'observe' });
+  return observed.ok ? (observed as { state?: unknown }).state : undefined;
+}
+
+export async function runScenario(impl: Implementation, sc: Scenario, onRecord: (r: StepRecord) => void = () => {}, onTransition?: TransitionHook): Promise<ScenarioOutcome> {
   await impl.init(sc.cluster);
+  let before = onTransition ? await observation(impl) : undefined;
   const records: StepRecord[] = [];
   let last: Result | undefined;
   let passed = true;
@@ -57,6 +79,14 @@ export async function runScenario(impl: Implementation, sc: Scenario, onRecord: 
     if (s.op) {
       last = await impl.step(s.op);
       emit({ scenario: sc.name, step: s.number, op: s.op.op, result: last });
+      if (onTransition) {
+        const after = await observation(impl);
+        for (const broken of onTransition({ step: s.number, prev: before, op: s.op, result: last, state: after })) {
+          passed = false;
+          emit({ scenario: sc.name, step: s.number, op: 'invariant', result: broken });
+        }
+        before = after;
+      }
     }
     if (s.expect) {
       const outcome = await evaluate(impl, s, last, sc.cluster);
