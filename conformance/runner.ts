@@ -12,6 +12,7 @@ import type { Operation } from '../model/index.ts';
 import { normalizeConfig } from '../model/index.ts';
 import { sequenceArb } from '../properties/arbitraries/operations.ts';
 import { selectInvariants } from '../properties/engine/check.ts';
+import { OneMinimal } from '../properties/engine/minimize.ts';
 import { InvariantChecker, type InvariantStats } from '../properties/engine/checker.ts';
 import { type Change, diffObservations } from '../properties/engine/diff.ts';
 import type { Invariant, Scope, Spec, Timing } from '../properties/spec/types.ts';
@@ -52,6 +53,10 @@ export interface ConformCounterexample {
   readonly path: string;
   readonly replay: string;
   readonly shrinks: number;
+  /** No single step can be deleted with the same failure kept (every deletion tried within MINIMIZE_BUDGET re-inits). */
+  readonly oneMinimal: boolean;
+  /** Re-inits spent on the deletion pass after shrinking. */
+  readonly deletionsTried: number;
 }
 
 export interface ConformReport {
@@ -89,6 +94,11 @@ export function replayCommand(o: ConformOptions, seed: number, path: string): st
 
 /** Shrinking attempts per counterexample (each one re-inits the implementation and replays a sequence). */
 export const SHRINK_BUDGET = 200;
+/** Re-inits the single-step deletion pass may spend after shrinking (properties/engine/minimize.ts). */
+export const MINIMIZE_BUDGET = 200;
+
+/** Generated operations a run got through (the settles the policy inserted are not generated). */
+const templatesRun = (exec: Execution): number => exec.steps.filter((s) => !s.inserted).length;
 
 function readsResult(inv: Invariant): boolean {
   return [...(inv.when?.reads ?? []), ...inv.holds.reads].some((r) => /^(result|alternatives)(\.|$)/.test(r));
@@ -173,6 +183,17 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     // Not reproduced (an implementation that is not deterministic): report the run as it was.
     if (!details.failed && !stopped()) lastFailing = { templates: divergent.templates, exec: divergent.exec };
   }
+  // fast-check shrinks values; deleting single steps (each a whole run) makes the sequence 1-minimal.
+  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(lastFailing.templates.slice(0, templatesRun(lastFailing.exec)), MINIMIZE_BUDGET) : undefined;
+  for (let c = minimal?.candidate(); c && minimal; c = minimal.candidate()) {
+    let failedAgain: boolean;
+    try {
+      failedAgain = !(await attempt([...c], search, false));
+    } catch {
+      break;
+    }
+    minimal.tried(failedAgain ? templatesRun(lastFailing!.exec) : undefined);
+  }
   const stats = invariants.map((invariant) => ({ invariant, stats: search.checker.stats.get(invariant.id)! }));
   const base = { scope: o.scope.name, timing: o.timing, settle: o.settle, seed: o.seed, runs, steps, indefinite, invariants: stats };
   const extra = { ...(fault ? { fault } : {}), ...(interrupted ? { interrupted } : {}), ...(error ? { error } : {}) };
@@ -191,6 +212,8 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       path,
       replay: path ? replayCommand(o, details.seed, path) : 'the run did not fail again when replayed: the implementation is not deterministic',
       shrinks: details.numShrinks,
+      oneMinimal: minimal?.oneMinimal ?? false,
+      deletionsTried: minimal?.attemptsMade ?? 0,
     };
   }
   const verdict: Verdict = fault || error ? 'error' : counterexample ? 'violation' : interrupted ? 'unknown' : 'ok';

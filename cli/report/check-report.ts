@@ -55,6 +55,8 @@ function counterexampleJson(r: CheckReport): unknown {
     path: c.path,
     replay: c.replay,
     shrinks: c.shrinks,
+    oneMinimal: c.oneMinimal,
+    deletionsTried: c.deletionsTried,
     steps: c.transcript.ops.map((op, i) => ({ op, result: c.transcript.results[i] })),
     ...(c.violation.error ? { error: c.violation.error } : { value: c.violation.value ?? null }),
     changes: c.changes,
@@ -75,6 +77,7 @@ export function counterexampleText(r: CheckReport): string {
     `  broke after step ${v.step + 1}: ${v.error ? `error: ${v.error}` : `holds gave ${JSON.stringify(v.value)}`}`,
     ...c.changes.slice(0, 12).map((ch) => `    ${ch.list} ${ch.key}: ${ch.before === undefined ? 'added' : ch.after === undefined ? 'removed' : 'changed'}${ch.after !== undefined ? ` → ${JSON.stringify(ch.after)}` : ''}`),
     '',
+    `  ${c.oneMinimal ? '1-minimal: no single step can be deleted with this rule still broken' : `not shown 1-minimal: the deletion budget ran out after ${c.deletionsTried} tries`}`,
     `  replay: ${c.replay}`,
   ];
   return lines.join('\n');

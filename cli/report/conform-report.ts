@@ -5,7 +5,7 @@
  * that ended the run with the operations sent and the implementation's stderr.
  */
 import { comparableResult, describeDifference } from '../../conformance/compare.ts';
-import { type AdapterCommand, CONFORMANCE_RULES, type ConformReport, type ConformStep, type Failure, failureId } from '../../conformance/runner.ts';
+import { type AdapterCommand, CONFORMANCE_RULES, type ConformReport, type ConformStep, type Failure, failureId, MINIMIZE_BUDGET } from '../../conformance/runner.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
 
 /** `spec/invariants.yaml:42` rather than an absolute path, when it lies under the working directory. */
@@ -95,6 +95,9 @@ function counterexampleJson(r: ConformReport): unknown {
     path: c.path,
     replay: c.replay,
     shrinks: c.shrinks,
+    oneMinimal: c.oneMinimal,
+    deletionsTried: c.deletionsTried,
+    minimizeBudget: MINIMIZE_BUDGET,
     steps: c.steps.map((s) => ({ op: s.op, implementation: s.implementation, model: s.model, differs: differs(s), ...(s.inserted ? { inserted: true } : {}), ...(s.indefinite ? { indefinite: true } : {}) })),
     ...(f.kind === 'invariant' ? (f.violation.error ? { error: f.violation.error } : { value: f.violation.value ?? null }) : { divergence: divergenceJson(f) }),
     ...(c.divergence ? { earlierDivergence: divergenceJson(c.divergence) } : {}),
@@ -136,7 +139,10 @@ export function counterexampleText(r: ConformReport): string {
     lines.push(...divergenceLines(f, 'diverged'));
   }
   if (c.divergence) lines.push('', ...divergenceLines(c.divergence, 'had already diverged'));
-  lines.push('', `  replay: ${c.replay}`);
+  lines.push('', c.oneMinimal
+    ? `  1-minimal: no single step can be deleted with the same failure kept (${c.deletionsTried} re-inits tried)`
+    : `  not shown 1-minimal: ${c.deletionsTried} of at most ${MINIMIZE_BUDGET} re-inits spent on deleting steps`);
+  lines.push(`  replay: ${c.replay}`);
   return lines.join('\n');
 }
 

@@ -10,6 +10,7 @@ import { named, sequenceArb } from '../arbitraries/operations.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
 import { InvariantChecker, type InvariantStats, type Violation, observationForCel } from './checker.ts';
 import { type Change, diffObservations } from './diff.ts';
+import { OneMinimal } from './minimize.ts';
 import { Resolver } from './resolve.ts';
 import { type System, alternatives, modelSystem } from './system.ts';
 
@@ -42,6 +43,10 @@ export interface Counterexample {
   readonly path: string;
   readonly replay: string;
   readonly shrinks: number;
+  /** No single step can be deleted with the same invariant still broken (every deletion tried). */
+  readonly oneMinimal: boolean;
+  /** Sequences run to make it so, after fast-check's shrinking. */
+  readonly deletionsTried: number;
 }
 
 export interface CheckReport {
@@ -91,6 +96,9 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
   return { transcript: { ops, results } };
 }
 
+/** Sequences the single-step deletion pass may run after shrinking (each is one run from a fresh cluster). */
+export const MINIMIZE_BUDGET = 2_000;
+
 export function replayCommand(o: CheckOptions, seed: number, path: string): string {
   const only = o.only?.length ? ` --only ${o.only.join(',')}` : '';
   return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}`;
@@ -123,15 +131,23 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
   const base = { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats };
   if (!details.failed) return base;
   if (!details.counterexample) return { ...base, error: String(details.errorInstance ?? 'fast-check failed') };
-  const [templates] = details.counterexample as [Operation[]];
-  const exec = execute(system, o.scope, o.timing, templates, new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing })), false);
-  if (!exec.violation) return { ...base, error: 'the counterexample did not reproduce (the system under check is not deterministic)' };
+  const [shrunk] = details.counterexample as [Operation[]];
+  const rerun = (t: readonly Operation[]) => execute(system, o.scope, o.timing, t, new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing })), false);
+  const first = rerun(shrunk);
+  if (!first.violation) return { ...base, error: 'the counterexample did not reproduce (the system under check is not deterministic)' };
+  const minimal = new OneMinimal(shrunk.slice(0, first.transcript.ops.length), MINIMIZE_BUDGET);
+  for (let c = minimal.candidate(); c; c = minimal.candidate()) {
+    const e = rerun(c);
+    minimal.tried(e.violation?.invariant.id === first.violation.invariant.id ? e.transcript.ops.length : undefined);
+  }
+  const templates = [...minimal.result];
+  const exec = rerun(templates);
   const path = details.counterexamplePath ?? '';
   return {
     ...base,
     counterexample: {
-      violation: exec.violation,
-      templates: templates.slice(0, exec.transcript.ops.length),
+      violation: exec.violation!,
+      templates,
       transcript: exec.transcript,
       prev: exec.prev!,
       state: exec.state!,
@@ -140,6 +156,8 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
       path,
       replay: replayCommand(o, details.seed, path),
       shrinks: details.numShrinks,
+      oneMinimal: minimal.oneMinimal,
+      deletionsTried: minimal.attemptsMade,
     },
   };
 }

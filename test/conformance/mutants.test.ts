@@ -36,6 +36,7 @@ describe.concurrent('svcspec conform catches each mutant with the invariant it n
       expect(report.verdict).toBe('violation');
       expect(failed.counterexample.rule).toBe(m.breaks);
       expect(failed.counterexample.replay).toContain('--path');
+      expect(failed.counterexample.oneMinimal, 'no single step can be deleted with the failure kept').toBe(true);
     }, 300_000);
   }
 });

@@ -7,7 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CheckReport, runCheck } from '../../properties/engine/check.ts';
+import { normalizeConfig } from '../../model/index.ts';
+import { type CheckReport, execute, runCheck } from '../../properties/engine/check.ts';
+import { InvariantChecker } from '../../properties/engine/checker.ts';
 import { modelSystem } from '../../properties/engine/system.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import type { Scope, Timing } from '../../properties/spec/types.ts';
@@ -99,6 +101,16 @@ describe('every invariant can fail', () => {
       });
       expect(report.error).toBeUndefined();
       expect(c?.violation.invariant.id, `no violation of ${fault.invariant} in ${report.runs} runs (${fault.scope}, ${fault.timing}, seed ${SEED})`).toBe(fault.invariant);
+      // 1-minimal, verified here independently of the checker's own pass: no single deletion keeps the failure.
+      expect(c!.oneMinimal).toBe(true);
+      const sys = fault.wrap(modelSystem as never);
+      const invariants = spec.invariants.filter((i) => i.id === fault.invariant);
+      const scope = scopeNamed(caughtIn);
+      for (let i = 0; i < c!.templates.length; i++) {
+        const fewer = c!.templates.filter((_, j) => j !== i);
+        const exec = execute(sys, scope, fault.timing, fewer, new InvariantChecker(invariants, fault.timing, normalizeConfig({ ...scope.cluster, timing: fault.timing })), false);
+        expect(exec.violation?.invariant.id, `step ${i + 1} of ${c!.templates.length} could go: ${c!.replay}`).not.toBe(fault.invariant);
+      }
     });
   }
 
