@@ -9,6 +9,7 @@ import type { ClusterConfig, Observation, Operation, Result } from '../model/ind
 import { enabledInternalSteps, initialState, normalizeConfig, observe } from '../model/index.ts';
 import { named } from '../properties/arbitraries/operations.ts';
 import { type InvariantChecker, type Violation, observationForCel } from '../properties/engine/checker.ts';
+import { RunHistory } from '../properties/engine/history.ts';
 import { Resolver } from '../properties/engine/resolve.ts';
 import type { Scope, Timing } from '../properties/spec/types.ts';
 import { type ImplementationStep, adopt, replayAdopted } from './adoption.ts';
@@ -162,6 +163,8 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   }
   let comparable = true;
   const resolver = new Resolver();
+  // The implementation's own answers and observations: rules over many answers judge these.
+  const answers = mode.checker.needsHistory ? new RunHistory() : undefined;
   const sequence = withSettle(templates, ctx.settle);
   for (let i = 0; i < sequence.length; i++) {
     const op = named(resolver.resolve(sequence[i].template, modelObs));
@@ -205,7 +208,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     steps.push({ op, implementation: implResult, model: modelResult, ...(sequence[i].inserted ? { inserted: true } : {}), ...(unsure ? { indefinite: true } : {}) });
     const nextCel = implNext === implObs ? prevCel : observationForCel(implNext);
     const skip = unsure ? (id: string) => ctx.resultReaders.has(id) : undefined;
-    const [violation] = mode.checker.checkAll(i, prevCel, op, implResult, nextCel, [], mode.count, true, skip);
+    const [violation] = mode.checker.checkAll(i, prevCel, op, implResult, nextCel, [], mode.count, true, skip, answers?.record(i, op, implResult, prevCel, nextCel));
     if (violation) return { steps, failure: { kind: 'invariant', violation, prev: implObs, state: implNext }, divergence, indefinite };
     if (mode.compare && !divergence) {
       let done: Execution | undefined;

@@ -1,5 +1,5 @@
 /**
- * `svcspec run FILE…`: scenario files on the reference model (docs/scenarios.md); with `--check`,
+ * `svcspec run FILE…`: scenario files on the reference model (docs/contract.md section 4); with `--check`,
  * every invariant after every operation, and which rules each scenario exercised and broke.
  */
 import { readdirSync, statSync } from 'node:fs';

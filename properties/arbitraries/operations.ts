@@ -116,6 +116,53 @@ function deployArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   });
 }
 
+/** Connections a load-spreading rule needs before it judges (spec/invariants.yaml traffic/spreads-load). */
+export const BURST_CONNECTIONS = 31;
+
+/** A deployment whose pods are ready at once, then a burst of connections from one of them to its Service. */
+function connectBurstArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  return deployArb(scope, d).map((ops) => {
+    const [rcOp, svcOp] = ops.map((o) => (o as unknown as { object: Record<string, any> }).object).sort((a) => (a.kind === 'ReplicationController' ? -1 : 1));
+    const { readinessProbe: _, ...container } = rcOp.spec.template.spec.containers[0];
+    const rc: Record<string, any> = { ...rcOp, spec: { ...rcOp.spec, template: { ...rcOp.spec.template, spec: { ...rcOp.spec.template.spec, containers: [container] } } } };
+    const { sessionAffinity: _a, sessionAffinityConfig: _c, clusterIP: _i, externalTrafficPolicy: _e, ...spec } = svcOp.spec;
+    const { nodePort: _p, ...firstPort } = svcOp.spec.ports[0];
+    const svc: Record<string, any> = { ...svcOp, spec: { ...spec, type: 'ClusterIP', ports: [firstPort] } };
+    const ns = rc.metadata.namespace ?? 'default';
+    const port = svc.spec.ports[0];
+    const connect = {
+      op: 'connect',
+      from: { namespace: ns, pod: `$pod:${ns}/${rc.metadata.name}#0` },
+      to: { ip: `$clusterIP:${ns}/${svc.metadata.name}`, port: port.port, ...(port.protocol && port.protocol !== 'TCP' ? { protocol: port.protocol } : {}) },
+    };
+    return [{ op: 'apply', object: rc }, { op: 'apply', object: svc }, { op: 'settle' }, ...Array.from({ length: BURST_CONNECTIONS }, () => ({ ...connect }))] as unknown as Operation[];
+  });
+}
+
+/** A pod whose exec readiness probe succeeds, then fails, each for long enough that readiness must follow. */
+function probeCycleArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const probe = fc.record({
+    initialDelaySeconds: fc.constantFrom(...d.initialDelaySeconds),
+    periodSeconds: fc.constantFrom(...d.periodSeconds),
+    successThreshold: fc.constantFrom(...d.thresholds),
+    failureThreshold: fc.constantFrom(...d.thresholds),
+  });
+  return fc.tuple(podArb(scope, d), probe).map(([pod, pr]) => {
+    const p = pod as Record<string, any>;
+    const container = { ...p.spec.containers[0], readinessProbe: { exec: { command: ['ls', '/var/ready'] }, ...pr } };
+    const ref = { namespace: p.metadata.namespace, pod: p.metadata.name };
+    return [
+      { op: 'apply', object: { ...p, spec: { ...p.spec, restartPolicy: 'Always', containers: [container] } } },
+      { op: 'probe', ...ref, result: 'success' },
+      { op: 'advance', seconds: pr.initialDelaySeconds + (pr.successThreshold + 1) * pr.periodSeconds },
+      { op: 'settle' }, // in async timing the kubelet's status writes are steps of their own
+      { op: 'probe', ...ref, result: 'failure' },
+      { op: 'advance', seconds: (pr.failureThreshold + 1) * pr.periodSeconds },
+      { op: 'settle' },
+    ] as unknown as Operation[];
+  });
+}
+
 function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation> {
   const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
   switch (g.name) {
@@ -152,18 +199,19 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
   }
 }
 
-/** Every generator of the catalogue, weighted, for one scope; each draws a short run of operations. */
-export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
-  const parts = generators.filter((g) => g.weight > 0).map((g) => ({
+/** Every generator of the catalogue with its weight, for one scope; each draws a short run of operations. */
+function chunkParts(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): { weight: number; arbitrary: fc.Arbitrary<Operation[]> }[] {
+  return generators.filter((g) => g.weight > 0).map((g) => ({
     weight: g.weight,
-    arbitrary: g.name === 'deploy' ? deployArb(scope, d) : g.name === 'expose-ingress' ? exposeArb(scope, d) : generatorArb(g, scope, d).map((op) => [op]),
+    arbitrary: g.name === 'deploy' ? deployArb(scope, d) : g.name === 'expose-ingress' ? exposeArb(scope, d) : g.name === 'connect-burst' ? connectBurstArb(scope, d) : g.name === 'probe-cycle' ? probeCycleArb(scope, d) : generatorArb(g, scope, d).map((op) => [op]),
   }));
-  return fc.oneof(...parts);
+}
+
+export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  return fc.oneof(...chunkParts(generators, scope, d));
 }
 
 /** Sequences of up to `maxSteps` operations; shrinking removes whole chunks, then simplifies them. */
 export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number): fc.Arbitrary<Operation[]> {
   return fc.array(chunkArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => chunks.flat().slice(0, maxSteps));
 }
-
-

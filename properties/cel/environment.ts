@@ -30,6 +30,13 @@ export const CEL_VARIABLES: readonly CelVariable[] = [
       'the results the implementation could have given for this operation, one per allowed choice (for `connect`: every endpoint it may pick); the reference model enumerates them, black-box implementations give none (an empty list)',
   },
   {
+    name: 'history',
+    type: 'dyn',
+    context: 'invariant',
+    description:
+      'every step of the run so far, oldest first and this one last: a list of `{step, op, result, time, prev, state}` (time is the observation time after the step); for rules over many answers or elapsed time. A rule that reads it is checked on runs (check, conform, run --check), not by the explorer',
+  },
+  {
     name: 'cluster',
     type: 'map',
     context: 'both',

@@ -10,6 +10,7 @@ import { named, sequenceArb } from '../arbitraries/operations.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
 import { InvariantChecker, type InvariantStats, type Violation, observationForCel } from './checker.ts';
 import { type Change, diffObservations } from './diff.ts';
+import { RunHistory } from './history.ts';
 import { OneMinimal } from './minimize.ts';
 import { Resolver } from './resolve.ts';
 import { type System, alternatives, modelSystem } from './system.ts';
@@ -77,6 +78,7 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
   let prevCel = observationForCel(obs);
   const ops: Operation[] = [];
   const results: Result[] = [];
+  const history = checker.needsHistory ? new RunHistory() : undefined;
   for (let i = 0; i < templates.length; i++) {
     const state = s;
     const op = named(resolver.resolve(templates[i], obs, () => system.internalSteps?.(state) ?? []));
@@ -87,7 +89,7 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
     const next = system.observe(out.state);
     const nextCel = observationForCel(next);
     const alts = op.op === 'connect' && out.result.ok ? alternatives(system, s, op) : [];
-    const violation = checker.check(i, prevCel, op, out.result, nextCel, alts, count);
+    const violation = checker.check(i, prevCel, op, out.result, nextCel, alts, count, history?.record(i, op, out.result, prevCel, nextCel));
     if (violation) return { transcript: { ops, results }, violation, prev: obs, state: next };
     s = out.state;
     obs = next;

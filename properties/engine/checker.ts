@@ -6,6 +6,7 @@
 import type { Config, Observation, Operation, Result } from '../../model/index.ts';
 import { CelEvalError, fromCelValue, toCelValue } from '../cel/index.ts';
 import type { Invariant, Timing } from '../spec/types.ts';
+import { readsHistory } from './history.ts';
 
 export interface InvariantStats {
   checked: number;
@@ -106,8 +107,8 @@ export class InvariantChecker {
       const stats = { checked: 0, held: 0, violations: 0 };
       this.stats.set(inv.id, stats);
       const reads = [...new Set([...(inv.when?.reads ?? []), ...inv.holds.reads])].sort();
-      // A whole variable that changes every step (op, result, alternatives) leaves nothing to reuse.
-      const cacheable = reads.every((r) => r.includes('.') || r === 'cluster');
+      // A whole variable that changes every step (op, result, alternatives, history) leaves nothing to reuse.
+      const cacheable = !readsHistory(reads) && reads.every((r) => r.includes('.') || r === 'cluster');
       const inputs = cacheable
         ? reads.map((r) => {
             let i = table.get(r);
@@ -138,16 +139,21 @@ export class InvariantChecker {
   }
 
   /** `prev` and `state` already converted with toCelValue (each observation is converted once). */
-  check(step: number, prev: unknown, op: Operation, result: Result, state: unknown, alternatives: readonly Result[], count = true): Violation | undefined {
-    return this.checkAll(step, prev, op, result, state, alternatives, count, true)[0];
+  check(step: number, prev: unknown, op: Operation, result: Result, state: unknown, alternatives: readonly Result[], count = true, history: readonly unknown[] = EMPTY): Violation | undefined {
+    return this.checkAll(step, prev, op, result, state, alternatives, count, true, undefined, history)[0];
+  }
+
+  /** Some invariant reads `history`: the caller keeps a RunHistory and passes it. */
+  get needsHistory(): boolean {
+    return this.plans.some((p) => readsHistory([...(p.invariant.when?.reads ?? []), ...p.invariant.holds.reads]));
   }
 
   /** Every invariant this transition breaks (or only the first), skipping those `skip` says are decided. */
-  checkAll(step: number, prev: unknown, op: Operation, result: Result, state: unknown, alternatives: readonly Result[], count = true, firstOnly = false, skip?: (id: string) => boolean): Violation[] {
+  checkAll(step: number, prev: unknown, op: Operation, result: Result, state: unknown, alternatives: readonly Result[], count = true, firstOnly = false, skip?: (id: string) => boolean, history: readonly unknown[] = EMPTY): Violation[] {
     const plans = this.plansFor(op.op);
     const found: Violation[] = [];
     if (plans.length === 0) return found;
-    const vars: Record<string, unknown> = { prev, state, op: celOfOp(op), result: toCelValue(result), cluster: this.cluster, alternatives: alternatives.length ? toCelValue(alternatives) : EMPTY };
+    const vars: Record<string, unknown> = { prev, state, op: celOfOp(op), result: toCelValue(result), cluster: this.cluster, alternatives: alternatives.length ? toCelValue(alternatives) : EMPTY, history };
     const ids: number[] = new Array(this.accessors.length);
     for (const plan of plans) {
       const inv = plan.invariant;

@@ -8,6 +8,7 @@
 import type { Chooser, ClusterState, Operation, Result } from '../../model/index.ts';
 import { canonicalChooser, normalizeConfig } from '../../model/index.ts';
 import { InvariantChecker, type Violation, observationForCel } from '../engine/checker.ts';
+import { readsHistory } from '../engine/history.ts';
 import { Resolver } from '../engine/resolve.ts';
 import { type System, modelSystem } from '../engine/system.ts';
 import type { Invariant, Scope, Timing } from '../spec/types.ts';
@@ -113,7 +114,9 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   const alphabet = o.alphabet ?? staticAlphabet(o.scope.explore ?? { depth: o.depth, timeLimitSeconds: 60 });
   const templated = hasTemplates(alphabet);
   const internal = (s: S): Operation[] => (o.timing === 'async' ? (sys.internalSteps?.(s) ?? []) : []);
-  const all = [...o.invariants, ...(o.alsoCheck ?? []).filter((i) => !o.invariants.includes(i))];
+  const listed = [...o.invariants, ...(o.alsoCheck ?? []).filter((i) => !o.invariants.includes(i))];
+  // A rule over a run's history has nothing to judge in a state: it stays unknown here.
+  const all = listed.filter((i) => !readsHistory([...(i.when?.reads ?? []), ...i.holds.reads]));
   // Invariants declared for another timing are checked here as if they were declared for this one.
   const checker = new InvariantChecker(all.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) })), o.timing, normalizeConfig(config));
   const celOf = new WeakMap<object, unknown>();
@@ -156,7 +159,8 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   );
   const seconds = (performance.now() - t0) / 1000;
   const complete = result.stoppedBy === 'exhausted' || result.stoppedBy === 'depth';
-  const verdicts = all.map((invariant): InvariantVerdict => {
+  const verdicts = listed.map((invariant): InvariantVerdict => {
+    if (!all.includes(invariant)) return { invariant, verdict: 'unknown' };
     const f = found.get(invariant.id);
     if (f) return { invariant, verdict: 'violation', trace: [...setup, ...result.trace(f.from), f.step], setupSteps: setup.length, violation: f.violation };
     return { invariant, verdict: complete ? 'ok' : 'unknown' };

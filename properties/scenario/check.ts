@@ -6,6 +6,7 @@
 import type { ClusterConfig, Observation } from '../../model/index.ts';
 import { normalizeConfig } from '../../model/index.ts';
 import { type InvariantStats, InvariantChecker, observationForCel } from '../engine/checker.ts';
+import { RunHistory } from '../engine/history.ts';
 import type { Spec } from '../spec/types.ts';
 import type { BrokenRule, TransitionHook } from './run.ts';
 
@@ -19,9 +20,11 @@ export function ruleCheck(spec: Spec, cluster: ClusterConfig, only?: readonly st
   const config = normalizeConfig(cluster);
   const invariants = only?.length ? spec.invariants.filter((i) => only.some((o) => i.id === o || i.id.startsWith(`${o}/`))) : spec.invariants;
   const checker = new InvariantChecker(invariants, config.timing, config);
+  const history = new RunHistory();
   const hook: TransitionHook = ({ step, prev, op, result, state }) => {
     if (prev === undefined || state === undefined) return [];
-    const found = checker.checkAll(step, observationForCel(prev as Observation), op, result, observationForCel(state as Observation), []);
+    const [prevCel, stateCel] = [observationForCel(prev as Observation), observationForCel(state as Observation)];
+    const found = checker.checkAll(step, prevCel, op, result, stateCel, [], true, false, undefined, history.record(step, op, result, prevCel, stateCel));
     return found.map((v): BrokenRule => ({
       ok: false,
       invariant: v.invariant.id,

@@ -8,6 +8,41 @@ const running = (c: Container) => c.startedAt !== undefined;
 
 export const readinessFaults: Fault[] = [
   {
+    invariant: 'readiness/failing-probe-unready',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the kubelet ignores failing readiness probes: a container once ready stays ready until it restarts',
+    wrap: (sys) =>
+      stateful<Readonly<Record<string, number>>>(sys, {
+        init: {},
+        remember: (seen, _op, _result, _before, after) => {
+          let next = seen;
+          for (const p of after.pods) for (const c of p.containers) if (c.ready && running(c)) next = { ...next, [`${p.uid}/${c.name}`]: c.startedAt! };
+          return next;
+        },
+        observe: (obs, seen) => {
+          for (const p of obs.pods) {
+            if (p.phase !== 'Running') continue;
+            for (const c of p.containers) if (running(c) && seen[`${p.uid}/${c.name}`] === c.startedAt) c.ready = true;
+            recomputePodReady(p);
+          }
+        },
+      }),
+  },
+  {
+    invariant: 'readiness/succeeding-probe-ready',
+    scope: 'small',
+    timing: 'sync',
+    description: 'exec readiness probes run where their command is missing: they never succeed, so exec-probed containers never become ready',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const p of obs.pods) {
+          for (const c of p.containers) if (c.probe?.handler === 'exec') c.ready = false;
+          recomputePodReady(p);
+        }
+      }),
+  },
+  {
     invariant: 'readiness/failure-threshold',
     scope: 'medium',
     timing: 'sync',

@@ -40,6 +40,13 @@ function endpointBackends(obs: Obs, svc: Svc, portName: string | undefined, list
 
 export const trafficFaults: Fault[] = [
   {
+    invariant: 'traffic/spreads-load',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the proxy always forwards to the first endpoint of its sorted list: no random choice, all load on one pod',
+    wrap: (sys) => withChooser(sys, (base) => ({ ...base, pick: (kind, keys, ctx) => (kind === 'endpoint' ? 0 : base.pick(kind, keys, ctx)) })),
+  },
+  {
     invariant: 'traffic/selected-pods-only',
     scope: 'small',
     timing: 'sync',
