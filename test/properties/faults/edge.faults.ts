@@ -38,6 +38,19 @@ export const edgeFaults: Fault[] = [
       }),
   },
   {
+    invariant: 'edge/cluster-policy-hides-client',
+    scope: 'medium',
+    timing: 'sync',
+    description: 'nodePort traffic with Cluster policy is masqueraded to the address of the node running the endpoint, not of the node that received it',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => {
+        const s = nodePortService(before, op);
+        if (!result.ok || !result.pod || !s || s.externalTrafficPolicy !== 'Cluster') return result;
+        const pod = before.pods.find((p) => p.namespace === result.pod!.namespace && p.name === result.pod!.name);
+        return { ...result, sourceIP: before.nodes.find((n) => n.name === pod?.node)?.ip ?? result.sourceIP };
+      }),
+  },
+  {
     invariant: 'edge/local-policy-keeps-client',
     scope: 'medium',
     timing: 'sync',
