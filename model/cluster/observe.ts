@@ -3,9 +3,9 @@
  * API shows (pod status as last written, Endpoints as stored) and what each proxy has programmed;
  * never from kubelet or controller internals, so it means the same for an adapter or a trace.
  */
-import type { ContainerView, EndpointAddressView, EndpointsView, Observation, PodView, ProxyView, ServiceView } from '../contract/types.generated.ts';
+import type { ContainerView, EndpointAddressView, EndpointsView, Observation, PodView, ProxyServiceView, ProxyView, ServiceView } from '../contract/types.generated.ts';
 import { probeHandler } from './kubelet.ts';
-import type { EndpointAddress, Service } from '../k8s/objects.ts';
+import type { EndpointAddress, Service, ServicePort } from '../k8s/objects.ts';
 import { usableEndpoints } from './proxy.ts';
 import type { PMap } from './pmap.ts';
 import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord } from './state.ts';
@@ -113,9 +113,24 @@ function proxyView(node: string, proxy: ProxyRecord): ProxyView {
         port: sp.port,
         protocol: sp.protocol ?? 'TCP',
         endpoints: usableEndpoints(p, sp).map((u) => ({ ip: u.entry.ip, port: u.port })),
+        ...affinityView(proxy, p.key, p.service, sp),
       })),
     ),
   };
+}
+
+/** ClientIP affinity as the proxy holds it: its timeout, and per client the endpoint it last reached and when. */
+function affinityView(proxy: ProxyRecord, svcKey: string, svc: Service, sp: ServicePort): Pick<ProxyServiceView, 'affinity'> {
+  if (svc.spec.sessionAffinity !== 'ClientIP') return {};
+  const prefix = `${svcKey}|${sp.port}/${sp.protocol ?? 'TCP'}|`;
+  const clients = proxy.affinity
+    .sortedEntries()
+    .filter(([k]) => k.startsWith(prefix))
+    .map(([k, a]) => {
+      const at = a.endpoint.lastIndexOf(':');
+      return { client: k.slice(prefix.length), ip: a.endpoint.slice(0, at), port: Number(a.endpoint.slice(at + 1)), lastSeen: a.at };
+    });
+  return { affinity: { timeoutSeconds: svc.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800, clients } };
 }
 
 function ingressView(r: IngressRecord): Observation['ingresses'][number] {

@@ -32,7 +32,24 @@ export function syncProxy(d: Draft, node: string, svcKey: string): void {
     if (old && old.service === svc.object && old.entries === entries) return;
     services = proxy.services.set(svcKey, { key: svcKey, service: svc.object, entries });
   }
-  d.proxies = d.proxies.set(node, { ...proxy, services });
+  d.proxies = d.proxies.set(node, { ...proxy, services, affinity: keepProgrammedAffinity(proxy.affinity, svcKey, services.get(svcKey)) });
+}
+
+/**
+ * ClientIP affinity lives in each endpoint chain's `recent` list (pkg/proxy/iptables/proxier.go
+ * writeServiceToEndpointRules, `--set` in the endpoint chain): an endpoint that is no longer
+ * programmed loses its chain and its list, so its clients' affinity ends, even if it comes back.
+ */
+function keepProgrammedAffinity(affinity: ProxyRecord['affinity'], svcKey: string, p: ProgrammedService | undefined): ProxyRecord['affinity'] {
+  let out = affinity;
+  for (const [k, a] of affinity.entries()) {
+    if (!k.startsWith(`${svcKey}|`)) continue;
+    const [portText, protocol] = k.slice(svcKey.length + 1).split('|')[0].split('/');
+    const sp = p && servicePortFor(p, Number(portText), protocol);
+    const still = p?.service.spec.sessionAffinity === 'ClientIP' && sp && usableEndpoints(p, sp).some((u) => `${u.entry.ip}:${u.port}` === a.endpoint);
+    if (!still) out = out.delete(k);
+  }
+  return out;
 }
 
 /** Every pending (node, Service) pair of one node: what one `sync proxy` step does. */

@@ -65,8 +65,10 @@ function forward(d: Draft, node: string | undefined, route: Route, client: Clien
   const affKey = `${route.svc.key}|${route.port.port}/${route.port.protocol ?? 'TCP'}|${client.ip}`;
   let index = -1;
   if (timeout !== undefined && proxy) {
+    // `-m recent --rcheck --seconds timeout`: the client's last connection counts while it is less
+    // than timeout seconds old (net/netfilter/xt_recent.c: a stamp after now - seconds).
     const seen = proxy.affinity.get(affKey);
-    if (seen && d.time - seen.at <= timeout) index = keys.indexOf(seen.endpoint);
+    if (seen && d.time - seen.at < timeout) index = keys.indexOf(seen.endpoint);
   }
   if (index < 0) index = pick(d, 'endpoint', keys);
   const chosen = usable[index];
@@ -75,7 +77,11 @@ function forward(d: Draft, node: string | undefined, route: Route, client: Clien
     d.proxies = d.proxies.set(proxy.node, { ...proxy, affinity: proxy.affinity.set(affKey, { endpoint: keys[index], at: d.time }) });
   }
   // Cluster policy SNATs external traffic to the node's address: the backend loses the client IP (the seed).
-  const sourceIP = route.external && !local && node ? d.nodes.get(node)!.ip : client.ip;
+  // Hairpin: every endpoint chain marks packets whose source is the endpoint itself for masquerade
+  // (pkg/proxy/iptables/proxier.go "traffic that loops back to the originator"), so a pod reaching
+  // itself through a Service sees its node's address too.
+  const hairpin = chosen.entry.ip === client.ip;
+  const sourceIP = ((route.external && !local) || hairpin) && node ? d.nodes.get(node)!.ip : client.ip;
   const result: ConnectResult = { ok: true, ip: chosen.entry.ip, port: chosen.port, sourceIP };
   if (chosen.entry.pod) result.pod = { ...chosen.entry.pod };
   return result;

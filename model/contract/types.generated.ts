@@ -482,11 +482,31 @@ export interface ProxyServiceView {
   port: number;
   protocol?: "TCP" | "UDP" | "SCTP";
   endpoints: ProxyEndpointView[];
+  affinity?: ProxyAffinityView;
 }
 
 export interface ProxyEndpointView {
   ip: string;
   port: number;
+}
+/**
+ * ClientIP session affinity as this node's proxy holds it (kube-proxy iptables mode: the recent lists of the endpoint chains). Present only for a Service with sessionAffinity ClientIP.
+ */
+
+export interface ProxyAffinityView {
+  /**
+   * sessionAffinityConfig.clientIP.timeoutSeconds as programmed (default 10800).
+   */
+  timeoutSeconds: number;
+  /**
+   * Per client address: the programmed endpoint it last reached through this proxy, and when (model time, seconds). An endpoint that leaves the programmed set takes its clients' entries with it.
+   */
+  clients: {
+    client: string;
+    ip: string;
+    port: number;
+    lastSeen: number;
+  }[];
 }
 
 export interface ReplicationControllerView {

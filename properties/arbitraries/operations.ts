@@ -163,6 +163,40 @@ function probeCycleArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   });
 }
 
+/**
+ * The seed's external-service: a selectorless Service, the user's Endpoints for it on a port of
+ * their choosing (kube-proxy forwards to that port, whatever the Service's targetPort), and a pod
+ * connecting to it.
+ */
+function externalServiceArb(scope: Scope): fc.Arbitrary<Operation[]> {
+  const ports = [...new Set(scope.servicePorts.flatMap((p) => [p.port, ...(typeof p.targetPort === 'number' ? [p.targetPort] : [])]))];
+  return fc.tuple(
+    fc.record({ name: fc.constantFrom(...scope.services), namespace: fc.constantFrom(...scope.namespaces) }),
+    fc.constantFrom(...scope.servicePorts),
+    fc.constantFrom(...ports),
+    fc.uniqueArray(fc.constantFrom('11.11.11.11', '22.22.22.22'), { minLength: 1, maxLength: 2 }),
+    podRefArb(scope),
+  ).map(([meta, sp, endpointPort, ips, from]) => {
+    const protocol = sp.protocol && sp.protocol !== 'TCP' ? { protocol: sp.protocol } : {};
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { ports: [{ ...(sp.name ? { name: sp.name } : {}), port: sp.port, targetPort: sp.targetPort, ...protocol }] } };
+    const endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: meta, subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [{ ...(sp.name ? { name: sp.name } : {}), port: endpointPort, ...protocol }] }] };
+    return [
+      { op: 'apply', object: service },
+      { op: 'apply', object: endpoints },
+      { op: 'connect', from: { ...from, namespace: meta.namespace }, to: { ip: `$clusterIP:${meta.namespace}/${meta.name}`, port: sp.port, ...protocol } },
+    ] as unknown as Operation[];
+  });
+}
+
+/** A pod connects to a Service, time passes, and it connects again: what ClientIP affinity remembers, renews and forgets. */
+function reconnectArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  return fc.tuple(podRefArb(scope), trafficTargetArb(scope).filter((t) => 'service' in t || String(t.ip).startsWith('$clusterIP:')), fc.constantFrom(...d.advanceSeconds)).map(([from, to, seconds]) => [
+    { op: 'connect', from, to },
+    { op: 'advance', seconds },
+    { op: 'connect', from, to },
+  ] as unknown as Operation[]);
+}
+
 function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation> {
   const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
   switch (g.name) {
@@ -199,16 +233,26 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
   }
 }
 
-/** Every generator of the catalogue with its weight, for one scope; each draws a short run of operations. */
-function chunkParts(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): { weight: number; arbitrary: fc.Arbitrary<Operation[]> }[] {
-  return generators.filter((g) => g.weight > 0).map((g) => ({
-    weight: g.weight,
-    arbitrary: g.name === 'deploy' ? deployArb(scope, d) : g.name === 'expose-ingress' ? exposeArb(scope, d) : g.name === 'connect-burst' ? connectBurstArb(scope, d) : g.name === 'probe-cycle' ? probeCycleArb(scope, d) : generatorArb(g, scope, d).map((op) => [op]),
-  }));
+/** The operations one generator draws: several for the walkthrough generators, else one. */
+function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  switch (g.name) {
+    case 'deploy': return deployArb(scope, d);
+    case 'expose-ingress': return exposeArb(scope, d);
+    case 'external-service': return externalServiceArb(scope);
+    case 'reconnect': return reconnectArb(scope, d);
+    case 'connect-burst': return connectBurstArb(scope, d);
+    case 'probe-cycle': return probeCycleArb(scope, d);
+    default: return generatorArb(g, scope, d).map((op) => [op]);
+  }
 }
 
+/** Every generator of the catalogue, weighted, for one scope; each draws a short run of operations. */
 export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
-  return fc.oneof(...chunkParts(generators, scope, d));
+  const parts = generators.filter((g) => g.weight > 0).map((g) => ({
+    weight: g.weight,
+    arbitrary: chunkOf(g, scope, d),
+  }));
+  return fc.oneof(...parts);
 }
 
 /** Sequences of up to `maxSteps` operations; shrinking removes whole chunks, then simplifies them. */

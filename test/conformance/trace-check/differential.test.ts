@@ -123,7 +123,7 @@ describe('slice and incremental evaluation agree with CEL on the whole observati
   const failedSomewhere = new Set<string>();
   for (const [name, o] of MODES) {
     it(`${name}: random model runs, randomly corrupted`, async () => {
-      const runs = await Promise.all(sequences(5, 16, o.scope).map(async (ops, i) => eventsOf(exported(modelRun(ops, o, i + 1)))));
+      const runs = await Promise.all(sequences(7, 16, o.scope).map(async (ops, i) => eventsOf(exported(modelRun(ops, o, i + 1)))));
       const agree = (run: number, picks: [number, number, number][]) => {
         const evs = corrupt(runs[run]!, picks);
         const d = disagreement(evs);

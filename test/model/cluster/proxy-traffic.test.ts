@@ -79,6 +79,31 @@ describe('connect through a ClusterIP', () => {
     expect(later.size).toBeGreaterThan(1);
   });
 
+  it('counts the affinity timeout from the latest connection, and ends it at exactly timeoutSeconds (xt_recent --seconds)', () => {
+    const affinity = { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } };
+    const renewed = new Set<string>();
+    const expired = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const c = kubia(3, { seed }, affinity);
+      const first = c.reached(client, toKubia, 1)[0];
+      c.advance(59);
+      c.reached(client, toKubia, 1); // renews the entry
+      c.advance(59);
+      renewed.add(String(c.reached(client, toKubia, 1)[0] === first));
+      c.advance(60); // exactly the timeout since the last connection: the entry no longer counts
+      expired.add(String(c.reached(client, toKubia, 1)[0] === first));
+    }
+    expect(renewed).toEqual(new Set(['true']));
+    expect(expired.has('false')).toBe(true); // balanced afresh: some seeds land elsewhere
+  });
+
+  it('masquerades a pod that reaches itself through its Service (hairpin) to its node\'s address', () => {
+    const c = kubia(1);
+    const r = c.connect(fromPod('kubia-1'), toKubia);
+    const node = c.observe().nodes.find((n) => n.name === c.pod('kubia-1')!.node)!;
+    expect(r).toMatchObject({ ok: true, pod: { name: 'kubia-1' }, sourceIP: node.ip });
+  });
+
   it('uses serving terminating endpoints only when no endpoint is ready (ProxyTerminatingEndpoints)', () => {
     const c = kubia(2);
     c.delete('Pod', 'kubia-1');

@@ -17,7 +17,6 @@ export const edgeFaults: Fault[] = [
     scope: 'medium',
     timing: 'sync',
     description: 'no forwarding between nodes (FORWARD chain policy DROP): a nodePort only answers with pods of the receiving node',
-    knownMiss: 'rarely reached at the default budget: it needs an external connection to a node whose only ready endpoints run on another node',
     wrap: (sys) =>
       rewriteResult(sys, (result, op, before) => {
         if (!result.ok || !result.pod || op.op !== 'connect' || !('node' in op.to) || !nodePortService(before, op)) return result;
@@ -35,6 +34,19 @@ export const edgeFaults: Fault[] = [
         const s = nodePortService(before, op);
         if (!result.ok || !s || s.externalTrafficPolicy !== 'Cluster' || op.op !== 'connect') return result;
         return { ...result, sourceIP: (op.from as { ip?: string }).ip ?? DEFAULT_EXTERNAL_CLIENT };
+      }),
+  },
+  {
+    invariant: 'edge/cluster-policy-hides-client',
+    scope: 'medium',
+    timing: 'sync',
+    description: 'nodePort traffic with Cluster policy is masqueraded to the address of the node running the endpoint, not of the node that received it',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => {
+        const s = nodePortService(before, op);
+        if (!result.ok || !result.pod || !s || s.externalTrafficPolicy !== 'Cluster') return result;
+        const pod = before.pods.find((p) => p.namespace === result.pod!.namespace && p.name === result.pod!.name);
+        return { ...result, sourceIP: before.nodes.find((n) => n.name === pod?.node)?.ip ?? result.sourceIP };
       }),
   },
   {

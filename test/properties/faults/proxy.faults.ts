@@ -1,7 +1,8 @@
 /** Faults of the node proxies: what each node programs for a Service port. */
-import { type Fault, endpointsOf, rewriteObservation, stateful } from './wrap.ts';
+import { type Fault, type Obs, endpointsOf, rewriteObservation, selects, stateful } from './wrap.ts';
 
 type Programmed = readonly { readonly ip: string; readonly port: number }[];
+type AffinityEntry = NonNullable<Obs['proxies'][number]['services'][number]['affinity']>['clients'][number];
 
 export const proxyFaults: Fault[] = [
   {
@@ -33,6 +34,36 @@ export const proxyFaults: Fault[] = [
       }),
   },
   {
+    invariant: 'proxy/follows-endpoints',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'the proxy programs nothing (it never receives a Service or Endpoints event)',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const x of obs.proxies) x.services = [];
+      }),
+  },
+  {
+    invariant: 'proxy/follows-endpoints',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the proxy adds serving-terminating endpoints beside the ready ones (instead of only when none is ready)',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const x of obs.proxies) {
+          for (const ps of x.services) {
+            const svc = obs.services.find((s) => s.namespace === ps.namespace && s.name === ps.name);
+            const sp = svc?.ports.find((p) => p.port === ps.port && p.protocol === (ps.protocol ?? 'TCP'));
+            if (!svc?.selector || !sp || typeof sp.targetPort !== 'number' || ps.endpoints.length === 0) continue;
+            for (const p of obs.pods) {
+              if (p.namespace !== svc.namespace || !p.terminating || !p.ready || p.ip === '' || !selects(svc.selector, p.labels)) continue;
+              if (!ps.endpoints.some((e) => e.ip === p.ip)) ps.endpoints.push({ ip: p.ip, port: sp.targetPort });
+            }
+          }
+        }
+      }),
+  },
+  {
     invariant: 'proxy/settled-no-unready',
     scope: 'small',
     timing: 'sync',
@@ -51,6 +82,33 @@ export const proxyFaults: Fault[] = [
             }
           }
         }
+      }),
+  },
+  {
+    invariant: 'proxy/affinity-ends-with-endpoint',
+    scope: 'small',
+    timing: 'sync',
+    description: "a client's affinity outlives its endpoint: the proxy keeps the entry after the endpoint leaves the programmed set",
+    wrap: (sys) =>
+      stateful<Readonly<Record<string, readonly AffinityEntry[]>>>(sys, {
+        init: {},
+        remember: (kept, _op, _result, _before, after) => {
+          let next = kept;
+          for (const x of after.proxies) for (const ps of x.services) {
+            const k = `${x.node}|${ps.namespace}/${ps.name}:${ps.port}`;
+            const fresh = (ps.affinity?.clients ?? []).filter((a) => !(next[k] ?? []).some((b) => b.client === a.client && b.ip === a.ip && b.port === a.port));
+            if (fresh.length) next = { ...next, [k]: [...(next[k] ?? []).filter((b) => !fresh.some((a) => a.client === b.client)), ...fresh.map((a) => ({ ...a }))] };
+          }
+          return next;
+        },
+        observe: (obs, kept) => {
+          for (const x of obs.proxies) for (const ps of x.services) {
+            if (!ps.affinity) continue;
+            for (const b of kept[`${x.node}|${ps.namespace}/${ps.name}:${ps.port}`] ?? []) {
+              if (!ps.affinity.clients.some((a) => a.client === b.client)) ps.affinity.clients.push({ ...b });
+            }
+          }
+        },
       }),
   },
 ];

@@ -164,12 +164,75 @@ export const trafficFaults: Fault[] = [
     invariant: 'traffic/source-is-client-pod',
     scope: 'tiny',
     timing: 'sync',
-    description: 'pod-to-ClusterIP traffic is masqueraded: the backend sees the client node\'s IP',
+    description: 'all pod-to-ClusterIP traffic is masqueraded (masqueradeAll), not only hairpin: the backend sees the client node\'s IP',
     wrap: (sys) =>
       rewriteResult(sys, (result, op, before) => {
         const client = clientPod(before, op);
         if (!result.ok || !client || op.op !== 'connect' || !('ip' in op.to) || !targetService(before, op)) return result;
         return { ...result, sourceIP: before.nodes.find((n) => n.name === client.node)?.ip ?? result.sourceIP };
+      }),
+  },
+  {
+    invariant: 'traffic/source-is-client-pod',
+    scope: 'tiny',
+    timing: 'sync',
+    description: 'hairpin traffic is not masqueraded: a pod that reaches itself through its Service sees its own IP as the source',
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => {
+        const client = clientPod(before, op);
+        if (!result.ok || !client || client.ip === '' || result.ip !== client.ip || !targetService(before, op)) return result;
+        return { ...result, sourceIP: client.ip };
+      }),
+  },
+  {
+    invariant: 'traffic/target-port',
+    scope: 'small',
+    timing: 'sync',
+    description: "the proxy DNATs to the Service's numeric targetPort instead of the port the Endpoints give (wrong for a selectorless Service's own Endpoints)",
+    wrap: (sys) =>
+      rewriteResult(sys, (result, op, before) => {
+        if (!result.ok || op.op !== 'connect' || result.ip === undefined) return result;
+        const svc = targetService(before, op);
+        const sp = svc && servicePort(svc, op);
+        return sp && typeof sp.targetPort === 'number' ? { ...result, port: sp.targetPort } : result;
+      }),
+  },
+  {
+    invariant: 'traffic/client-ip-affinity',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the proxy ignores ClientIP session affinity: every connection is balanced afresh and no client is remembered',
+    wrap: (sys) =>
+      stateful<null>(sys, {
+        init: null,
+        step: (inner, s, op, chooser, _extra, before) => {
+          const prog = programmed(before, op);
+          if (!prog || prog.svc.sessionAffinity !== 'ClientIP' || prog.endpoints.length === 0) return inner.step(s, op, chooser);
+          return forwardTo(inner, s, op, chooser, prog.endpoints, before);
+        },
+      }),
+  },
+  {
+    invariant: 'traffic/client-ip-affinity',
+    scope: 'small',
+    timing: 'sync',
+    description: "the affinity timer counts from a client's first connection (its recent entry is never renewed)",
+    wrap: (sys) =>
+      stateful<Readonly<Record<string, number>>>(sys, {
+        init: {},
+        remember: (first, _op, _result, _before, after) => {
+          let next = first;
+          for (const x of after.proxies) for (const ps of x.services) for (const a of ps.affinity?.clients ?? []) {
+            const k = `${x.node}|${ps.namespace}/${ps.name}:${ps.port}|${a.client}|${a.ip}:${a.port}`;
+            if (next[k] === undefined) next = { ...next, [k]: a.lastSeen };
+          }
+          return next;
+        },
+        observe: (obs, first) => {
+          for (const x of obs.proxies) for (const ps of x.services) for (const a of ps.affinity?.clients ?? []) {
+            a.lastSeen = first[`${x.node}|${ps.namespace}/${ps.name}:${ps.port}|${a.client}|${a.ip}:${a.port}`] ?? a.lastSeen;
+          }
+        },
       }),
   },
   {
