@@ -3,7 +3,8 @@
  * progress display on a terminal and reports/explore.json and explore.md. Exit 1 when an invariant
  * declared for the timing is violated (expected violations of `alsoCheck` and witnesses do not count).
  */
-import { explore, type ExploreReport } from '../../properties/explore/explore.ts';
+import type { ExploreReport } from '../../properties/explore/explore.ts';
+import { exploreScope } from '../../properties/explore/explore-scope.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import type { Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
@@ -38,21 +39,14 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
     const scope = spec.scopes.find((s) => s.name === name);
     if (!scope) throw new UsageError(`unknown scope "${name}"`);
     if (!scope.explore) throw new UsageError(`scope ${name} has no explore section in spec/scopes.yaml`);
-    const timing = ((flags.timing as string) ?? scope.explore.timing ?? 'sync') as Timing;
-    if (timing !== 'sync' && timing !== 'async') throw new UsageError(`unknown timing "${timing}"`);
-    const only = flags.only as string[] | undefined;
-    const selected = (ids: { id: string }) => !only?.length || only.some((o) => ids.id === o || ids.id.startsWith(`${o}/`));
-    const invariants = spec.invariants.filter((i) => i.timings.has(timing) && selected(i));
-    const alsoCheck = spec.invariants.filter((i) => (scope.explore!.alsoCheck ?? []).includes(i.id) && selected(i));
-    const expected = new Set([...alsoCheck.filter((i) => !i.timings.has(timing)).map((i) => i.id), ...scope.witnesses.map((w) => w.id)]);
-    const r = explore({
-      scope,
-      timing,
-      depth: (flags.depth as number) ?? scope.explore.depth,
-      maxStates: (flags['max-states'] as number) ?? scope.explore.maxStates,
-      timeLimitSeconds: (flags['time-limit'] as number) ?? scope.explore.timeLimitSeconds,
-      invariants,
-      alsoCheck: [...alsoCheck, ...scope.witnesses],
+    const timing = flags.timing as string | undefined;
+    if (timing !== undefined && timing !== 'sync' && timing !== 'async') throw new UsageError(`unknown timing "${timing}"`);
+    const { report: r, timing: explored, expected, violated } = exploreScope(spec, scope, {
+      timing: timing as Timing | undefined,
+      depth: flags.depth as number | undefined,
+      maxStates: flags['max-states'] as number | undefined,
+      timeLimitSeconds: flags['time-limit'] as number | undefined,
+      only: flags.only as string[] | undefined,
       exactKeys: flags['exact-keys'] === true,
       onProgress: (p) => progress.update(`explore ${name}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`),
     });
@@ -60,14 +54,13 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
     reports.push(r);
     for (const v of r.verdicts.filter((x) => x.trace)) {
       const file = `${dir}/explore-${name}-${v.invariant.id.replace(/\//g, '-')}.yaml`;
-      writeFile(file, traceScenario(scope, timing, v));
-      replayFiles.set(`${name}/${timing}/${v.invariant.id}`, file);
+      writeFile(file, traceScenario(scope, explored, v));
+      replayFiles.set(`${name}/${explored}/${v.invariant.id}`, file);
     }
-    const violated = r.verdicts.filter((v) => v.verdict === 'violation' && !expected.has(v.invariant.id));
     if (violated.length) failed = true;
     if (!flags.json) {
       process.stdout.write(
-        `${name} (${timing}): ${r.states} distinct states, ${r.transitions} transitions, depth ${r.depthCompleted} completed` +
+        `${name} (${explored}): ${r.states} distinct states, ${r.transitions} transitions, depth ${r.depthCompleted} completed` +
           ` (${r.stoppedBy}) in ${r.seconds.toFixed(1)}s, ${Math.round(r.statesPerSecond)} states/s\n`,
       );
       const counts = { ok: 0, violation: 0, unknown: 0 };
@@ -75,7 +68,7 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
       process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown\n`);
       for (const v of r.verdicts.filter((x) => x.trace)) {
         const tag = expected.has(v.invariant.id) ? (v.invariant.id.startsWith('witness/') ? 'reached' : 'violated (expected: declared for another timing)') : 'VIOLATED';
-        process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n  replay: npx svcspec replay ${replayFiles.get(`${name}/${timing}/${v.invariant.id}`)}\n`);
+        process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n  replay: npx svcspec replay ${replayFiles.get(`${name}/${explored}/${v.invariant.id}`)}\n`);
       }
     }
   }
