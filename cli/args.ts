@@ -37,7 +37,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
       continue;
     }
     const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    // `--junit --runs 5` forgot the value; `--flag=--x` still passes a value that starts with --.
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
     if (s.type === 'number') {
       const n = Number(value);
       if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, got "${value}"`);

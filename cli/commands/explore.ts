@@ -4,44 +4,49 @@
  * declared for the timing is violated (expected violations of `alsoCheck` and witnesses do not count).
  */
 import type { ExploreReport } from '../../properties/explore/explore.ts';
-import { exploreScope } from '../../properties/explore/explore-scope.ts';
+import { type ScopeExploration, exploreScope } from '../../properties/explore/explore-scope.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import type { Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
 import { exploreJson, exploreMarkdown, traceScenario, traceText } from '../report/explore-report.ts';
-import { checkOnly } from './check.ts';
+import { junitXml } from '../report/junit.ts';
+import { exploreSuites } from '../report/junit-suites.ts';
+import { ONLY_FLAG, checkOnly, junitFile, reportFlags } from './shared-flags.ts';
 
 export const EXPLORE_FLAGS: FlagSpec = {
   scope: { type: 'list', help: 'scopes to explore (default: every scope with an explore section)' },
   depth: { type: 'number', help: 'trace length bound (default: the scope\'s explore.depth)' },
   timing: { type: 'string', help: 'sync or async (default: the scope\'s explore.timing, else sync)' },
-  only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
+  ...ONLY_FLAG,
   'max-states': { type: 'number', help: 'stop after this many distinct states' },
   'time-limit': { type: 'number', help: 'seconds per scope (default: the scope\'s explore.timeLimitSeconds)' },
   'exact-keys': { type: 'boolean', help: 'deduplicate on the full state text instead of its 106-bit hash' },
-  reports: { type: 'string', help: 'report directory (default reports/)' },
-  json: { type: 'boolean', help: 'print explore.json on stdout' },
-  help: { type: 'boolean', help: 'show this help' },
+  ...reportFlags('explore'),
 };
 
 export async function exploreCommand(flags: Record<string, unknown>): Promise<number> {
   const spec = loadSpec();
   checkOnly(spec, flags.only as string[] | undefined);
   const names = (flags.scope as string[] | undefined) ?? spec.scopes.filter((s) => s.explore).map((s) => s.name);
-  const dir = (flags.reports as string) ?? 'reports';
-  const progress = new Progress();
-  const reports: ExploreReport[] = [];
-  const replayFiles = new Map<string, string>();
-  let failed = false;
   for (const name of names) {
     const scope = spec.scopes.find((s) => s.name === name);
     if (!scope) throw new UsageError(`unknown scope "${name}"`);
     if (!scope.explore) throw new UsageError(`scope ${name} has no explore section in spec/scopes.yaml`);
-    const timing = flags.timing as string | undefined;
-    if (timing !== undefined && timing !== 'sync' && timing !== 'async') throw new UsageError(`unknown timing "${timing}"`);
-    const { report: r, timing: explored, expected, violated } = exploreScope(spec, scope, {
+  }
+  const timing = flags.timing as string | undefined;
+  if (timing !== undefined && timing !== 'sync' && timing !== 'async') throw new UsageError(`unknown timing "${timing}"`);
+  const junit = junitFile(flags);
+  const dir = (flags.reports as string) ?? 'reports';
+  const progress = new Progress();
+  const reports: ExploreReport[] = [];
+  const explorations: ScopeExploration[] = [];
+  const replayFiles = new Map<string, string>();
+  let failed = false;
+  for (const name of names) {
+    const scope = spec.scopes.find((s) => s.name === name)!;
+    const exploration = exploreScope(spec, scope, {
       timing: timing as Timing | undefined,
       depth: flags.depth as number | undefined,
       maxStates: flags['max-states'] as number | undefined,
@@ -51,7 +56,9 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
       onProgress: (p) => progress.update(`explore ${name}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`),
     });
     progress.done();
+    const { report: r, timing: explored, expected, violated } = exploration;
     reports.push(r);
+    explorations.push(exploration);
     for (const v of r.verdicts.filter((x) => x.trace)) {
       const file = `${dir}/explore-${name}-${v.invariant.id.replace(/\//g, '-')}.yaml`;
       writeFile(file, traceScenario(scope, explored, v));
@@ -75,6 +82,7 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
   const json = exploreJson(reports, replayFiles);
   writeFile(`${dir}/explore.json`, `${JSON.stringify(json, null, 2)}\n`);
   writeFile(`${dir}/explore.md`, exploreMarkdown(reports, replayFiles));
+  if (junit) writeFile(junit, junitXml('svcspec explore', exploreSuites(explorations.map((exploration) => ({ exploration, replayFiles })))));
   if (flags.json) writeJsonLine(json);
   return failed ? 1 : 0;
 }
