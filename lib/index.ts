@@ -23,6 +23,7 @@ export type { ExploreReport, InvariantVerdict } from '../properties/explore/expl
 export type { ScopeExploration } from '../properties/explore/explore-scope.ts';
 export type { ConformReport, ConformCounterexample } from '../conformance/runner.ts';
 export type { TraceReport } from '../conformance/trace/run.ts';
+export type { Wrapper, StepFn } from '../conformance/serve-loop.ts';
 export type { Scenario } from '../properties/scenario/load.ts';
 export type { ScenarioOutcome, StepRecord } from '../properties/scenario/run.ts';
 export type { Invariant, Scope, Spec, Timing } from '../properties/spec/types.ts';
@@ -30,6 +31,12 @@ export { InputError, formatDiagnostic, type Diagnostic } from '../properties/loa
 export { loadSpec, loadScenario, initialState, observe };
 // step(state, op) → { state, result }: pure; the state is persistent, so the old one stays valid.
 export { step, seededChooser, canonicalChooser } from '../model/index.ts';
+
+/**
+ * The reference model as an adapter on stdin/stdout (what `svcspec serve` runs). With a Wrapper,
+ * the reference with a change put in — how examples/mutants write an implementation with one bug.
+ */
+export { serveStdio as serveAdapter } from '../conformance/serve-loop.ts';
 
 /** Which spec to use: the one shipped with the package unless given (loadSpec('path/to/spec')). */
 interface WithSpec {
