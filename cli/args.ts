@@ -54,6 +54,6 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
 }
 
 export function usage(command: string, summary: string, spec: FlagSpec): string {
-  const lines = Object.entries(spec).map(([k, s]) => `  --${k}${s.type === 'boolean' ? '' : ` <${s.type}>`}`.padEnd(28) + s.help);
+  const lines = Object.entries(spec).map(([k, s]) => `${`  --${k}${s.type === 'boolean' ? '' : ` <${s.type}>`}`.padEnd(27)} ${s.help}`);
   return `svcspec ${command} — ${summary}\n${lines.join('\n')}`;
 }
