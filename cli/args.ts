@@ -37,7 +37,8 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
       continue;
     }
     const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    // `--junit --runs 5` forgot the value; `--flag=--x` still passes a value that starts with --.
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
     if (s.type === 'number') {
       const n = Number(value);
       if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, got "${value}"`);
@@ -53,6 +54,6 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): Parsed {
 }
 
 export function usage(command: string, summary: string, spec: FlagSpec): string {
-  const lines = Object.entries(spec).map(([k, s]) => `  --${k}${s.type === 'boolean' ? '' : ` <${s.type}>`}`.padEnd(28) + s.help);
+  const lines = Object.entries(spec).map(([k, s]) => `${`  --${k}${s.type === 'boolean' ? '' : ` <${s.type}>`}`.padEnd(27)} ${s.help}`);
   return `svcspec ${command} — ${summary}\n${lines.join('\n')}`;
 }

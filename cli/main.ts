@@ -5,30 +5,22 @@
  */
 import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';
 import { type FlagSpec, UsageError, parseArgs, usage } from './args.ts';
-import { CHECK_FLAGS, checkCommand } from './commands/check.ts';
-import { CONFORM_FLAGS, conformCommand } from './commands/conform.ts';
-import { EXPLORE_FLAGS, exploreCommand } from './commands/explore.ts';
-import { REPLAY_FLAGS, replayCommand } from './commands/replay.ts';
-import { RUN_FLAGS, runCommand } from './commands/run.ts';
-import { SERVE_FLAGS, serveCommand } from './commands/serve.ts';
-import { TRACE_FLAGS, traceCommand } from './commands/trace.ts';
-import { VALIDATE_FLAGS, validateCommand } from './commands/validate.ts';
 
 interface Command {
-  readonly summary: string;
   readonly flags: FlagSpec;
   run(flags: Record<string, unknown>, positionals: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = {
-  run: { summary: 'run scenario files on the reference model', flags: RUN_FLAGS, run: runCommand },
-  check: { summary: 'random operation sequences against every invariant', flags: CHECK_FLAGS, run: checkCommand },
-  validate: { summary: 'load spec, scenario and manifest files and report every error (no files: the spec)', flags: VALIDATE_FLAGS, run: validateCommand },
-  explore: { summary: 'exhaustive bounded search of a scope, shortest counterexamples', flags: EXPLORE_FLAGS, run: exploreCommand },
-  replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', flags: REPLAY_FLAGS, run: replayCommand },
-  conform: { summary: 'check another implementation over the adapter protocol (--adapter "CMD")', flags: CONFORM_FLAGS, run: conformCommand },
-  serve: { summary: 'the reference model as an adapter on stdin/stdout', flags: SERVE_FLAGS, run: serveCommand },
-  trace: { summary: 'check recorded watch streams, audit logs or Lists of one cluster against the invariants', flags: TRACE_FLAGS, run: traceCommand },
+// Each command's module is imported only when it runs: `svcspec --help` loads none of the engines.
+const COMMANDS: Record<string, { readonly summary: string; load(): Promise<Command> }> = {
+  run: { summary: 'run scenario files on the reference model', load: () => import('./commands/run.ts').then((m) => ({ flags: m.RUN_FLAGS, run: m.runCommand })) },
+  check: { summary: 'random operation sequences against every invariant', load: () => import('./commands/check.ts').then((m) => ({ flags: m.CHECK_FLAGS, run: m.checkCommand })) },
+  validate: { summary: 'load spec, scenario and manifest files and report every error (no files: the spec)', load: () => import('./commands/validate.ts').then((m) => ({ flags: m.VALIDATE_FLAGS, run: m.validateCommand })) },
+  explore: { summary: 'exhaustive bounded search of a scope, shortest counterexamples', load: () => import('./commands/explore.ts').then((m) => ({ flags: m.EXPLORE_FLAGS, run: m.exploreCommand })) },
+  replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', load: () => import('./commands/replay.ts').then((m) => ({ flags: m.REPLAY_FLAGS, run: m.replayCommand })) },
+  conform: { summary: 'check another implementation over the adapter protocol (--adapter "CMD")', load: () => import('./commands/conform.ts').then((m) => ({ flags: m.CONFORM_FLAGS, run: m.conformCommand })) },
+  serve: { summary: 'the reference model as an adapter on stdin/stdout', load: () => import('./commands/serve.ts').then((m) => ({ flags: m.SERVE_FLAGS, run: m.serveCommand })) },
+  trace: { summary: 'check recorded watch streams, audit logs or Lists of one cluster against the invariants', load: () => import('./commands/trace.ts').then((m) => ({ flags: m.TRACE_FLAGS, run: m.traceCommand })) },
 };
 
 function help(): string {
@@ -41,12 +33,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${help()}\n`);
     return name ? 0 : 2;
   }
-  const cmd = COMMANDS[name];
+  const entry = COMMANDS[name];
   try {
-    if (!cmd) throw new UsageError(`unknown command "${name}"\n${help()}`);
+    if (!entry) throw new UsageError(`unknown command "${name}"\n${help()}`);
+    const cmd = await entry.load();
     const { flags, positionals } = parseArgs(rest, cmd.flags);
     if (flags.help) {
-      process.stdout.write(`${usage(name, cmd.summary, cmd.flags)}\n`);
+      process.stdout.write(`${usage(name, entry.summary, cmd.flags)}\n`);
       return 0;
     }
     return await cmd.run(flags, positionals);

@@ -8,45 +8,24 @@ import { machineCoverage } from '../../properties/engine/coverage.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { modelSystem } from '../../properties/engine/system.ts';
 import { CheckExport } from '../../conformance/trace/export.ts';
-import type { Scope, Spec, Timing } from '../../properties/spec/types.ts';
-import { type FlagSpec, UsageError } from '../args.ts';
+import type { FlagSpec } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
 import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
+import { junitXml } from '../report/junit.ts';
+import { checkSuites } from '../report/junit-suites.ts';
+import { ONLY_FLAG, checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf } from './shared-flags.ts';
 
 export const CHECK_FLAGS: FlagSpec = {
-  scope: { type: 'list', help: 'scopes from spec/scopes.yaml (default: small,medium)' },
-  timing: { type: 'list', help: 'sync, async or both (default: sync,async)' },
-  runs: { type: 'number', help: 'random sequences per scope and timing (default 200)' },
-  'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
-  seed: { type: 'number', help: 'seed of the generator (default 0): same seed, same report' },
-  only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
+  ...randomRunFlags('small,medium', 'same report'),
+  ...ONLY_FLAG,
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'export-watch': { type: 'string', help: 'write each run as a kubectl watch stream FILE.<scope>.<timing>.<n>.json (svcspec trace checks them)' },
-  reports: { type: 'string', help: 'report directory (default reports/)' },
-  json: { type: 'boolean', help: 'print check.json on stdout' },
-  help: { type: 'boolean', help: 'show this help' },
+  ...reportFlags('check'),
 };
 
-export function scopesOf(spec: Spec, names: readonly string[] | undefined): Scope[] {
-  return (names?.length ? names : ['small', 'medium']).map((n) => {
-    const s = spec.scopes.find((x) => x.name === n);
-    if (!s) throw new UsageError(`unknown scope "${n}"; spec/scopes.yaml has ${spec.scopes.map((x) => x.name).join(', ')}`);
-    return s;
-  });
-}
-
-export function timingsOf(names: readonly string[] | undefined, fallback: Timing[]): Timing[] {
-  const list = names?.length ? names : fallback;
-  for (const t of list) if (t !== 'sync' && t !== 'async') throw new UsageError(`unknown timing "${t}" (sync or async)`);
-  return list as Timing[];
-}
-
-export function checkOnly(spec: Spec, only: readonly string[] | undefined): void {
-  for (const o of only ?? []) {
-    if (!spec.invariants.some((i) => i.id === o || i.id.startsWith(`${o}/`))) throw new UsageError(`--only ${o} names no invariant`);
-  }
-}
+// Shared with the other commands; re-exported where they were first defined.
+export { checkOnly, scopesOf, timingsOf };
 
 /** The counterexample as a scenario `svcspec run` replays as a regression test. */
 export function counterexampleScenario(r: CheckReport, opts: CheckOptions): string {
@@ -70,8 +49,10 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   checkOnly(spec, flags.only as string[] | undefined);
   const scopes = scopesOf(spec, flags.scope as string[] | undefined);
   const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
+  const junit = junitFile(flags);
   const progress = new Progress();
   const reports: CheckReport[] = [];
+  const timed: { report: CheckReport; seconds: number }[] = [];
   let saved = false;
   const exporter = flags['export-watch'] ? new CheckExport(flags['export-watch'] as string, modelSystem) : undefined;
   for (const scope of scopes) {
@@ -94,6 +75,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
       progress.done();
       reports.push(r);
       const seconds = (performance.now() - t0) / 1000;
+      timed.push({ report: r, seconds });
       if (!flags.json) {
         const verdict = r.error ? `error: ${r.error}` : r.counterexample ? 'VIOLATION' : 'all invariants held';
         process.stdout.write(`${scope.name} (${timing}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
@@ -114,10 +96,11 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   const json = checkJson(reports, coverage);
   writeFile(`${dir}/check.json`, `${JSON.stringify(json, null, 2)}\n`);
   writeFile(`${dir}/check.md`, checkMarkdown(reports, coverage));
+  if (junit) writeFile(junit, junitXml('svcspec check', checkSuites(timed)));
   if (flags.json) writeJsonLine(json);
   else {
     for (const c of coverage) process.stdout.write(`coverage ${c.machine}: ${c.states.visited.length}/${c.states.all.length} states, ${c.transitions.visited.length}/${c.transitions.all.length} transitions\n`);
-    process.stdout.write(`reports: ${dir}/check.json, ${dir}/check.md\n`);
+    process.stdout.write(`reports: ${dir}/check.json, ${dir}/check.md${junit ? `, ${junit}` : ''}\n`);
     if (exporter) process.stdout.write(`watch streams: ${exporter.written.length} files, ${exporter.written[0] ?? ''} …${timings.includes('async') ? ' (async runs let model time pass while controllers lag and may end unsettled; svcspec trace reports that lag)' : ''}\n`);
   }
   return reports.some((r) => r.counterexample || r.error) ? 1 : 0;

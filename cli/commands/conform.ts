@@ -15,25 +15,21 @@ import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
 import { conformJson, conformMarkdown, counterexampleText, faultText, overallVerdict, summaryLine } from '../report/conform-report.ts';
-import { checkOnly, scopesOf, timingsOf } from './check.ts';
+import { junitXml } from '../report/junit.ts';
+import { conformSuites } from '../report/junit-suites.ts';
+import { checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf } from './shared-flags.ts';
 
 export const CONFORM_FLAGS: FlagSpec = {
   adapter: { type: 'string', help: 'the implementation: a command line, run without a shell (quotes and \\ escapes as in sh)' },
   shell: { type: 'boolean', help: 'run --adapter through /bin/sh instead (pipes, variables, cd …)' },
-  scope: { type: 'list', help: 'scopes from spec/scopes.yaml (default: small)' },
-  timing: { type: 'list', help: 'sync, async or both (default: sync,async)' },
-  runs: { type: 'number', help: 'random sequences per scope and timing (default 200)' },
-  'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
-  seed: { type: 'number', help: 'seed of the generator (default 0): same seed, same sequences' },
+  ...randomRunFlags('small', 'same sequences'),
   path: { type: 'string', help: 'replay one shrunk run (the path a report printed) instead of searching' },
   only: { type: 'list', help: 'check only these invariants (ids or id prefixes; conform/… for the comparisons with the model)' },
   'timeout-ms': { type: 'number', help: 'how long each answer may take (default 10000; the first init gets 30 s more for start-up)' },
   settle: { type: 'string', help: 'when the runner adds a settle: never, end (after each sequence, default) or each (after every operation)' },
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'protocol-log': { type: 'string', help: 'write every line exchanged with the implementation to this file' },
-  reports: { type: 'string', help: 'report directory (default reports/)' },
-  json: { type: 'boolean', help: 'print conform.json on stdout' },
-  help: { type: 'boolean', help: 'show this help' },
+  ...reportFlags('conform'),
 };
 
 function positive(flags: Record<string, unknown>, name: string, fallback: number): number {
@@ -81,6 +77,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   checkOnly(spec, only?.filter((o) => !conformRules.some((id) => id === o || id.startsWith(`${o}/`))));
   const scopes = scopesOf(spec, (flags.scope as string[] | undefined)?.length ? (flags.scope as string[]) : ['small']);
   const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
+  const junit = junitFile(flags);
   const adapter = { command, shell, timeoutMs };
   const controller = new AbortController();
   const onSigint = () => {
@@ -92,6 +89,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const impl = new ProcessAdapter({ ...adapter, signal: controller.signal, log: logFile && ((dir, line) => logFile.write(`${dir} ${line}\n`)) });
   const progress = new Progress();
   const reports: ConformReport[] = [];
+  const timed: { report: ConformReport; seconds: number }[] = [];
   const skipped: { scope: string; timing: string }[] = [];
   let saved = false;
   try {
@@ -119,6 +117,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
         });
         progress.done();
         reports.push(r);
+        timed.push({ report: r, seconds: (performance.now() - t0) / 1000 });
         if (!flags.json) {
           process.stdout.write(`${summaryLine(r, (performance.now() - t0) / 1000)}\n`);
           const never = r.invariants.filter((x) => x.stats.held === 0).map((x) => x.invariant.id);
@@ -143,8 +142,9 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const json = conformJson(reports, meta);
   writeFile(`${dir}/conform.json`, `${JSON.stringify(json, null, 2)}\n`);
   writeFile(`${dir}/conform.md`, conformMarkdown(reports, meta));
+  if (junit) writeFile(junit, junitXml('svcspec conform', conformSuites(timed, skipped)));
   if (flags.json) writeJsonLine(json);
-  else process.stdout.write(`reports: ${dir}/conform.json, ${dir}/conform.md\n`);
+  else process.stdout.write(`reports: ${dir}/conform.json, ${dir}/conform.md${junit ? `, ${junit}` : ''}\n`);
   const verdict = overallVerdict(reports);
   if (reports.some((r) => r.fault?.kind === 'spawn')) return 2;
   return verdict === 'ok' ? 0 : verdict === 'unknown' ? 130 : 1;

@@ -12,16 +12,16 @@ import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
 import { traceJson, traceMarkdown, traceText, verdictOf } from '../report/trace-report.ts';
-import { checkOnly } from './check.ts';
+import { junitXml } from '../report/junit.ts';
+import { traceSuites } from '../report/junit-suites.ts';
+import { ONLY_FLAG, checkOnly, junitFile, reportFlags } from './shared-flags.ts';
 
 export const TRACE_FLAGS: FlagSpec = {
   format: { type: 'string', help: 'watch, audit or list (default: told from each file)' },
   window: { type: 'string', help: 'recorded time a membership rule may take to hold again: 500ms, 1s, 2.5s (default 1s)' },
-  only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
+  ...ONLY_FLAG,
   'no-order-check': { type: 'boolean', help: 'accept resourceVersions that go backwards for an object' },
-  reports: { type: 'string', help: 'report directory (default reports/)' },
-  json: { type: 'boolean', help: 'print trace.json on stdout' },
-  help: { type: 'boolean', help: 'show this help' },
+  ...reportFlags('trace'),
 };
 
 /** `500ms`, `1s`, `1.5s`, `2m`, or a bare number of seconds, as milliseconds. */
@@ -41,6 +41,7 @@ export async function traceCommand(flags: Record<string, unknown>, positionals: 
   const spec = loadSpec();
   const only = flags.only as string[] | undefined;
   checkOnly(spec, only);
+  const junit = junitFile(flags);
   const invariants = spec.invariants.filter((i) => !only?.length || only.some((o) => i.id === o || i.id.startsWith(`${o}/`)));
   const progress = new Progress();
   const t0 = performance.now();
@@ -70,12 +71,13 @@ export async function traceCommand(flags: Record<string, unknown>, positionals: 
   const json = traceJson(report);
   writeFile(`${dir}/trace.json`, `${JSON.stringify(json, null, 2)}\n`);
   writeFile(`${dir}/trace.md`, traceMarkdown(report));
+  if (junit) writeFile(junit, junitXml('svcspec trace', traceSuites(report, positionals, seconds)));
   if (flags.json) writeJsonLine(json);
   else {
     process.stdout.write(`trace ${positionals.length === 1 ? positionals[0] : `${positionals.length} files`}: ${traceText(report)}\n`);
     process.stdout.write(`checked in ${seconds.toFixed(2)} s (${Math.round(report.events / Math.max(seconds, 1e-9))} events/s)\n`);
     for (const w of report.warnings.slice(0, 20)) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(`reports: ${dir}/trace.json, ${dir}/trace.md\n`);
+    process.stdout.write(`reports: ${dir}/trace.json, ${dir}/trace.md${junit ? `, ${junit}` : ''}\n`);
   }
   return verdictOf(report) === 'violation' ? 1 : 0;
 }

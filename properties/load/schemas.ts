@@ -5,12 +5,12 @@
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageFile } from './package-root.ts';
 import { type Code, type Diagnostic, didYouMean } from './diagnostics.ts';
 import { type Path, type SourceDoc, positionOf } from './yaml-source.ts';
 
-export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../spec/schema');
+export const SCHEMA_DIR = packageFile('spec', 'schema');
 const BASE = 'https://svcspec.dev/schema/';
 
 let ajvInstance: Ajv | undefined;

@@ -9,10 +9,11 @@ import { compileCelAt } from '../load/cel-source.ts';
 import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts';
 import { OPERATION_DEFS, issuesToDiagnostics, propertiesAt, schemaIssues, validator } from '../load/schemas.ts';
 import { type Path, type SourceDoc, configErrorPath, parseYaml, positionOf } from '../load/yaml-source.ts';
+import { packageFile } from '../load/package-root.ts';
 import { readText } from '../scenario/load.ts';
 import type { Domains, GeneratorSpec, Invariant, Scope, Spec, Timing, TraceMode } from './types.ts';
 
-export const SPEC_DIR = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../spec');
+export const SPEC_DIR = packageFile('spec');
 const OPS = Object.keys(OPERATION_DEFS);
 
 function diag(src: SourceDoc, path: Path, code: Diagnostic['code'], message: string, atKey = false): Diagnostic {
