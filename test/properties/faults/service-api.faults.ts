@@ -66,7 +66,7 @@ export const serviceApiFaults: Fault[] = [
   },
   {
     invariant: 'service/load-balancer/class-immutable',
-    scope: 'small',
+    scope: 'medium',
     timing: 'sync',
     description: 'update validation lets a LoadBalancer change its loadBalancerClass',
     wrap: (sys) =>
