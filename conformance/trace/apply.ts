@@ -8,6 +8,9 @@ import { type EventRef, HISTORY, type LiveEntry, LiveStore, endpointsCel, entry,
 import { endpointsViewOf, nodeViewOf, podViewOf, serviceViewOf, sliceService, sliceSubset } from './observation.ts';
 import { LISTED, SELECTED, SERVICE, type Scope } from './rules.ts';
 
+/** Marks the nodePort index's entry for a Service's healthCheckNodePort. */
+const HEALTH_CHECK = '\u0000healthCheckNodePort';
+
 export interface Evidence {
   /** Observation entries involved, as they are (and, for a transition, as they were before the event). */
   readonly objects: unknown[];
@@ -147,8 +150,9 @@ export class TraceState {
     return keys;
   }
 
+  /** The Services of index keys (a healthCheckNodePort holder names its Service), each once. */
   servicesAt(keys: Iterable<string>): LiveEntry<ServiceView>[] {
-    return [...keys].map((k) => this.store.services.get(k)).filter(defined);
+    return [...new Set([...keys].map((k) => (k.endsWith(HEALTH_CHECK) ? k.slice(0, -HEALTH_CHECK.length) : k)))].map((k) => this.store.services.get(k)).filter(defined);
   }
 
   /**
@@ -192,19 +196,24 @@ export class TraceState {
       s.add(key);
       touch.ips.add(newIP);
     }
-    for (const p of old?.ports ?? []) {
-      if (!p.nodePort) continue;
-      const m = this.nodePorts.get(p.nodePort);
-      m?.delete(key);
-      if (m?.size === 0) this.nodePorts.delete(p.nodePort);
-      touch.nodePorts.add(p.nodePort);
+    // The healthCheckNodePort comes from the same allocator: indexed beside the ports, as a holder
+    // of its own (HEALTH_CHECK suffix), so that it may not repeat even its own Service's nodePort.
+    const held = (v: ServiceView | undefined): [number, string][] => [
+      ...(v?.ports ?? []).filter((p) => p.nodePort).map((p) => [p.nodePort!, key] as [number, string]),
+      ...(v?.healthCheckNodePort ? [[v.healthCheckNodePort, key + HEALTH_CHECK] as [number, string]] : []),
+    ];
+    for (const [np, holder] of held(old)) {
+      const m = this.nodePorts.get(np);
+      m?.delete(holder);
+      if (m?.size === 0) this.nodePorts.delete(np);
+      touch.nodePorts.add(np);
     }
-    for (const p of next?.ports ?? []) {
-      if (!p.nodePort) continue;
-      let m = this.nodePorts.get(p.nodePort);
-      if (!m) this.nodePorts.set(p.nodePort, (m = new Map()));
-      m.set(key, next!.uid || key); // an object without uid (never from an API server) is only itself
-      touch.nodePorts.add(p.nodePort);
+    for (const [np, holder] of held(next)) {
+      let m = this.nodePorts.get(np);
+      if (!m) this.nodePorts.set(np, (m = new Map()));
+      // an object without uid (never from an API server) is only itself
+      m.set(holder, (next!.uid || key) + (holder === key ? '' : HEALTH_CHECK));
+      touch.nodePorts.add(np);
     }
   }
 

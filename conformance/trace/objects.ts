@@ -44,6 +44,8 @@ function serviceObject(s: View<'services'>): KubeObject {
     ...(s.healthCheckNodePort ? { healthCheckNodePort: s.healthCheckNodePort } : {}),
     ...(s.externalName ? { externalName: s.externalName } : {}),
     ...(s.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
+    ...(s.allocateLoadBalancerNodePorts !== undefined ? { allocateLoadBalancerNodePorts: s.allocateLoadBalancerNodePorts } : {}),
+    ...(s.loadBalancerClass ? { loadBalancerClass: s.loadBalancerClass } : {}),
   };
   return {
     apiVersion: 'v1',

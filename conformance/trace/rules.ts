@@ -25,6 +25,7 @@ export const SCOPES: Readonly<Record<string, Scope>> = {
   'service/cluster-ip/stable': 'transition',
   'service/cluster-ip/headless-stays-headless': 'transition',
   'service/node-port/stable': 'transition',
+  'service/load-balancer/class-immutable': 'transition',
   'endpoints/selectorless-left-alone': 'transition',
   'service/cluster-ip/by-type': 'service',
   'service/node-port/only-for-external-types': 'service',

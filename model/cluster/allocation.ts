@@ -1,7 +1,10 @@
 /**
  * ClusterIP and nodePort allocation (SEMANTICS B2, B3): one bitmap per range, requested values
- * checked (in range, free), dynamic values chosen through the Chooser, released on delete.
- * Errors carry the allocator's wording; callers turn them into API errors.
+ * checked (in range, free), dynamic values chosen through the Chooser, released on delete (and
+ * free again at once). Each range has a lower band kept for requested values: dynamic allocation
+ * takes the upper band first, the lower band only when the upper one is full (KEP-3070 for
+ * ClusterIPs, KEP-3668 for nodePorts). Errors carry the allocator's wording; callers turn them
+ * into API errors.
  */
 import type { FieldError } from '../k8s/field-errors.ts';
 import type { Draft } from './draft.ts';
@@ -12,6 +15,26 @@ import { formatIPv4, offsetIn, parseIPv4 } from './ip.ts';
 export function offsetFrom(base: number, value: string | number): number {
   const n = typeof value === 'string' ? parseIPv4(value) : undefined;
   return n === undefined ? NaN : n - base;
+}
+
+/**
+ * The size of the lower band, min(max(min, size/step), max) and none for a range of at most
+ * `min` values (pkg/registry/core/service/ipallocator calculateRangeOffset: 16, 256, 16 over
+ * the CIDR's size; portallocator calculateRangeOffset: 16, 128, 32 over the port range's size).
+ */
+export function staticBand(size: number, min: number, max: number, step: number): number {
+  if (size <= min) return 0;
+  return Math.min(Math.max(min, Math.floor(size / step)), max);
+}
+
+export const clusterIPBand = (cidrSize: number) => staticBand(cidrSize, 16, 256, 16);
+export const nodePortBand = (rangeSize: number) => staticBand(rangeSize, 16, 128, 32);
+
+/** A dynamic value: an offset of the upper band [band, size) when one is free, else of the lower band. */
+function allocateBanded(d: Draft, kind: 'clusterIP' | 'nodePort', size: number, band: number, isFree: (o: number) => boolean, subject: string, offsetOf: (v: string | number) => number): number {
+  const upper = allocate(d, kind, size - band, (i) => isFree(band + i), { subject, offsetOf: (v) => offsetOf(v) - band });
+  if (upper >= 0 || band === 0) return upper < 0 ? -1 : band + upper;
+  return allocate(d, kind, band, isFree, { subject, offsetOf });
 }
 
 export type Allocated<T> = { ok: true; value: T } | { ok: false; field?: FieldError; internal?: string };
@@ -34,7 +57,7 @@ export function allocateClusterIP(d: Draft, owner: string, requested: string | u
     return { ok: true, value: requested };
   }
   const usable = range.size - 2;
-  const o = allocate(d, 'clusterIP', usable, (i) => !d.clusterIPs.has(formatIPv4(range.base + 1 + i)), { subject: owner, offsetOf: (v) => offsetFrom(range.base + 1, v) });
+  const o = allocateBanded(d, 'clusterIP', usable, Math.min(clusterIPBand(range.size), usable), (i) => !d.clusterIPs.has(formatIPv4(range.base + 1 + i)), owner, (v) => offsetFrom(range.base + 1, v));
   if (o < 0) return { ok: false, internal: 'failed to allocate a serviceIP: range is full' };
   const ip = formatIPv4(range.base + 1 + o);
   d.clusterIPs = d.clusterIPs.set(ip, owner);
@@ -62,7 +85,8 @@ export function allocateNodePort(d: Draft, owner: string, requested: number | un
     d.nodePorts = d.nodePorts.set(String(requested), owner);
     return { ok: true, value: requested };
   }
-  const o = allocate(d, 'nodePort', max - min + 1, (i) => !d.nodePorts.has(String(min + i)), { subject: owner, offsetOf: (v) => (typeof v === 'number' ? v - min : NaN) });
+  const size = max - min + 1;
+  const o = allocateBanded(d, 'nodePort', size, nodePortBand(size), (i) => !d.nodePorts.has(String(min + i)), owner, (v) => (typeof v === 'number' ? v - min : NaN));
   if (o < 0) return { ok: false, internal: 'failed to allocate a nodePort: range is full' };
   d.nodePorts = d.nodePorts.set(String(min + o), owner);
   return { ok: true, value: min + o };

@@ -1,6 +1,7 @@
 /**
  * A new cluster: its nodes and proxies, the `kubernetes` Service in `default` (first usable IP,
- * port https 443 → the API server on the first node at 6443, with its Endpoints) and the
+ * port https 443 → the API server on the first node at 6443, with its Endpoints; see
+ * kubernetes-service.ts) and the
  * `kube-dns` Service in `kube-system` at dnsServiceIP, as kubeadm clusters start (CONTRACT section 1).
  * The DNS server itself is the model's `resolve`; no CoreDNS pods are simulated.
  */
@@ -14,6 +15,7 @@ import { PMap } from './pmap.ts';
 import { emptyProxy } from './proxy.ts';
 import { seedState } from './random.ts';
 import type { ClusterState } from './state.ts';
+import { kubernetesEndpoints, kubernetesService } from './kubernetes-service.ts';
 import { drain } from './timing.ts';
 import { NO_TIMERS } from './timers.ts';
 
@@ -30,10 +32,8 @@ export function initialState(input: ClusterConfig = {}): ClusterState {
   };
   const d = begin(base, canonicalChooser);
   const system: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { clusterIP: config.kubernetesServiceIP, ports: [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }] } },
-    { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default' },
-      subsets: config.nodes.length ? [{ addresses: [{ ip: config.nodes[0].ip }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] : [] },
+    kubernetesService(config),
+    kubernetesEndpoints(config),
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
       spec: { clusterIP: config.dnsServiceIP, selector: { 'k8s-app': 'kube-dns' },
         ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }, { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 }] } },

@@ -77,6 +77,8 @@ export function serviceView(s: Service): ServiceView {
   if (spec.selector) v.selector = { ...spec.selector };
   if (spec.healthCheckNodePort) v.healthCheckNodePort = spec.healthCheckNodePort;
   if (spec.externalName) v.externalName = spec.externalName;
+  if (v.type === 'LoadBalancer') v.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts !== false;
+  if (spec.loadBalancerClass) v.loadBalancerClass = spec.loadBalancerClass;
   return v;
 }
 

@@ -18,7 +18,11 @@ import type { ServiceRecord } from './state.ts';
 const needsNodePorts = (t: string | undefined) => t === 'NodePort' || t === 'LoadBalancer';
 const needsHealthCheck = (s: Service) => s.spec.type === 'LoadBalancer' && s.spec.externalTrafficPolicy === 'Local';
 
-/** Server-set values an update may omit are carried over, by port name (patchAllocatedValues). */
+/**
+ * Server-set values an update may omit are carried over (storage.go patchAllocatedValues), and
+ * fields the new type does not use are dropped when the user left them as they were (strategy.go
+ * dropTypeDependentFields, which runs first).
+ */
 export function patchFromOld(svc: Service, old: Service): Service {
   const spec = { ...svc.spec };
   const oldSpec = old.spec;
@@ -34,16 +38,43 @@ export function patchFromOld(svc: Service, old: Service): Service {
     delete spec.ipFamilies;
     delete spec.ipFamilyPolicy;
   }
-  const oldByName = new Map((oldSpec.ports ?? []).map((p) => [p.name ?? '', p]));
   if (needsNodePorts(spec.type) && needsNodePorts(oldSpec.type)) {
-    spec.ports = spec.ports?.map((p) => (p.nodePort ? p : { ...p, nodePort: oldByName.get(p.name ?? '')?.nodePort }));
-  } else if (!needsNodePorts(spec.type) && needsNodePorts(oldSpec.type)) {
-    // Leaving NodePort/LoadBalancer: nodePorts the user did not change are dropped (dropTypeDependentFields).
-    spec.ports = spec.ports?.map((p) => (p.nodePort && p.nodePort === oldByName.get(p.name ?? '')?.nodePort ? withoutNodePort(p) : p));
+    spec.ports = refillNodePorts(spec.ports, oldSpec.ports ?? []);
+  } else if (!needsNodePorts(spec.type) && needsNodePorts(oldSpec.type) && addsNoNodePort(spec.ports ?? [], oldSpec.ports ?? [])) {
+    // Leaving NodePort/LoadBalancer without asking for a nodePort the old object did not hold:
+    // every nodePort is wiped, to be released (strategy.go sameNodePorts: old ⊇ new).
+    spec.ports = spec.ports?.map(withoutNodePort);
   }
   if (needsHealthCheck(svc) && needsHealthCheck(old) && !spec.healthCheckNodePort) spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
   if (!needsHealthCheck(svc) && needsHealthCheck(old) && spec.healthCheckNodePort === oldSpec.healthCheckNodePort) delete spec.healthCheckNodePort;
+  if (oldSpec.type === 'LoadBalancer' && spec.type !== 'LoadBalancer') {
+    // Fields only a LoadBalancer has: dropped when unchanged, else validation refuses them.
+    if (spec.allocateLoadBalancerNodePorts != null && spec.allocateLoadBalancerNodePorts === oldSpec.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if ((spec.loadBalancerClass ?? null) === (oldSpec.loadBalancerClass ?? null)) delete spec.loadBalancerClass;
+  }
   return { ...svc, spec, metadata: { ...svc.metadata, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp }, status: old.status };
+}
+
+/**
+ * A port that omits its nodePort gets the one its name had, unless another port of the request
+ * asks for that very nodePort (patchAllocatedValues' `used` set): so a nodePort can move from
+ * one port to another in a single update, and the port it left gets a new one.
+ */
+function refillNodePorts(ports: ServicePort[] | undefined, oldPorts: readonly ServicePort[]): ServicePort[] | undefined {
+  if (!ports) return ports;
+  const requested = new Set(ports.map((p) => p.nodePort).filter((n): n is number => !!n));
+  const used = new Set(oldPorts.map((p) => p.nodePort).filter((n): n is number => !!n && requested.has(n)));
+  const oldByName = new Map(oldPorts.map((p) => [p.name ?? '', p.nodePort]));
+  return ports.map((p) => {
+    if (p.nodePort) return p;
+    const refill = oldByName.get(p.name ?? '');
+    return refill && !used.has(refill) ? { ...p, nodePort: refill } : p;
+  });
+}
+
+function addsNoNodePort(ports: readonly ServicePort[], oldPorts: readonly ServicePort[]): boolean {
+  const held = new Set(oldPorts.map((p) => p.nodePort).filter((n) => !!n));
+  return ports.every((p) => !p.nodePort || held.has(p.nodePort));
 }
 
 function withoutNodePort(p: ServicePort): ServicePort {
@@ -61,7 +92,6 @@ function fail(svc: Service, errors: FieldError[], internal?: string): Outcome {
 /** Allocates what a validated Service needs, keeping what the old one had (B2, B3). */
 export function allocateService(d: Draft, key: string, svc: Service, old: Service | undefined): Outcome {
   const spec = { ...svc.spec };
-  const errors: FieldError[] = [];
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && !(old && spec.clusterIP && spec.clusterIP === old.spec.clusterIP)) {
     const r = allocateClusterIP(d, key, spec.clusterIP || undefined);
     if (!r.ok) return fail(svc, r.field ? [r.field] : [], r.internal);
@@ -72,50 +102,87 @@ export function allocateService(d: Draft, key: string, svc: Service, old: Servic
     if (spec.clusterIP !== 'None' || spec.ipFamilies === undefined) spec.ipFamilies = ['IPv4'];
     spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
   }
-  const oldNodePorts = new Set((old?.spec.ports ?? []).map((p) => p.nodePort).filter((n): n is number => !!n));
-  if (old?.spec.healthCheckNodePort) oldNodePorts.add(old.spec.healthCheckNodePort);
-  const used = new Map<number, number>(); // nodePort → service port number that holds it in this request
-  let internalError: string | undefined;
-  const take = (requested: number | undefined, portNumber: number, field: string): number | undefined => {
-    if (requested && used.has(requested)) {
-      if (used.get(requested) === portNumber) return requested; // TCP and UDP of one port share a nodePort (B3).
-      errors.push({ type: 'Invalid', field, value: requested, detail: 'provided port is already allocated' });
-      return undefined;
-    }
-    if (requested && oldNodePorts.has(requested)) {
-      used.set(requested, portNumber);
-      return requested;
-    }
-    const r = allocateNodePort(d, key, requested, field);
-    if (!r.ok) {
-      if (r.field) errors.push(r.field);
-      else internalError = r.internal;
-      return undefined;
-    }
-    used.set(r.value, portNumber);
-    return r.value;
-  };
-  const autoNodePorts = spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
-  if (needsNodePorts(spec.type)) {
-    const ports = (spec.ports ?? []).map((p) => ({ ...p }));
-    ports.forEach((p, i) => {
-      if (p.nodePort) p.nodePort = take(p.nodePort, p.port, `spec.ports[${i}].nodePort`);
-    });
-    ports.forEach((p, i) => {
-      if (p.nodePort || !autoNodePorts) return;
-      const sibling = ports.find((q) => q !== p && q.port === p.port && q.nodePort);
-      p.nodePort = sibling?.nodePort ?? take(undefined, p.port, `spec.ports[${i}].nodePort`);
-    });
-    spec.ports = ports;
-  }
-  if (needsHealthCheck(svc)) spec.healthCheckNodePort = take(spec.healthCheckNodePort, -1, 'spec.healthCheckNodePort');
-  if (errors.length || internalError) return fail(svc, errors, internalError);
+  const oldPortNodePorts = new Set((old?.spec.ports ?? []).map((p) => p.nodePort).filter((n): n is number => !!n));
+  const assigned = assignNodePorts(d, key, spec, old);
+  if (!assigned.ok) return fail(svc, assigned.errors, assigned.internal);
   // Release what the old object held and the new one does not (on commit, as the registry does).
   if (old) {
-    for (const n of oldNodePorts) if (!used.has(n)) releaseNodePort(d, n, key);
+    const held = new Set((spec.ports ?? []).map((p) => p.nodePort).filter((n): n is number => !!n));
+    if (spec.healthCheckNodePort) held.add(spec.healthCheckNodePort);
+    for (const n of oldPortNodePorts) if (!held.has(n)) releaseNodePort(d, n, key);
+    if (old.spec.healthCheckNodePort && !held.has(old.spec.healthCheckNodePort)) releaseNodePort(d, old.spec.healthCheckNodePort, key);
     if (old.spec.clusterIP && old.spec.clusterIP !== spec.clusterIP) releaseClusterIP(d, old.spec.clusterIP, key);
   }
   return { ok: true, service: { ...svc, spec } };
+}
+
+type Assigned = { ok: true } | { ok: false; errors: FieldError[]; internal?: string };
+
+/**
+ * nodePorts and the healthCheckNodePort (storage/alloc.go): on create, ports with the same port
+ * number (TCP and UDP of one port) share one nodePort (initNodePorts); on update, a requested
+ * nodePort the Service already held is kept, a new one is reserved, an omitted one is allocated
+ * afresh (updateNodePorts) — so one nodePort may serve two ports there only with different
+ * protocols, which validation checks. A LoadBalancer with allocateLoadBalancerNodePorts false
+ * gets only the nodePorts it asks for (shouldAllocateNodePorts). `spec` is filled in place.
+ */
+function assignNodePorts(d: Draft, key: string, spec: Service['spec'], old: Service | undefined): Assigned {
+  const errors: FieldError[] = [];
+  let internal: string | undefined;
+  const claimed = new Set<number>();
+  const oldPortNodePorts = new Set((old?.spec.ports ?? []).map((p) => p.nodePort).filter((n): n is number => !!n));
+  // One reservation per nodePort per request: the allocator refuses a port it already holds.
+  const claim = (n: number, field: string): number | undefined => {
+    if (claimed.has(n) || d.nodePorts.get(String(n)) === key) {
+      errors.push({ type: 'Invalid', field, value: n, detail: 'provided port is already allocated' });
+      return undefined;
+    }
+    const r = allocateNodePort(d, key, n, field);
+    if (!r.ok) {
+      if (r.field) errors.push(r.field);
+      else internal = r.internal;
+      return undefined;
+    }
+    claimed.add(n);
+    return n;
+  };
+  const next = (field: string): number | undefined => {
+    const r = allocateNodePort(d, key, undefined, field);
+    if (!r.ok) {
+      internal = r.internal;
+      return undefined;
+    }
+    claimed.add(r.value);
+    return r.value;
+  };
+  const auto = spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+  if (needsNodePorts(spec.type)) {
+    const ports = (spec.ports ?? []).map((p) => ({ ...p }));
+    const byPortNumber = new Map<number, number>();
+    ports.forEach((p, i) => {
+      const field = `spec.ports[${i}].nodePort`;
+      if (!p.nodePort && !auto) return;
+      if (old) {
+        if (!p.nodePort) p.nodePort = next(field);
+        else if (!oldPortNodePorts.has(p.nodePort) && !claimed.has(p.nodePort)) p.nodePort = claim(p.nodePort, field);
+        return;
+      }
+      const shared = byPortNumber.get(p.port);
+      if (shared === undefined) {
+        const wanted = ports.find((q) => q.port === p.port && q.nodePort)?.nodePort;
+        p.nodePort = wanted ? claim(wanted, field) : next(field);
+        if (p.nodePort) byPortNumber.set(p.port, p.nodePort);
+      } else if (p.nodePort !== shared) {
+        p.nodePort = p.nodePort ? claim(p.nodePort, field) : shared;
+      }
+    });
+    spec.ports = ports;
+  }
+  if (needsHealthCheck({ spec } as Service)) {
+    const keep = old && needsHealthCheck(old) && spec.healthCheckNodePort === old.spec.healthCheckNodePort;
+    if (!keep) spec.healthCheckNodePort = spec.healthCheckNodePort ? claim(spec.healthCheckNodePort, 'spec.healthCheckNodePort') : next('spec.healthCheckNodePort');
+  }
+  return errors.length || internal ? { ok: false, errors, internal } : { ok: true };
 }
 
 /** Stores a created or updated Service and drives its machine (LoadBalancer provisioning). */
@@ -128,7 +195,7 @@ export function storeService(d: Draft, key: string, svc: Service, old: ServiceRe
     machine = s.snap;
     actions.push(...s.actions);
   }
-  const sync = tables.service.next(machine, { type: 'CLOUD_SYNC' });
+  const sync = tables.service.next(machine, { type: 'CLOUD_SYNC', classed: !!svc.spec.loadBalancerClass });
   machine = sync.snap;
   actions.push(...sync.actions);
   let status = svc.status ?? old?.object.status ?? {};

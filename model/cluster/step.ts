@@ -14,6 +14,7 @@ import { containerIndex, environment, lookup } from './discovery.ts';
 import { type Draft, begin, commit } from './draft.ts';
 import { http } from './http.ts';
 import { exitContainer, kubeletChanged, runDueTimers } from './kubelet.ts';
+import { kubernetesServiceTicks, reconcileKubernetesService } from './kubernetes-service.ts';
 import { observe } from './observe.ts';
 import { podObject } from './pods.ts';
 import type { ClusterState, PodRecord } from './state.ts';
@@ -96,9 +97,15 @@ export function step(state: ClusterState, op: Operation, chooser: Chooser = seed
       }
       break;
     }
-    case 'advance':
-      runDueTimers(d, d.time + op.seconds);
+    case 'advance': {
+      const end = d.time + op.seconds;
+      for (const tick of kubernetesServiceTicks(d.time, end)) {
+        runDueTimers(d, tick);
+        reconcileKubernetesService(d);
+      }
+      runDueTimers(d, end);
       break;
+    }
     case 'connect': {
       const r = connect(d, op);
       if (!r.ok) return refuse(state, r.error);

@@ -422,6 +422,14 @@ export interface ServiceView {
     hostname?: string;
   }[];
   /**
+   * LoadBalancer only: false when the Service asked for no nodePorts beyond those it names (spec.allocateLoadBalancerNodePorts, default true). Absent for other types.
+   */
+  allocateLoadBalancerNodePorts?: boolean;
+  /**
+   * LoadBalancer only: spec.loadBalancerClass, absent when unset (the cloud provider's own controller then provisions it).
+   */
+  loadBalancerClass?: string;
+  /**
    * Model time the Service was created (metadata.creationTimestamp).
    */
   created?: number;

@@ -2,7 +2,8 @@
  * The Service object's lifecycle by spec.type, including LoadBalancer provisioning
  * (SEMANTICS B3): status.loadBalancer is written only by a cloud controller (without one the
  * Service stays pending and works as a NodePort), and is cleared when the type changes away
- * from LoadBalancer. Allocation of IPs and nodePorts is the cluster's job; this machine only
+ * from LoadBalancer; a Service naming a loadBalancerClass is left pending, since the cloud's
+ * controller serves only Services without one. Allocation of IPs and nodePorts is the cluster's job; this machine only
  * says when ('releaseAllocations' on delete).
  *
  * Initial state from input: the machine starts in a transient 'new' state whose eventless
@@ -17,7 +18,8 @@ export interface ServiceContext { readonly cloud: boolean }
 export interface ServiceInput { readonly cloud?: boolean; readonly serviceType?: ServiceType }
 export type ServiceEvent =
   | { type: 'SET_TYPE'; serviceType: ServiceType }
-  | { type: 'CLOUD_SYNC' }
+  /** A cloud controller's sync; `classed` when the Service names a spec.loadBalancerClass. */
+  | { type: 'CLOUD_SYNC'; classed?: boolean }
   | { type: 'DELETE' };
 
 const stateOf = { ClusterIP: 'clusterIP', NodePort: 'nodePort', LoadBalancer: 'loadBalancer', ExternalName: 'externalName' } as const;
@@ -40,7 +42,9 @@ const live = (current: ServiceType) => ({
 export const serviceMachine = setup({
   types: {} as { context: ServiceContext; input: ServiceInput | undefined; events: ServiceEvent },
   guards: {
-    cloud: ({ context }) => context.cloud,
+    // k8s.io/cloud-provider controllers/service wantsLoadBalancer: the cloud's own controller
+    // serves only LoadBalancers without a loadBalancerClass; a classed one waits for its class's controller.
+    cloudOwnsIt: ({ context, event }) => context.cloud && !(event.type === 'CLOUD_SYNC' && event.classed),
     // Reads SET_TYPE, or the init event's input while in 'new' (default ClusterIP, as the API does).
     isType: ({ event }, params: { serviceType: ServiceType }) => {
       const e = event as ServiceEvent | { type: 'xstate.init'; input?: ServiceInput };
@@ -68,7 +72,7 @@ export const serviceMachine = setup({
       on: live('LoadBalancer'),
       states: {
         // EXTERNAL-IP <pending>: works as a NodePort until a cloud controller writes status.
-        pending: { on: { CLOUD_SYNC: { guard: 'cloud', target: 'provisioned', actions: 'assignLoadBalancerAddress' } } },
+        pending: { on: { CLOUD_SYNC: { guard: 'cloudOwnsIt', target: 'provisioned', actions: 'assignLoadBalancerAddress' } } },
         provisioned: {},
       },
     },
@@ -78,5 +82,6 @@ export const serviceMachine = setup({
 });
 
 export function serviceEventKey(e: ServiceEvent): string {
+  if (e.type === 'CLOUD_SYNC') return e.classed ? 'CLOUD_SYNC/classed' : 'CLOUD_SYNC';
   return e.type === 'SET_TYPE' ? e.serviceType : e.type;
 }

@@ -84,7 +84,9 @@ export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
     affinity: fc.constantFrom('None', 'None', 'ClientIP'),
     local: fc.boolean(),
     publish: fc.constantFrom(false, false, false, true),
-  }).map(({ name, namespace, type, selector, ports, nodePort, affinity, local, publish }) => {
+    lb: loadBalancerFieldsArb,
+    omitTargetPort: fc.boolean(),
+  }).map(({ name, namespace, type, selector, ports, nodePort, affinity, local, publish, lb, omitTargetPort }) => {
     const external = type === 'NodePort' || type === 'LoadBalancer';
     const spec: Obj = {
       ...(type === 'Headless' ? { clusterIP: 'None' } : { type }),
@@ -92,18 +94,27 @@ export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
       ports: ports.map((p, i) => ({
         ...(ports.length > 1 ? { name: p.name ?? `p${i}` } : p.name ? { name: p.name } : {}),
         port: p.port,
-        targetPort: p.targetPort,
+        // A targetPort equal to the port may be left out: the API server defaults it.
+        ...(omitTargetPort && p.targetPort === p.port ? {} : { targetPort: p.targetPort }),
         ...(p.protocol ? { protocol: p.protocol } : {}),
         ...(external && nodePort && i === 0 ? { nodePort } : {}),
       })),
       sessionAffinity: affinity,
       ...(external && local ? { externalTrafficPolicy: 'Local' } : {}),
       ...(publish ? { publishNotReadyAddresses: true } : {}),
+      ...(type === 'LoadBalancer' ? lb : {}),
     };
     if (type === 'ExternalName') return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { type, externalName: 'db.example.com' } };
     return { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec };
   });
 }
+
+/** A LoadBalancer's own fields: mostly none; sometimes no automatic nodePorts, or a class the cloud's controller does not serve. */
+const loadBalancerFieldsArb: fc.Arbitrary<Obj> = fc.constantFrom<Obj>(
+  {}, {}, {}, {},
+  { allocateLoadBalancerNodePorts: false },
+  { loadBalancerClass: 'example.com/internal-lb' },
+);
 
 export function endpointsArb(scope: Scope): fc.Arbitrary<Obj> {
   return fc.record({

@@ -203,6 +203,8 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
     case 'apply-pod': return apply(podArb(scope, d));
     case 'apply-service': return apply(serviceArb(scope));
     case 'update-service': return apply(serviceArb(scope).map((s) => ({ ...s, spec: { ...(s.spec as object), $update: true } })));
+    case 'swap-node-ports':
+      return fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services) }).map((ref) => ({ op: 'apply', object: { kind: 'Service', $swapNodePorts: ref } }) as unknown as Operation);
     case 'apply-endpoints': return apply(endpointsArb(scope));
     case 'apply-rc': return apply(replicationControllerArb(scope, d));
     case 'relabel-pod':
@@ -213,6 +215,7 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
         fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), kind: fc.constantFrom('Service' as const, 'Endpoints' as const) }).map((r) => ({ op: 'delete', ...r }) as Operation),
         fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])) }).map((r) => ({ op: 'delete', kind: 'ReplicationController', ...r }) as Operation),
       );
+    case 'delete-kubernetes-service': return fc.constant({ op: 'delete', kind: 'Service', namespace: 'default', name: 'kubernetes' } as Operation);
     case 'probe': return fc.tuple(podRefArb(scope), fc.constantFrom('success' as const, 'failure' as const)).map(([r, result]) => ({ op: 'probe', ...r, result }) as Operation);
     case 'listen': return fc.tuple(podRefArb(scope), fc.boolean()).map(([r, listening]) => ({ op: 'listen', ...r, listening }) as Operation);
     case 'exit': return fc.tuple(podRefArb(scope), fc.constantFrom(...d.exitCodes)).map(([r, code]) => ({ op: 'exit', ...r, code }) as Operation);

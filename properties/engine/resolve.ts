@@ -31,6 +31,7 @@ export class Resolver {
     const op = { ...template } as Obj;
     if (op.op === 'apply' && op.object?.$relabel) op.object = this.relabel(op.object.$relabel, obs);
     if (op.op === 'apply' && op.object?.kind === 'Service' && op.object.spec?.$update) op.object = this.reapply(op.object, obs);
+    if (op.op === 'apply' && op.object?.$swapNodePorts) op.object = this.swapNodePorts(op.object.$swapNodePorts, obs);
     return refs(op, obs) as Operation;
   }
 
@@ -47,6 +48,23 @@ export class Resolver {
       return { apiVersion: 'v1', kind: 'Pod', metadata: { ...(rc.spec.template?.metadata ?? {}) }, spec: rc.spec.template?.spec };
     }
     return undefined;
+  }
+
+  /**
+   * The last manifest of a Service again, each port asking for the nodePort the port before it
+   * holds now and the first port asking for none: a nodePort moved within one Service. A Service
+   * that was never applied, or has fewer than two nodePorts, is re-applied as it was.
+   */
+  private swapNodePorts(r: { namespace: string; name: string }, obs: Observation): Obj {
+    const prev = this.applied.get(`Service/${r.namespace}/${r.name}`) ?? { apiVersion: 'v1', kind: 'Service', metadata: { name: r.name, namespace: r.namespace }, spec: { ports: [{ port: 80 }] } };
+    const current = obs.services.find((s) => s.namespace === r.namespace && s.name === r.name);
+    const held = (prev.spec?.ports ?? []).map((p: Obj) => current?.ports.find((c) => (c.name ?? '') === (p.name ?? ''))?.nodePort);
+    if (held.length < 2 || held.some((n: number | undefined) => !n)) return prev;
+    const ports = (prev.spec.ports as Obj[]).map((p, i) => {
+      const { nodePort: _n, ...rest } = p;
+      return i === 0 ? rest : { ...rest, nodePort: held[i - 1] };
+    });
+    return { ...prev, spec: { ...prev.spec, ports } };
   }
 
   /** kubectl apply of the same manifest: the stored Service's spec without clusterIP and nodePorts. */

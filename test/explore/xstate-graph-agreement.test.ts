@@ -39,7 +39,7 @@ function theirs(machine: AnyStateMachine, events: readonly { type: string }[], i
 const cases: [string, AnyStateMachine, { type: string }[], unknown][] = [
   ['readiness probe (thresholds 3/3)', readinessProbeMachine, [{ type: 'PROBE', result: 'success' }, { type: 'PROBE', result: 'failure' }, { type: 'RESTART' }] as never, { successThreshold: 3, failureThreshold: 3 }],
   ['pod lifecycle (OnFailure)', podLifecycleMachine, [{ type: 'STARTED' }, { type: 'CONTAINER_EXITED', code: 0 }, { type: 'CONTAINER_EXITED', code: 1 }, { type: 'ALL_TERMINATED', failed: false }, { type: 'ALL_TERMINATED', failed: true }, { type: 'DELETE' }, { type: 'GRACE_EXPIRED' }] as never, { restartPolicy: 'OnFailure' }],
-  ['service with a cloud', serviceMachine, [{ type: 'SET_TYPE', serviceType: 'ClusterIP' }, { type: 'SET_TYPE', serviceType: 'NodePort' }, { type: 'SET_TYPE', serviceType: 'LoadBalancer' }, { type: 'SET_TYPE', serviceType: 'ExternalName' }, { type: 'CLOUD_SYNC' }, { type: 'DELETE' }] as never, { cloud: true }],
+  ['service with a cloud', serviceMachine, [{ type: 'SET_TYPE', serviceType: 'ClusterIP' }, { type: 'SET_TYPE', serviceType: 'NodePort' }, { type: 'SET_TYPE', serviceType: 'LoadBalancer' }, { type: 'SET_TYPE', serviceType: 'ExternalName' }, { type: 'CLOUD_SYNC' }, { type: 'CLOUD_SYNC', classed: true }, { type: 'DELETE' }] as never, { cloud: true }],
   ['endpoint membership', endpointMembershipMachine, [
     { type: 'EVALUATE', selected: true, hasIP: true, terminal: false, terminating: false, podReady: true, publishNotReady: false },
     { type: 'EVALUATE', selected: true, hasIP: true, terminal: false, terminating: false, podReady: false, publishNotReady: false },

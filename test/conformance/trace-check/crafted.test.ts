@@ -63,6 +63,17 @@ const breaking: Record<string, () => Cluster> = {
     const c = new Cluster();
     return c.service('ADDED', 'web', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: IP.web, ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] }, { uid: c.uid() });
   },
+  // A LoadBalancer whose class changed while it stayed a LoadBalancer (validation forbids it).
+  'service/load-balancer/class-immutable': () => {
+    const c = new Cluster();
+    const uid = c.uid();
+    const spec = (loadBalancerClass: string) => ({ type: 'LoadBalancer', loadBalancerClass, clusterIP: IP.web, ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] });
+    return c.service('ADDED', 'web', spec('example.com/a'), { uid }).service('MODIFIED', 'web', spec('example.com/b'), { uid, ms: 1000 });
+  },
+  'edge/load-balancer-has-node-ports': () => {
+    const c = new Cluster();
+    return c.service('ADDED', 'web', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, clusterIP: IP.web, ports: [{ port: 80, targetPort: 80 }] }, { uid: c.uid() });
+  },
   'endpoints/selected-pods-only': () => {
     const { c } = healthy();
     const { podUid } = { podUid: (c.events[1]!.object.metadata as { uid: string }).uid };

@@ -58,7 +58,8 @@ const CORRUPTIONS: ((evs: TraceEvent[], i: number, r: number) => void)[] = [
     }
   },
   (evs, i, r) => { const o = evs[i]!.object as Obj; if (o.kind === 'Service') { if (r < 0.5) o.spec.healthCheckNodePort = 32000; else { o.spec.type = 'LoadBalancer'; o.spec.externalTrafficPolicy = 'Local'; delete o.spec.healthCheckNodePort; } } },
-  (evs, i) => { // a Service written again becomes NodePort, its nodePorts moving at each write (kubernetes/kubernetes#103532)
+  (evs, i, r) => { // a Service written again becomes NodePort, its nodePorts moving at each write (kubernetes/kubernetes#103532);
+    // sometimes a LoadBalancer whose loadBalancerClass changes at each write too
     const uid = (e: TraceEvent) => (e.object as Obj).metadata?.uid;
     const again = evs.map((e, k) => k).filter((k) => evs[k]!.object.kind === 'Service' && evs.slice(k + 1).some((e) => e.object.kind === 'Service' && uid(e) === uid(evs[k]!)));
     if (!again.length) return;
@@ -71,6 +72,7 @@ const CORRUPTIONS: ((evs: TraceEvent[], i: number, r: number) => void)[] = [
       if (x.kind !== 'Service' || x.metadata.uid !== o.metadata.uid || x.spec.type === 'ExternalName') continue;
       x.spec.type = 'NodePort';
       (x.spec.ports ?? []).forEach((p: Obj, k: number) => { p.nodePort = 31000 + 10 * n + k; });
+      if (r < 0.2) Object.assign(x.spec, { type: 'LoadBalancer', loadBalancerClass: `example.com/lb-${n}` });
       n++;
     }
   },

@@ -66,11 +66,13 @@ describe('linkerd1 GKE fixtures, through the test adapter', () => {
     expect(v.events.map((e) => `${e.type} ${e.name} ${e.resourceVersion}`)).toContain('ADDED foo 11624506');
   });
   it('EndpointsNamerTest: its Endpoints stream is clean; its Service fixtures, separate GET responses, share one ClusterIP', async () => {
-    // Three of the four hand-assembled Service fixtures (sequential uids) carry 10.199.240.9: no
-    // API server stores that, so the checker says so; everything else in the file is consistent.
+    // Three of the four hand-assembled Service fixtures (sequential uids) carry 10.199.240.9, and
+    // all four are LoadBalancers without nodePorts (they predate allocateLoadBalancerNodePorts, so the
+    // default, true, applies): no API server stores either, so the checker says so; everything
+    // else in the file is consistent.
     const r = await checkText(linkerdAsWatch(join(dir, 'EndpointsNamerTest.jsonl')), { file: 'EndpointsNamerTest.jsonl' });
-    expect(violated(r)).toEqual(['service/cluster-ip/unique']);
-    expect(r.violations.map((v) => v.subject)).toEqual(['clusterIP 10.199.240.9']);
+    expect(violated(r).sort()).toEqual(['edge/load-balancer-has-node-ports', 'service/cluster-ip/unique']);
+    expect(r.violations.map((v) => v.subject).sort()).toEqual(['Service srv/auth', 'Service srv/events', 'Service srv/projects', 'Service srv/sessions', 'clusterIP 10.199.240.9']);
     expect(outcome(r, 'endpoints/selectorless-left-alone').verdict).toBe('ok');
   });
   it('ApiTest: not one stream (TRC006); without the order check its watch ERRORs become warnings', async () => {

@@ -271,3 +271,93 @@ describe('LoadBalancer status', () => {
     expect(c.service('lb')?.loadBalancerIngress).toEqual([]);
   });
 });
+
+describe('upstream allocation details (storage.go patchAllocatedValues, alloc.go, KEP-3070, KEP-3668)', () => {
+  it('moves a nodePort to another port of the Service; the port left out gets a new one', () => {
+    const c = new Cluster();
+    c.apply(nodePortSvc('np', [{ name: 'a', port: 80, nodePort: 30001 }, { name: 'b', port: 81, nodePort: 30002 }]));
+    const ports = c.apply(nodePortSvc('np', [{ name: 'a', port: 80 }, { name: 'b', port: 81, nodePort: 30001 }])).spec.ports as Manifest[];
+    expect(ports[1].nodePort).toBe(30001);
+    expect(ports[0].nodePort).not.toBe(30001);
+    expect(ports[0].nodePort).not.toBe(30002);
+    expect(c.apply(nodePortSvc('other', [{ port: 80, nodePort: 30002 }])).spec.ports[0].nodePort).toBe(30002);
+  });
+
+  it('shares one nodePort between TCP and UDP of a port number on create, not between port numbers', () => {
+    const c = new Cluster();
+    const ports = c.apply(nodePortSvc('dns', [{ name: 'u', port: 53, protocol: 'UDP' }, { name: 't', port: 53, protocol: 'TCP' }])).spec.ports as Manifest[];
+    expect(ports[0].nodePort).toBe(ports[1].nodePort);
+    const r = c.refused({ op: 'apply', object: nodePortSvc('x', [{ name: 'u', port: 53, protocol: 'UDP', nodePort: 30053 }, { name: 't', port: 54, protocol: 'TCP', nodePort: 30053 }]) });
+    expect(r.error.message).toContain('spec.ports[1].nodePort: Invalid value: 30053: provided port is already allocated');
+  });
+
+  it('on update, lets a new port of another protocol reuse a nodePort the Service holds', () => {
+    const c = new Cluster();
+    c.apply(nodePortSvc('x', [{ name: 'u', port: 53, protocol: 'UDP', nodePort: 30053 }]));
+    const ports = c.apply(nodePortSvc('x', [{ name: 'u', port: 53, protocol: 'UDP', nodePort: 30053 }, { name: 't', port: 54, protocol: 'TCP', nodePort: 30053 }])).spec.ports as Manifest[];
+    expect(ports.map((p) => p.nodePort)).toEqual([30053, 30053]);
+    // Left out, u is not refilled with a nodePort another port of the update asks for.
+    const again = c.apply(nodePortSvc('x', [{ name: 'u', port: 53, protocol: 'UDP' }, { name: 't', port: 54, protocol: 'TCP', nodePort: 30053 }])).spec.ports as Manifest[];
+    expect(again[1].nodePort).toBe(30053);
+    expect(again[0].nodePort).not.toBe(30053);
+  });
+
+  it('keeps nodePorts it was given when a type change to ClusterIP also asks for a new one, so validation refuses it', () => {
+    const c = new Cluster();
+    c.apply(nodePortSvc('np', [{ port: 80, nodePort: 30080 }]));
+    const r = c.refused({ op: 'apply', object: service('np', { type: 'ClusterIP', ports: [{ port: 80, nodePort: 30081 }], selector: { app: 'kubia' } }) });
+    expect(r.error.message).toContain("spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+  });
+
+  it('reserves the healthCheckNodePort from the same allocator as nodePorts', () => {
+    const c = new Cluster();
+    c.apply(service('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 30500, ports: port80, selector: { app: 'kubia' } }));
+    expect(c.refused({ op: 'apply', object: nodePortSvc('np', [{ port: 80, nodePort: 30500 }]) }).error.message).toContain('provided port is already allocated');
+  });
+
+  it('drops allocateLoadBalancerNodePorts and loadBalancerClass the user left unchanged when leaving LoadBalancer', () => {
+    const c = new Cluster();
+    const lb = (type: string) => service('lb', { type, allocateLoadBalancerNodePorts: false, loadBalancerClass: 'example.com/lb', ports: port80, selector: { app: 'kubia' } });
+    c.apply(lb('LoadBalancer'));
+    const spec = c.apply(lb('NodePort')).spec;
+    expect(spec.allocateLoadBalancerNodePorts).toBeUndefined();
+    expect(spec.loadBalancerClass).toBeUndefined();
+    expect(spec.ports[0].nodePort).toBeGreaterThanOrEqual(30000);
+  });
+
+  it('allocates dynamic values from the upper band, the lower band once the upper one is full', () => {
+    const c = new Cluster({ nodePortRange: '30000-30019' });
+    const got = ['a', 'b', 'c', 'd', 'e'].map((n) => c.apply(nodePortSvc(n, [{ port: 80 }])).spec);
+    expect(got.slice(0, 4).every((s) => s.ports[0].nodePort >= 30016)).toBe(true);
+    expect(got[4].ports[0].nodePort).toBeLessThan(30016);
+    for (const s of got) expect(inRange(s.clusterIP as string, [10, 96, 1, 0], 24) || !inRange(s.clusterIP as string, [10, 96, 0, 0], 23)).toBe(true);
+  });
+});
+
+describe('the kubernetes Service after a delete (pkg/controlplane/controller/kubernetesservice)', () => {
+  it('comes back at the next 10 s run, on the first address', () => {
+    const c = new Cluster();
+    c.delete('Service', 'kubernetes');
+    c.advance(9);
+    expect(c.service('kubernetes')).toBeUndefined();
+    c.advance(1);
+    expect(c.service('kubernetes')).toMatchObject({ clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443 }] });
+  });
+
+  it('stays away while another Service holds the first address', () => {
+    const c = new Cluster();
+    c.delete('Service', 'kubernetes');
+    c.apply(clusterIP('squatter', '10.96.0.1'));
+    c.advance(30);
+    expect(c.service('kubernetes')).toBeUndefined();
+  });
+});
+
+describe('LoadBalancer status and loadBalancerClass', () => {
+  it('is left pending by the cloud when the Service names a loadBalancerClass', () => {
+    const c = new Cluster({ cloudLoadBalancer: true });
+    c.apply(service('lb', { type: 'LoadBalancer', loadBalancerClass: 'example.com/lb', ports: port80, selector: { app: 'kubia' } }));
+    expect(c.service('lb')?.loadBalancerIngress).toEqual([]);
+    expect(c.service('lb')?.loadBalancerClass).toBe('example.com/lb');
+  });
+});

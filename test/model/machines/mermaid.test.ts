@@ -16,7 +16,7 @@ describe('toMermaid', () => {
     expect(lines).toContain('  state "loadBalancer" as service_loadBalancer {');
     expect(lines).toContain('    [*] --> service_loadBalancer_pending');
     expect(lines).toContain(
-      '    service_loadBalancer_pending --> service_loadBalancer_provisioned : CLOUD_SYNC [cloud] / assignLoadBalancerAddress',
+      '    service_loadBalancer_pending --> service_loadBalancer_provisioned : CLOUD_SYNC [cloudOwnsIt] / assignLoadBalancerAddress',
     );
     expect(lines).toContain('  service_loadBalancer : exit / clearLoadBalancerStatus');
     expect(lines).toContain('  service_new --> service_loadBalancer : always [isType(LoadBalancer)]');

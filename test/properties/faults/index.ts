@@ -6,6 +6,7 @@ import { endpointsFaults } from './endpoints.faults.ts';
 import { proxyFaults } from './proxy.faults.ts';
 import { readinessFaults } from './readiness.faults.ts';
 import { replicationFaults } from './replication.faults.ts';
+import { serviceApiFaults } from './service-api.faults.ts';
 import { serviceFaults } from './service.faults.ts';
 import { trafficFaults } from './traffic.faults.ts';
 import type { Fault } from './wrap.ts';
@@ -14,6 +15,7 @@ export type { Fault } from './wrap.ts';
 
 export const allFaults: readonly Fault[] = [
   ...serviceFaults,
+  ...serviceApiFaults,
   ...endpointsFaults,
   ...trafficFaults,
   ...readinessFaults,

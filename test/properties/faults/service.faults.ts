@@ -148,7 +148,6 @@ export const serviceFaults: Fault[] = [
           for (const s of obs.services) for (const p of s.ports) if (omitted[s.uid]?.includes(p.port)) p.targetPort = 0;
         },
       }),
-    knownMiss: 'the generators never apply a Service port without targetPort (every servicePorts entry of the scopes has one; only refused invalid-service manifests omit it)',
   },
   {
     invariant: 'service/node-port/in-range',
