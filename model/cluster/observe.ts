@@ -36,7 +36,9 @@ function podView(p: PodRecord, config: Config): PodView {
 /** The resolv.conf the kubelet writes for a pod it runs (status-managed pods have no kubelet). */
 function podDnsView(p: PodRecord, config: Config): NonNullable<PodView['dns']> {
   const conf = resolvConf(p.object, p.object.metadata.namespace!, config.clusterDomain, config.dnsServiceIP);
-  return { policy: p.object.spec.dnsPolicy ?? 'ClusterFirst', nameservers: conf.nameservers, searches: conf.searches, ndots: ndotsOf(conf) };
+  const v: NonNullable<PodView['dns']> = { policy: p.object.spec.dnsPolicy ?? 'ClusterFirst', nameservers: conf.nameservers, searches: conf.searches, ndots: ndotsOf(conf) };
+  if (p.object.spec.dnsConfig) v.dnsConfig = true;
+  return v;
 }
 
 function containerView(p: PodRecord, c: PodApiStatus['containers'][number], i: number): ContainerView {

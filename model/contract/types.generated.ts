@@ -419,6 +419,10 @@ export interface PodDnsView {
    * The effective ndots option (glibc: 1 when not set, at most 15).
    */
   ndots: number;
+  /**
+   * Whether spec.dnsConfig is set (its nameservers, searches and options are merged in after the policy's). Absent means false.
+   */
+  dnsConfig?: boolean;
 }
 
 export interface ServiceView {
