@@ -9,7 +9,7 @@ import type { Operation } from '../../model/index.ts';
 import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
 import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
-import { endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
+import { endedPodArb, endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
 export function named(op: Operation): Operation {
@@ -107,7 +107,10 @@ function deployArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
     const r = rc as { metadata: { namespace: string }; spec: { selector: Record<string, string> } };
     const s = svc as { metadata: { namespace: string }; spec: Record<string, unknown> };
     const service = s.spec.type === 'ExternalName' ? { ...s, spec: { ports: [{ port: scope.servicePorts[0].port, targetPort: scope.servicePorts[0].targetPort }] } } : s;
-    const selected = { ...service, metadata: { ...s.metadata, namespace: r.metadata.namespace }, spec: { ...service.spec, selector: { [key]: r.spec.selector[key] } } };
+    // Moved to the RC's namespace: a Service named kubernetes must not land on default's own.
+    const meta = { ...s.metadata, namespace: r.metadata.namespace } as { name: string; namespace: string };
+    if (meta.name === 'kubernetes' && meta.namespace === 'default') meta.name = scope.services[0];
+    const selected = { ...service, metadata: meta, spec: { ...service.spec, selector: { [key]: r.spec.selector[key] } } };
     const ops = [
       { op: 'apply', object: { ...rc, spec: { ...(rc as { spec: object }).spec, replicas } } },
       { op: 'apply', object: selected },
@@ -120,6 +123,7 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
   const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
   switch (g.name) {
     case 'apply-pod': return apply(podArb(scope, d));
+    case 'ended-pod': return apply(endedPodArb(scope));
     case 'apply-service': return apply(serviceArb(scope));
     case 'update-service': return apply(serviceArb(scope).map((s) => ({ ...s, spec: { ...(s.spec as object), $update: true } })));
     case 'apply-endpoints': return apply(endpointsArb(scope));
