@@ -30,6 +30,12 @@ function podRefArb(scope: Scope): fc.Arbitrary<{ namespace: string; pod: string 
   return fc.oneof({ weight: 3, arbitrary: direct }, { weight: 1, arbitrary: viaRc });
 }
 
+/** Mostly a pod that exists (`$anyPod`), now and then any name of the scope: for env and resolve. */
+function existingPodRefArb(scope: Scope): fc.Arbitrary<{ namespace: string; pod: string }> {
+  const existing = fc.record({ namespace: fc.constantFrom(...scope.namespaces), i: fc.nat(5) }).map(({ namespace, i }) => ({ namespace, pod: `$anyPod:${namespace}/${i}` }));
+  return fc.oneof({ weight: 1, arbitrary: podRefArb(scope) }, { weight: 2, arbitrary: existing });
+}
+
 function trafficTargetArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
   const svc = fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), port: fc.constantFrom(...scope.servicePorts) });
   const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
@@ -145,8 +151,8 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
       return fc.tuple(podRefArb(scope), fc.constantFrom(...scope.services), fc.constantFrom(...scope.namespaces)).map(([from, svc, ns]) => ({ op: 'ping', from, ip: `$clusterIP:${ns}/${svc}` }) as Operation);
     case 'settle': return fc.constant({ op: 'settle' } as Operation);
     case 'internal-step': return fc.nat(15).map((i) => ({ op: 'sync', controller: 'kubelet', target: `$internal#${i}` }) as Operation);
-    case 'env': return envArb(podRefArb(scope));
-    case 'resolve': return resolveArb(scope, podRefArb(scope));
+    case 'env': return envArb(existingPodRefArb(scope));
+    case 'resolve': return resolveArb(scope, existingPodRefArb(scope));
     case 'apply-ingress': return apply(ingressArb(scope));
     case 'apply-ingress-class': return apply(ingressClassArb());
     case 'http': return httpArb(scope);
