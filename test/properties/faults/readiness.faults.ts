@@ -77,7 +77,6 @@ export const readinessFaults: Fault[] = [
     scope: 'medium',
     timing: 'sync',
     description: 'readiness not reset on restart: a restarted container keeps the Ready it had until its probe next runs',
-    knownMiss: 'rarely reached at the default budget: it needs a probe with an initial delay, a ready container, then an exit that restarts it before its next probe',
     wrap: (sys) =>
       stateful<readonly string[]>(sys, {
         init: [],
