@@ -22,7 +22,15 @@ function podObject(p: View<'pods'>, time: string): KubeObject {
     },
     spec: {
       ...(p.node ? { nodeName: p.node } : {}),
-      containers: p.containers.map((c) => ({ name: c.name, image: 'app', ...(c.ports ? { ports: c.ports.map((x) => ({ ...x })) } : {}) })),
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
+      ...(p.dns ? { dnsPolicy: p.dns.policy } : {}),
+      containers: p.containers.map((c) => ({
+        name: c.name,
+        image: 'app',
+        ...(c.ports ? { ports: c.ports.map((x) => ({ ...x })) } : {}),
+        // The observation keeps the names the container's env sets, not their values.
+        ...(c.envNames ? { env: c.envNames.map((name) => ({ name, value: '' })) } : {}),
+      })),
     },
     status: {
       phase: p.phase,

@@ -60,6 +60,9 @@ export function podViewOf(o: Obj): PodView {
         return typeof p.name === 'string' && p.name ? { name: p.name, ...cp } : cp;
       });
     }
+    // envFrom names come from ConfigMaps and Secrets a recording does not show: only env's.
+    const envNames = arr(c.env).filter(isObj).map((e) => str(e.name)).filter((n): n is string => !!n);
+    if (envNames.length) v.envNames = [...new Set(envNames)];
     return v;
   });
   const firstIP = arr(st.podIPs).find(isObj);
@@ -75,6 +78,7 @@ export function podViewOf(o: Obj): PodView {
     terminating: typeof m.deletionTimestamp === 'string',
     containers,
   };
+  if (spec.hostNetwork === true) v.hostNetwork = true;
   const owner = arr(m.ownerReferences).filter(isObj).find((o) => o.controller === true);
   if (typeof owner?.kind === 'string' && typeof owner.name === 'string') v.controller = { kind: owner.kind, name: owner.name };
   return v;

@@ -25,12 +25,17 @@ export function environment(s: ClusterState, op: EnvOp): { ok: true; env: Record
   const i = containerIndex(pod, op.container);
   if (typeof i !== 'number') return { ok: false, error: i };
   const c = pod.containers[i];
+  // A container the kubelet never started (unscheduled, or a status-managed pod) has no
+  // environment to read: kubectl exec answers that the container is not found.
+  if (!c) return { ok: false, error: { reason: 'BadRequest', message: `container ${spec0(pod, i)} not found in pod ${pod.object.metadata.name}` } };
   const spec = pod.object.spec;
-  const known = c ? [...c.servicesAtStart.values()].map((r) => r.object) : [];
+  const known = [...c.servicesAtStart.values()].map((r) => r.object);
   const services = serviceEnvironment(known, pod.object.metadata.namespace!, spec.enableServiceLinks !== false);
   const podWithStatus = { ...pod.object, status: { podIP: pod.status.ip, hostIP: s.nodes.get(pod.node)?.ip } } as Pod;
   return { ok: true, env: containerEnvironment(spec.containers[i], services, podWithStatus) };
 }
+
+const spec0 = (pod: PodRecord, i: number): string => pod.object.spec.containers[i]?.name ?? '';
 
 export function dnsView(s: ClusterState): DnsView {
   return {

@@ -79,6 +79,16 @@ export function resolvConf(pod: Pod | undefined, namespace: string, clusterDomai
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];
 
+/** The ndots the stub resolver uses: the last `ndots:N` option (glibc reads them in order), default 1, at most 15. */
+export function ndotsOf(conf: ResolvConf): number {
+  let ndots = 1;
+  for (const o of conf.options) {
+    const m = /^ndots:(\d+)$/.exec(o);
+    if (m) ndots = Math.min(Number(m[1]), 15);
+  }
+  return ndots;
+}
+
 // ---------------------------------------------------------------- stub resolver
 
 /**
@@ -97,8 +107,7 @@ export function resolve(view: DnsView, from: { namespace: string; pod?: Pod }, n
   const dnsIP = view.dnsServiceIP ?? '<cluster-dns>';
   const conf = resolvConf(from.pod, from.namespace, view.clusterDomain, dnsIP);
   const reachesCluster = conf.nameservers[0] === dnsIP;
-  const ndotsOpt = conf.options.map((o) => /^ndots:(\d+)$/.exec(o)).find((m) => m);
-  const ndots = ndotsOpt ? Math.min(Number(ndotsOpt[1]), 15) : 1; // glibc default 1, cap 15
+  const ndots = ndotsOf(conf);
   const tried: string[] = [];
   const ask = (fqdn: string): DnsAnswer => {
     tried.push(fqdn);

@@ -99,7 +99,9 @@ function scheduleProbe(d: Draft, pod: PodRecord, index: number, at: number): voi
 export function startPod(d: Draft, pod: PodRecord): PodRecord {
   const node = chooseNode(d, pod.object);
   if (!node) return pod; // Unschedulable: stays Pending without an IP, as with a nodeName that does not exist.
-  const ip = assignPodIP(d, node, pod.key);
+  // A hostNetwork pod shares its node's network namespace: its IP is the node's, taken from no
+  // pod range (kubelet_pods.go generateAPIPodStatus: podIPs = hostIPs for host-network pods).
+  const ip = pod.object.spec.hostNetwork ? (d.nodes.get(node)?.ip ?? '') : assignPodIP(d, node, pod.key);
   const containers = pod.object.spec.containers.map((c) => newContainer(d, c, 0));
   const lifecycle = tables.pod.next(pod.lifecycle, { type: 'STARTED' }).snap;
   const started: PodRecord = { ...pod, node, ip, containers, lifecycle };
@@ -139,6 +141,7 @@ export function writeStatus(d: Draft, podKey: string): void {
   const status = kubeletStatus(pod);
   if (sameStatus(status, pod.status)) return;
   d.pods = d.pods.set(podKey, { ...pod, status });
+  if (status.phase === 'Succeeded' || status.phase === 'Failed') releasePodIP(d, pod);
   markPodServices(d, pod.object.metadata.namespace!, pod.object.metadata.labels);
 }
 
@@ -225,12 +228,22 @@ export function beginPodDeletion(d: Draft, pod: PodRecord): void {
   markPodServices(d, meta.namespace!, meta.labels);
 }
 
+/**
+ * An ended pod's sandbox is torn down and the network plugin frees its IP for the next pod,
+ * while the API keeps showing the old podIP on the terminal pod (kubernetes/kubernetes#98611,
+ * #92697; the kubelet keeps the last IPs in a terminal status, PR #125404). Freed when the
+ * terminal phase is written, so no live pod can show the IP before the API shows the old one ended.
+ */
+export function releasePodIP(d: Draft, pod: PodRecord): void {
+  if (pod.ip && d.podIPs.get(pod.ip) === pod.key) d.podIPs = d.podIPs.delete(pod.ip);
+}
+
 export function removePod(d: Draft, podKey: string): void {
   const pod = d.pods.get(podKey);
   if (!pod) return;
   const ns = pod.object.metadata.namespace!;
   d.pods = d.pods.delete(podKey);
-  if (pod.ip && d.podIPs.get(pod.ip) === podKey) d.podIPs = d.podIPs.delete(pod.ip);
+  releasePodIP(d, pod);
   const node = pod.node ? d.nodes.get(pod.node) : undefined;
   if (node && !pod.statusManaged) d.nodes = d.nodes.set(node.name, { ...node, pods: Math.max(0, node.pods - 1) });
   unindexPod(d, ns, podKey, pod.object.metadata);

@@ -4,13 +4,15 @@
  * never from kubelet or controller internals, so it means the same for an adapter or a trace.
  */
 import type { ContainerView, EndpointAddressView, EndpointsView, Observation, PodView, ProxyServiceView, ProxyView, ServiceView } from '../contract/types.generated.ts';
+import type { Config } from './config.ts';
+import { ndotsOf, resolvConf } from './dns.ts';
 import { probeHandler } from './kubelet.ts';
 import type { EndpointAddress, Service, ServicePort } from '../k8s/objects.ts';
 import { usableEndpoints } from './proxy.ts';
 import type { PMap } from './pmap.ts';
 import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord } from './state.ts';
 
-function podView(p: PodRecord): PodView {
+function podView(p: PodRecord, config: Config): PodView {
   const m = p.object.metadata;
   const v: PodView = {
     namespace: m.namespace!,
@@ -24,8 +26,18 @@ function podView(p: PodRecord): PodView {
     terminating: p.deletedAt !== undefined,
     containers: p.status.containers.map((c, i) => containerView(p, c, i)),
   };
+  if (p.object.spec.hostNetwork) v.hostNetwork = true;
+  if (!p.statusManaged) v.dns = podDnsView(p, config);
   const owner = (m.ownerReferences as { kind?: string; name?: string; controller?: boolean }[] | undefined)?.find((o) => o.controller);
   if (owner?.kind && owner.name) v.controller = { kind: owner.kind, name: owner.name };
+  return v;
+}
+
+/** The resolv.conf the kubelet writes for a pod it runs (status-managed pods have no kubelet). */
+function podDnsView(p: PodRecord, config: Config): NonNullable<PodView['dns']> {
+  const conf = resolvConf(p.object, p.object.metadata.namespace!, config.clusterDomain, config.dnsServiceIP);
+  const v: NonNullable<PodView['dns']> = { policy: p.object.spec.dnsPolicy ?? 'ClusterFirst', nameservers: conf.nameservers, searches: conf.searches, ndots: ndotsOf(conf) };
+  if (p.object.spec.dnsConfig) v.dnsConfig = true;
   return v;
 }
 
@@ -35,6 +47,9 @@ function containerView(p: PodRecord, c: PodApiStatus['containers'][number], i: n
   if (spec?.ports?.length) {
     v.ports = spec.ports.map((x) => (x.name ? { name: x.name, containerPort: x.containerPort, protocol: x.protocol ?? 'TCP' } : { containerPort: x.containerPort, protocol: x.protocol ?? 'TCP' }));
   }
+  // The model does not read envFrom (no ConfigMaps or Secrets), so only env names override.
+  const own = (spec?.env ?? []).map((e) => e.name);
+  if (own.length) v.envNames = [...new Set(own)];
   const rt = p.containers[i];
   if (rt?.running) v.startedAt = rt.startedAt;
   const probe = spec?.readinessProbe;
@@ -179,7 +194,7 @@ export function observe(s: ClusterState): Observation {
   return {
     time: s.time,
     nodes: section(s.nodes, (n) => ({ name: n.name, ip: n.ip })),
-    pods: section(s.pods, podView),
+    pods: section(s.pods, (p) => podView(p, s.config)),
     services: section(s.services, (r) => ({ ...serviceView(r.object), created: r.createdAt })),
     endpoints: section(s.endpoints, (e) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, e.object.subsets)),
     ingresses: section(s.ingresses, ingressView),

@@ -26,6 +26,11 @@ export function statusFromObject(pod: Pod): PodApiStatus {
   };
 }
 
+/** Whether a pod's IP is in use: ended pods have freed theirs (kubelet.ts releasePodIP), host-network pods use the node's. */
+function holdsIP(rec: PodRecord): boolean {
+  return rec.ip !== '' && rec.status.phase !== 'Succeeded' && rec.status.phase !== 'Failed' && !rec.object.spec.hostNetwork;
+}
+
 const PENDING: PodApiStatus = { phase: 'Pending', ready: false, ip: '', containers: [] };
 
 export function createPod(d: Draft, key: string, pod: Pod, seq: number): PodRecord {
@@ -45,7 +50,7 @@ export function createPod(d: Draft, key: string, pod: Pod, seq: number): PodReco
   };
   if (managed) {
     rec = { ...rec, ip: rec.status.ip };
-    if (rec.ip) d.podIPs = d.podIPs.set(rec.ip, key);
+    if (holdsIP(rec)) d.podIPs = d.podIPs.set(rec.ip, key);
   }
   d.pods = d.pods.set(key, rec);
   indexPod(d, ns, key, pod.metadata);
@@ -66,11 +71,9 @@ export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
   let rec: PodRecord = { ...old, object: { ...(object as Pod), metadata, spec: old.object.spec } };
   if (old.statusManaged && given) {
     const status = statusFromObject(pod);
-    if (old.ip !== status.ip) {
-      if (old.ip && d.podIPs.get(old.ip) === old.key) d.podIPs = d.podIPs.delete(old.ip);
-      if (status.ip) d.podIPs = d.podIPs.set(status.ip, old.key);
-    }
     rec = { ...rec, status, ip: status.ip };
+    if (old.ip && d.podIPs.get(old.ip) === old.key) d.podIPs = d.podIPs.delete(old.ip);
+    if (holdsIP(rec)) d.podIPs = d.podIPs.set(rec.ip, old.key);
   }
   unindexPod(d, ns, old.key, old.object.metadata);
   indexPod(d, ns, old.key, metadata);

@@ -339,9 +339,13 @@ export interface PodView {
    */
   node: string;
   /**
-   * Empty until the pod has an IP.
+   * Empty until the pod has an IP. A hostNetwork pod shows its node's IP; a pod that has ended (Succeeded or Failed) keeps showing the IP it had after the network plugin has freed it, so another pod may hold it (kubernetes/kubernetes#98611).
    */
   ip: string;
+  /**
+   * spec.hostNetwork; absent means false.
+   */
+  hostNetwork?: boolean;
   phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
   /**
    * The Ready condition as the API shows it.
@@ -349,6 +353,7 @@ export interface PodView {
   ready: boolean;
   terminating: boolean;
   containers: ContainerView[];
+  dns?: PodDnsView;
   /**
    * The controller that owns the pod (metadata.ownerReferences with controller: true), when there is one.
    */
@@ -371,6 +376,10 @@ export interface ContainerView {
     protocol: "TCP" | "UDP" | "SCTP";
   }[];
   /**
+   * The names the container's own env (and envFrom) sets: they override the kubelet's Service variables (pkg/kubelet/kubelet_pods.go makeEnvironmentVariables). Absent: none.
+   */
+  envNames?: string[];
+  /**
    * Model time when the running container started (containerStatuses[].state.running.startedAt).
    */
   startedAt?: number;
@@ -391,6 +400,29 @@ export interface ProbeView {
    * Consecutive results equal to lastResult (capped at the larger threshold).
    */
   run?: number;
+}
+/**
+ * The resolver configuration the kubelet wrote for the pod (its /etc/resolv.conf; pkg/kubelet/network/dns/dns.go GetPodDNS), with the dnsPolicy it came from. Absent: rules assume ClusterFirst without dnsConfig.
+ */
+
+export interface PodDnsView {
+  /**
+   * spec.dnsPolicy as stored (defaulted ClusterFirst).
+   */
+  policy: "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None";
+  nameservers: string[];
+  /**
+   * The search list in order, as written (a domain may end in a dot).
+   */
+  searches: string[];
+  /**
+   * The effective ndots option (glibc: 1 when not set, at most 15).
+   */
+  ndots: number;
+  /**
+   * Whether spec.dnsConfig is set (its nameservers, searches and options are merged in after the policy's). Absent means false.
+   */
+  dnsConfig?: boolean;
 }
 
 export interface ServiceView {

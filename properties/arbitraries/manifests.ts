@@ -42,8 +42,50 @@ function probeArb(scope: Scope, d: Domains): fc.Arbitrary<Obj | undefined> {
   });
 }
 
+/**
+ * A container's own env: variables that override the kubelet's Service variables (the kubernetes
+ * Service's, a scope Service's host), a `$(VAR)` reference to one, and a downward-API field.
+ */
+function containerEnvArb(scope: Scope): fc.Arbitrary<Obj[]> {
+  const svc = scope.services[0].toUpperCase().replace(/-/g, '_');
+  const entries: Obj[] = [
+    { name: 'KUBERNETES_SERVICE_HOST', value: 'kubernetes.default.svc' },
+    { name: 'KUBERNETES_SERVICE_PORT', value: '6443' },
+    { name: `${svc}_SERVICE_HOST`, value: `${scope.services[0]}.example.com` },
+    { name: 'API_URL', value: 'https://$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)' },
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+  ];
+  return fc.subarray(entries, { minLength: 1 });
+}
+
+/**
+ * The pod's DNS settings (pkg/kubelet/network/dns/dns.go): the policy (ClusterFirst by default)
+ * and maybe a dnsConfig; None needs one with a nameserver (pod validation).
+ */
+function dnsArb(): fc.Arbitrary<Obj> {
+  const config = fc.record({
+    nameservers: fc.constantFrom(undefined, ['192.0.2.53']),
+    searches: fc.constantFrom(undefined, ['example.com'], ['svc.cluster.local', 'example.com.']),
+    ndots: fc.constantFrom(undefined, '1', '2', '0'),
+  }).map(({ nameservers, searches, ndots }) => ({
+    ...(nameservers ? { nameservers } : {}),
+    ...(searches ? { searches } : {}),
+    ...(ndots ? { options: [{ name: 'ndots', value: ndots }] } : {}),
+  }));
+  return fc.record({
+    policy: fc.constantFrom(undefined, undefined, undefined, 'ClusterFirstWithHostNet', 'Default', 'None'),
+    config: fc.option(config, { nil: undefined, freq: 3 }),
+  }).map(({ policy, config: c }) => {
+    const dnsConfig = policy === 'None' ? { ...(c ?? {}), nameservers: ['192.0.2.53'] } : c;
+    return { ...(policy ? { dnsPolicy: policy } : {}), ...(dnsConfig ? { dnsConfig } : {}) };
+  });
+}
+
 export function podArb(scope: Scope, d: Domains, names: fc.Arbitrary<string> = fc.constantFrom(...scope.pods)): fc.Arbitrary<Obj> {
   const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
+  // Only the scope's last pod name may run on the host network: two such pods on one node would
+  // need distinct host ports (the scheduler's NodePorts filter), which the model does not check.
+  const hostNetworkName = scope.pods[scope.pods.length - 1];
   return fc.record({
     name: names,
     namespace: fc.constantFrom(...scope.namespaces),
@@ -53,16 +95,48 @@ export function podArb(scope: Scope, d: Domains, names: fc.Arbitrary<string> = f
     node: fc.option(fc.constantFrom(...nodes), { nil: undefined, freq: 3 }),
     restartPolicy: fc.constantFrom(...d.restartPolicies),
     grace: fc.constantFrom(...d.terminationGracePeriodSeconds),
-  }).map(({ name, namespace, labels, ports, probe, node, restartPolicy, grace }) => ({
+    env: fc.option(containerEnvArb(scope), { nil: undefined, freq: 3 }),
+    hostNetwork: fc.constantFrom(false, false, true),
+    dns: dnsArb(),
+  }).map(({ name, namespace, labels, ports, probe, node, restartPolicy, grace, env, hostNetwork, dns }) => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace, labels },
     spec: {
       ...(node ? { nodeName: node } : {}),
+      ...(hostNetwork && name === hostNetworkName ? { hostNetwork: true } : {}),
+      ...dns,
       restartPolicy,
       terminationGracePeriodSeconds: grace,
-      containers: [{ name: 'app', image: 'app', ...(ports.length ? { ports: ports.map((p) => ({ ...p })) } : {}), ...(probe ? { readinessProbe: probe } : {}) }],
+      containers: [{
+        name: 'app',
+        image: 'app',
+        ...(ports.length ? { ports: ports.map((p) => ({ ...p })) } : {}),
+        ...(env ? { env } : {}),
+        ...(probe ? { readinessProbe: probe } : {}),
+      }],
     },
+  }));
+}
+
+/**
+ * A pod that ended earlier, as the API shows it once the network plugin has given its IP to a
+ * live pod (kubernetes/kubernetes#98611): applied with its status, as under KWOK, so the model's
+ * kubelet leaves it alone. The IP is resolved against the observation when the step runs.
+ */
+export function endedPodArb(scope: Scope): fc.Arbitrary<Obj> {
+  return fc.record({
+    name: fc.constantFrom(...scope.pods),
+    namespace: fc.constantFrom(...scope.namespaces),
+    labels: labelsArb(scope),
+    phase: fc.constantFrom('Succeeded', 'Failed'),
+    holder: fc.record({ namespace: fc.constantFrom(...scope.namespaces), pod: fc.constantFrom(...scope.pods) }),
+  }).map(({ name, namespace, labels, phase, holder }) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `${name}-ended`, namespace, labels },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'app', ports: scope.containerPorts.slice(0, 1).map((p) => ({ ...p })) }] },
+    status: { phase, podIP: `$podIP:${holder.namespace}/${holder.pod}` },
   }));
 }
 
@@ -86,7 +160,11 @@ export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
     publish: fc.constantFrom(false, false, false, true),
     lb: loadBalancerFieldsArb,
     omitTargetPort: fc.boolean(),
-  }).map(({ name, namespace, type, selector, ports, nodePort, affinity, local, publish, lb, omitTargetPort }) => {
+    shadowsKubernetes: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
+  }).map(({ name: scopeName, namespace, type, selector, ports, nodePort, affinity, local, publish, lb, omitTargetPort, shadowsKubernetes }) => {
+    // Now and then a Service named kubernetes outside default: it shadows default/kubernetes in the
+    // environment of that namespace's pods (kubelet_pods.go getServiceEnvVarMap).
+    const name = shadowsKubernetes && namespace !== 'default' ? 'kubernetes' : scopeName;
     const external = type === 'NodePort' || type === 'LoadBalancer';
     const spec: Obj = {
       ...(type === 'Headless' ? { clusterIP: 'None' } : { type }),
@@ -140,7 +218,7 @@ export function replicationControllerArb(scope: Scope, d: Domains): fc.Arbitrary
     pod: podArb(scope, d),
   }).map(({ name, namespace, value, replicas, pod }) => {
     const spec = (pod as { spec: Obj }).spec;
-    const { nodeName: _n, ...template } = spec;
+    const { nodeName: _n, hostNetwork: _h, ...template } = spec;
     return {
       apiVersion: 'v1',
       kind: 'ReplicationController',

@@ -9,7 +9,7 @@ import type { Operation } from '../../model/index.ts';
 import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
 import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
-import { endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
+import { endedPodArb, endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
 export function named(op: Operation): Operation {
@@ -28,6 +28,12 @@ function podRefArb(scope: Scope): fc.Arbitrary<{ namespace: string; pod: string 
     pod: `$pod:${namespace}/${rc}#${i}`,
   }));
   return fc.oneof({ weight: 3, arbitrary: direct }, { weight: 1, arbitrary: viaRc });
+}
+
+/** Mostly a pod that exists (`$anyPod`), now and then any name of the scope: for env and resolve. */
+function existingPodRefArb(scope: Scope): fc.Arbitrary<{ namespace: string; pod: string }> {
+  const existing = fc.record({ namespace: fc.constantFrom(...scope.namespaces), i: fc.nat(5) }).map(({ namespace, i }) => ({ namespace, pod: `$anyPod:${namespace}/${i}` }));
+  return fc.oneof({ weight: 1, arbitrary: podRefArb(scope) }, { weight: 2, arbitrary: existing });
 }
 
 function trafficTargetArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
@@ -107,7 +113,10 @@ function deployArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
     const r = rc as { metadata: { namespace: string }; spec: { selector: Record<string, string> } };
     const s = svc as { metadata: { namespace: string }; spec: Record<string, unknown> };
     const service = s.spec.type === 'ExternalName' ? { ...s, spec: { ports: [{ port: scope.servicePorts[0].port, targetPort: scope.servicePorts[0].targetPort }] } } : s;
-    const selected = { ...service, metadata: { ...s.metadata, namespace: r.metadata.namespace }, spec: { ...service.spec, selector: { [key]: r.spec.selector[key] } } };
+    // Moved to the RC's namespace: a Service named kubernetes must not land on default's own.
+    const meta = { ...s.metadata, namespace: r.metadata.namespace } as { name: string; namespace: string };
+    if (meta.name === 'kubernetes' && meta.namespace === 'default') meta.name = scope.services[0];
+    const selected = { ...service, metadata: meta, spec: { ...service.spec, selector: { [key]: r.spec.selector[key] } } };
     const ops = [
       { op: 'apply', object: { ...rc, spec: { ...(rc as { spec: object }).spec, replicas } } },
       { op: 'apply', object: selected },
@@ -201,6 +210,7 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
   const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
   switch (g.name) {
     case 'apply-pod': return apply(podArb(scope, d));
+    case 'ended-pod': return apply(endedPodArb(scope));
     case 'apply-service': return apply(serviceArb(scope));
     case 'update-service': return apply(serviceArb(scope).map((s) => ({ ...s, spec: { ...(s.spec as object), $update: true } })));
     case 'swap-node-ports':
@@ -225,8 +235,8 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
       return fc.tuple(podRefArb(scope), fc.constantFrom(...scope.services), fc.constantFrom(...scope.namespaces)).map(([from, svc, ns]) => ({ op: 'ping', from, ip: `$clusterIP:${ns}/${svc}` }) as Operation);
     case 'settle': return fc.constant({ op: 'settle' } as Operation);
     case 'internal-step': return fc.nat(15).map((i) => ({ op: 'sync', controller: 'kubelet', target: `$internal#${i}` }) as Operation);
-    case 'env': return envArb(podRefArb(scope));
-    case 'resolve': return resolveArb(scope, podRefArb(scope));
+    case 'env': return envArb(existingPodRefArb(scope));
+    case 'resolve': return resolveArb(scope, existingPodRefArb(scope));
     case 'apply-ingress': return apply(ingressArb(scope));
     case 'apply-ingress-class': return apply(ingressClassArb());
     case 'http': return httpArb(scope);

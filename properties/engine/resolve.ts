@@ -103,6 +103,11 @@ export function ref(text: string, obs: Observation): string | number {
       const pods = obs.pods.filter((p) => p.namespace === ns && p.name.startsWith(`${rc}-`)).map((p) => p.name).sort();
       return pods.length ? pods[Number(i) % pods.length] : `${rc}-absent`;
     }
+    case 'anyPod': {
+      // The i-th pod of the namespace in name order: discovery operations need a pod that exists.
+      const pods = obs.pods.filter((p) => p.namespace === ns).map((p) => p.name).sort();
+      return pods.length ? pods[Number(name) % pods.length] : 'absent';
+    }
     case 'clusterIP': {
       const ip = svc()?.clusterIP;
       return ip && ip !== 'None' ? ip : NOWHERE.clusterIP;

@@ -65,7 +65,7 @@ export interface Scope {
   readonly services: readonly string[];
   readonly replicationControllers?: readonly string[];
   readonly labels: Readonly<Record<string, readonly string[]>>;
-  readonly containerPorts: readonly { name?: string; containerPort: number }[];
+  readonly containerPorts: readonly { name?: string; containerPort: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
   readonly servicePorts: readonly { name?: string; port: number; targetPort: number | string; protocol?: 'TCP' | 'UDP' }[];
   readonly probes: readonly ('none' | 'exec' | 'tcpSocket' | 'httpGet')[];
   readonly serviceTypes?: readonly string[];

@@ -1,6 +1,6 @@
 /** Faults of discovery: the kubelet's Service environment variables and the cluster DNS. */
 import type { Operation, Result } from '../../../model/index.ts';
-import { type Fault, type Obs, type Svc, endpointsOf, rewriteResult } from './wrap.ts';
+import { type Fault, type Obs, type Svc, endpointsOf, rewriteObservation, rewriteResult } from './wrap.ts';
 
 const ZONE = 'cluster.local';
 const envName = (s: Svc) => s.name.toUpperCase().replace(/-/g, '_');
@@ -92,6 +92,23 @@ export const discoveryFaults: Fault[] = [
       ),
   },
   {
+    invariant: 'env/kubernetes-service-always',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the master service is looked up by name in every namespace: a Service named kubernetes elsewhere sets KUBERNETES_SERVICE_HOST',
+    wrap: (sys) =>
+      rewriteResult(
+        sys,
+        rewriteEnv((env, op, before) => {
+          const t = envTarget(before, op);
+          if (!t || t.container.envNames?.includes('KUBERNETES_SERVICE_HOST')) return env;
+          const other = before.services.find((s) => s.name === 'kubernetes' && s.namespace !== 'default' && s.namespace !== t.pod.namespace && hasAddress(s));
+          if (other) env.KUBERNETES_SERVICE_HOST = other.clusterIP;
+          return env;
+        }),
+      ),
+  },
+  {
     invariant: 'dns/cluster-ip-record',
     scope: 'small',
     timing: 'sync',
@@ -124,6 +141,21 @@ export const discoveryFaults: Fault[] = [
       ),
   },
   {
+    invariant: 'dns/headless-ready-addresses',
+    scope: 'small',
+    timing: 'sync',
+    description: 'a headless Service with no Endpoints object is answered NOERROR without records (NODATA), not NXDOMAIN',
+    wrap: (sys) =>
+      rewriteResult(
+        sys,
+        rewriteDns((r, op, before) => {
+          const s = before.services.find((x) => x.clusterIP === 'None' && [fqdn(x), fqdn(x).slice(0, -1)].includes(op.name.toLowerCase()));
+          if (!s || !isA(op) || endpointsOf(before, s)) return r;
+          return { ...r, rcode: 'NOERROR', answers: [] };
+        }),
+      ),
+  },
+  {
     invariant: 'dns/search-order',
     scope: 'small',
     timing: 'sync',
@@ -152,5 +184,50 @@ export const discoveryFaults: Fault[] = [
           return { ...r, rcode: 'NXDOMAIN', answers: [], tried: [`${op.name}.svc.${ZONE}.`, `${op.name}.${ZONE}.`, `${op.name}.`] };
         }),
       ),
+  },
+  {
+    invariant: 'dns/search-order',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the resolver ignores an ndots option from dnsConfig and keeps ndots 5: a name with enough dots is still tried with the search list first',
+    wrap: (sys) =>
+      rewriteResult(
+        sys,
+        rewriteDns((r, op, before) => {
+          const pod = before.pods.find((p) => p.name === op.from.pod && p.namespace === (op.from.namespace ?? 'default'));
+          const dots = op.name.split('.').length - 1;
+          if (!pod?.dns || op.name.endsWith('.') || dots < pod.dns.ndots || dots >= 5 || pod.dns.searches.length === 0) return r;
+          const first = `${op.name}.${pod.dns.searches[0].replace(/\.$/, '')}.`;
+          return { ...r, tried: [first, ...r.tried.filter((t) => t !== first)] };
+        }),
+      ),
+  },
+  {
+    invariant: 'dns/resolv-conf-follows-policy',
+    scope: 'small',
+    timing: 'sync',
+    description: 'a host-network pod with dnsPolicy ClusterFirst keeps the cluster DNS instead of falling back to the node\'s resolv.conf',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const p of obs.pods) {
+          if (!p.hostNetwork || p.dns?.policy !== 'ClusterFirst') continue;
+          p.dns.nameservers = ['10.96.0.10', ...p.dns.nameservers];
+          p.dns.searches = [`${p.namespace}.svc.${ZONE}`, `svc.${ZONE}`, ZONE, ...p.dns.searches];
+        }
+      }),
+  },
+  {
+    invariant: 'dns/resolv-conf-follows-policy',
+    scope: 'small',
+    timing: 'sync',
+    description: 'dnsPolicy ClusterFirstWithHostNet is read as Default: the pod gets the node\'s resolv.conf and no cluster search domains',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const p of obs.pods) {
+          if (p.dns?.policy !== 'ClusterFirstWithHostNet') continue;
+          p.dns.nameservers = p.dns.nameservers.filter((n) => n !== '10.96.0.10');
+          p.dns.searches = p.dns.searches.filter((x) => !x.endsWith(ZONE));
+        }
+      }),
   },
 ];

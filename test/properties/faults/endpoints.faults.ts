@@ -119,6 +119,34 @@ export const endpointsFaults: Fault[] = [
       }),
   },
   {
+    invariant: 'endpoints/named-port-per-pod',
+    scope: 'medium',
+    timing: 'sync',
+    description: 'a named targetPort is resolved by name alone: a pod whose port of that name has another protocol is listed on it',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const s of obs.services) {
+          const e = endpointsOf(obs, s);
+          if (!managed(s) || !e) continue;
+          for (const p of obs.pods) {
+            if (p.namespace !== s.namespace || p.ip === '' || isTerminal(p) || p.terminating || !selects(s.selector, p.labels) || hasAddress(e, p.name)) continue;
+            const declared = p.containers.flatMap((c) => c.ports ?? []);
+            // FindPort without its protocol check: the first port of the name, whatever its protocol.
+            const byName = (sp: Svc['ports'][number]) => declared.find((cp) => cp.name === sp.targetPort);
+            if (!s.ports.some((sp) => typeof sp.targetPort === 'string' && byName(sp) && byName(sp)!.protocol !== sp.protocol)) continue;
+            e.subsets.push({
+              addresses: p.ready ? [address(p)] : [],
+              notReadyAddresses: p.ready ? [] : [address(p)],
+              ports: s.ports.flatMap((sp) => {
+                const port = typeof sp.targetPort === 'number' ? sp.targetPort : byName(sp)?.containerPort;
+                return port === undefined ? [] : [{ ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol }];
+              }),
+            });
+          }
+        }
+      }),
+  },
+  {
     invariant: 'endpoints/selectorless-left-alone',
     scope: 'small',
     timing: 'sync',

@@ -166,4 +166,18 @@ export const readinessFaults: Fault[] = [
         for (const p of obs.pods) if (p.ip) p.ip = `10.244.0.${p.ip.split('.')[3]}`;
       }),
   },
+  {
+    invariant: 'pod/ip-unique',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the network plugin frees a pod\'s IP when its deletion starts, not when it is gone: a pod started later on the node gets the IP of one still terminating',
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const t of obs.pods) {
+          if (!t.terminating || !t.ip || t.hostNetwork || t.phase === 'Succeeded' || t.phase === 'Failed') continue;
+          const later = obs.pods.filter((p) => p.node === t.node && !p.terminating && p.ip && !p.hostNetwork && p.uid > t.uid && p.phase !== 'Succeeded' && p.phase !== 'Failed');
+          if (later.length) later[later.length - 1].ip = t.ip;
+        }
+      }),
+  },
 ];
