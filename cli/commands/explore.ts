@@ -72,7 +72,8 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
       );
       const counts = { ok: 0, violation: 0, unknown: 0 };
       for (const v of r.verdicts) counts[v.verdict]++;
-      process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown\n`);
+      const history = r.verdicts.filter((v) => v.reason).length;
+      process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
       for (const v of r.verdicts.filter((x) => x.trace)) {
         const tag = expected.has(v.invariant.id) ? (v.invariant.id.startsWith('witness/') ? 'reached' : 'violated (expected: declared for another timing)') : 'VIOLATED';
         process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n  replay: npx svcspec replay ${replayFiles.get(`${name}/${explored}/${v.invariant.id}`)}\n`);

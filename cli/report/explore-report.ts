@@ -19,6 +19,7 @@ export function exploreJson(reports: readonly ExploreReport[], replayFiles: Read
       invariants: r.verdicts.map((v) => ({
         id: v.invariant.id,
         verdict: v.verdict,
+        ...(v.reason ? { reason: v.reason } : {}),
         ...(v.trace ? { trace: v.trace.map((s) => ({ op: s.op, result: s.result })), replay: replayFiles.get(`${r.scope}/${r.timing}/${v.invariant.id}`) } : {}),
       })),
     })),
@@ -34,7 +35,7 @@ export function exploreMarkdown(reports: readonly ExploreReport[], replayFiles: 
   for (const r of reports) out.push(`| ${r.scope} | ${r.timing} | ${r.states} | ${r.transitions} | ${r.depthCompleted} | ${r.stoppedBy} | ${r.seconds.toFixed(1)} | ${Math.round(r.statesPerSecond)} |`);
   for (const r of reports) {
     out.push('', `## ${r.scope} (${r.timing})`, '', '| invariant | verdict |', '|---|---|');
-    for (const v of r.verdicts) out.push(`| \`${v.invariant.id}\` | ${v.verdict === 'violation' ? `**violation** (${v.trace!.length} steps)` : v.verdict} |`);
+    for (const v of r.verdicts) out.push(`| \`${v.invariant.id}\` | ${v.verdict === 'violation' ? `**violation** (${v.trace!.length} steps)` : v.reason ? `${v.verdict} (${v.reason})` : v.verdict} |`);
     for (const v of r.verdicts.filter((x) => x.trace)) {
       out.push('', `### ${v.invariant.id}`, '', v.invariant.statement, '', '```', traceText(v), '```', '', `Replay: \`npx svcspec replay ${replayFiles.get(`${r.scope}/${r.timing}/${v.invariant.id}`)}\``);
     }

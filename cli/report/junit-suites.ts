@@ -42,7 +42,7 @@ export function exploreSuites(runs: readonly { exploration: ScopeExploration; re
       const base = { classname, name: inv.id };
       if (v.verdict === 'violation' && !expected.has(inv.id)) return { ...base, failure: failed(inv.id, inv.statement, trace) };
       if (v.verdict === 'violation') return { ...base, output: `${inv.id.startsWith('witness/') ? 'reached' : 'violated as expected (declared for another timing)'}: ${trace}` };
-      if (v.verdict === 'unknown') return { ...base, skipped: `not decided within the bound (stopped by ${r.stoppedBy})` };
+      if (v.verdict === 'unknown') return { ...base, skipped: v.reason ?? `not decided within the bound (stopped by ${r.stoppedBy})` };
       return base;
     });
     return { name: `svcspec explore ${classname}`, time: r.seconds, cases };

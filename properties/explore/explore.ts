@@ -45,7 +45,11 @@ export interface InvariantVerdict {
   /** How many steps at the start of `trace` are the scope's setup (not found by the search). */
   readonly setupSteps?: number;
   readonly violation?: Violation;
+  /** Why an `unknown` is not decided by any bound: the rule judges a run's history, which a state lacks. */
+  readonly reason?: string;
 }
+
+export const HISTORY_REASON = "reads the run's history (many answers, elapsed time): checked by check and conform, not on states";
 
 export interface ExploreReport {
   readonly scope: string;
@@ -160,7 +164,7 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   const seconds = (performance.now() - t0) / 1000;
   const complete = result.stoppedBy === 'exhausted' || result.stoppedBy === 'depth';
   const verdicts = listed.map((invariant): InvariantVerdict => {
-    if (!all.includes(invariant)) return { invariant, verdict: 'unknown' };
+    if (!all.includes(invariant)) return { invariant, verdict: 'unknown', reason: HISTORY_REASON };
     const f = found.get(invariant.id);
     if (f) return { invariant, verdict: 'violation', trace: [...setup, ...result.trace(f.from), f.step], setupSteps: setup.length, violation: f.violation };
     return { invariant, verdict: complete ? 'ok' : 'unknown' };
