@@ -42,6 +42,9 @@ function serviceObject(s: View<'services'>): KubeObject {
     sessionAffinity: s.sessionAffinity,
     ...(s.externalTrafficPolicy ? { externalTrafficPolicy: s.externalTrafficPolicy } : {}),
     ...(s.healthCheckNodePort ? { healthCheckNodePort: s.healthCheckNodePort } : {}),
+    ...(s.internalTrafficPolicy ? { internalTrafficPolicy: s.internalTrafficPolicy } : {}),
+    ...(s.externalIPs ? { externalIPs: [...s.externalIPs] } : {}),
+    ...(s.loadBalancerSourceRanges ? { loadBalancerSourceRanges: [...s.loadBalancerSourceRanges] } : {}),
     ...(s.externalName ? { externalName: s.externalName } : {}),
     ...(s.publishNotReadyAddresses ? { publishNotReadyAddresses: true } : {}),
   };

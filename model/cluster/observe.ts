@@ -77,6 +77,9 @@ export function serviceView(s: Service): ServiceView {
   if (spec.selector) v.selector = { ...spec.selector };
   if (spec.healthCheckNodePort) v.healthCheckNodePort = spec.healthCheckNodePort;
   if (spec.externalName) v.externalName = spec.externalName;
+  if (spec.internalTrafficPolicy) v.internalTrafficPolicy = spec.internalTrafficPolicy;
+  if (spec.externalIPs?.length) v.externalIPs = [...spec.externalIPs];
+  if (spec.loadBalancerSourceRanges?.length) v.loadBalancerSourceRanges = [...spec.loadBalancerSourceRanges];
   return v;
 }
 
