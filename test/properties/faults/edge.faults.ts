@@ -17,7 +17,6 @@ export const edgeFaults: Fault[] = [
     scope: 'medium',
     timing: 'sync',
     description: 'no forwarding between nodes (FORWARD chain policy DROP): a nodePort only answers with pods of the receiving node',
-    knownMiss: 'rarely reached at the default budget: it needs an external connection to a node whose only ready endpoints run on another node',
     wrap: (sys) =>
       rewriteResult(sys, (result, op, before) => {
         if (!result.ok || !result.pod || op.op !== 'connect' || !('node' in op.to) || !nodePortService(before, op)) return result;
