@@ -58,7 +58,43 @@ function internalLocal(before: Obs, op: Operation): { client: Pod; svc: Svc } | 
   return { client, svc };
 }
 
+type Spec = Record<string, unknown> & { externalIPs?: string[]; loadBalancerSourceRanges?: string[] };
+type Kept = Readonly<Record<string, { externalIPs?: string[]; loadBalancerSourceRanges?: string[] }>>;
+
 export const policiesFaults: Fault[] = [
+  {
+    invariant: 'service/external-ips/not-special',
+    scope: 'small',
+    timing: 'sync',
+    description: 'externalIPs and loadBalancerSourceRanges stored unvalidated (the proxy only parses them later)',
+    wrap: (sys) =>
+      stateful<Kept>(sys, {
+        init: {},
+        step: (inner, s, op, chooser) => {
+          const o = op.op === 'apply' ? (op.object as { kind?: string; spec?: Spec }) : undefined;
+          if (o?.kind !== 'Service' || !o.spec || (!o.spec.externalIPs && !o.spec.loadBalancerSourceRanges)) return inner.step(s, op, chooser);
+          const { externalIPs: _e, loadBalancerSourceRanges: _r, ...rest } = o.spec;
+          return inner.step(s, { ...op, object: { ...o, spec: rest } } as unknown as Operation, chooser);
+        },
+        remember: (kept, op, result, _before, after) => {
+          const o = op.op === 'apply' ? (op.object as { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: Spec }) : undefined;
+          let next: Record<string, { externalIPs?: string[]; loadBalancerSourceRanges?: string[] }> = Object.fromEntries(
+            Object.entries(kept).filter(([k]) => after.services.some((x) => `${x.namespace}/${x.name}` === k)));
+          if (o?.kind === 'Service' && result.ok) {
+            const k = `${o.metadata?.namespace ?? 'default'}/${o.metadata?.name}`;
+            const { externalIPs, loadBalancerSourceRanges } = o.spec ?? {};
+            const { [k]: _old, ...others } = next;
+            next = externalIPs?.length || loadBalancerSourceRanges?.length
+              ? { ...others, [k]: { ...(externalIPs?.length ? { externalIPs } : {}), ...(loadBalancerSourceRanges?.length ? { loadBalancerSourceRanges } : {}) } }
+              : others;
+          }
+          return next;
+        },
+        observe: (obs, kept) => {
+          for (const x of obs.services) Object.assign(x, kept[`${x.namespace}/${x.name}`] ?? {});
+        },
+      }),
+  },
   {
     invariant: 'traffic/internal-local-only',
     scope: 'medium',
