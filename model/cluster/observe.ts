@@ -6,7 +6,7 @@
 import type { ContainerView, EndpointAddressView, EndpointsView, Observation, PodView, ProxyView, ServiceView } from '../contract/types.generated.ts';
 import { probeHandler } from './kubelet.ts';
 import type { EndpointAddress, Service } from '../k8s/objects.ts';
-import { usableEndpoints } from './proxy.ts';
+import { reachableEndpoints } from './traffic-policy.ts';
 import type { PMap } from './pmap.ts';
 import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord } from './state.ts';
 
@@ -115,7 +115,7 @@ function proxyView(node: string, proxy: ProxyRecord): ProxyView {
         name: p.service.metadata.name!,
         port: sp.port,
         protocol: sp.protocol ?? 'TCP',
-        endpoints: usableEndpoints(p, sp).map((u) => ({ ip: u.entry.ip, port: u.port })),
+        endpoints: reachableEndpoints(p, sp, node).map((u) => ({ ip: u.entry.ip, port: u.port })),
       })),
     ),
   };

@@ -16,10 +16,11 @@
  * Which endpoints "Local" offers (ready ones on the node, else its serving-terminating ones) is
  * model/cluster/proxy.ts usableEndpoints with a node, as pkg/proxy/topology.go CategorizeEndpoints.
  */
-import type { ServiceSpec } from '../k8s/objects.ts';
+import type { ServicePort, ServiceSpec } from '../k8s/objects.ts';
 import { inCidr, parseCidr } from './ip.ts';
 import type { Draft } from './draft.ts';
-import type { ProgrammedService } from './state.ts';
+import { usableEndpoints } from './proxy.ts';
+import type { ProgrammedService, SliceEntry } from './state.ts';
 
 export interface PathPolicy {
   /** Only the handling node's own endpoints are offered. */
@@ -66,4 +67,17 @@ export function isExternalIP(d: Draft, ip: string): boolean {
     for (const p of proxy.services.values()) if ((p.service.spec.externalIPs ?? []).includes(ip)) return true;
   }
   return false;
+}
+
+/**
+ * Every endpoint a ClusterIP connection through `node`'s proxy may reach (CategorizeEndpoints'
+ * allReachableEndpoints for the internal path): the usable endpoints of the cluster, and with
+ * internalTrafficPolicy Local also the node's serving-terminating ones, its fallback when it has no
+ * ready endpoint of its own while other nodes have. What the observation's `proxies` show.
+ */
+export function reachableEndpoints(p: ProgrammedService, port: ServicePort, node: string): { entry: SliceEntry; port: number }[] {
+  const cluster = usableEndpoints(p, port);
+  if (p.service.spec.internalTrafficPolicy !== 'Local') return cluster;
+  const seen = new Set(cluster.map((u) => `${u.entry.ip}:${u.port}`));
+  return [...cluster, ...usableEndpoints(p, port, node).filter((u) => !seen.has(`${u.entry.ip}:${u.port}`))];
 }

@@ -181,11 +181,15 @@ function viaLoadBalancer(d: Draft, svcKey: string, port: number, protocol: strin
   return forward(d, node, { svc: p, port: servicePortFor(p, port, protocol)!, external: true, viaNode: node }, { ...client, external: true });
 }
 
-/** A pod's connection to a load-balancer address, handled by its own node's proxy as an external destination. */
+/**
+ * A pod's connection to a load-balancer address, handled by its own node's proxy as an external
+ * destination; a node that has not programmed the Service yet lets it out to the load balancer.
+ */
 function toLoadBalancerFromPod(d: Draft, node: string, svcKey: string, port: number, protocol: string, client: Client): ConnectResult {
   const p = d.proxies.get(node)?.services.get(svcKey);
-  const sp = p && servicePortFor(p, port, protocol);
-  if (!p || !sp) return { ok: false, error: 'timeout' };
+  if (!p) return viaLoadBalancer(d, svcKey, port, protocol, client);
+  const sp = servicePortFor(p, port, protocol);
+  if (!sp) return { ok: false, error: 'timeout' };
   if (!sourceAllowed(p.service.spec, client.ip)) return { ok: false, error: 'timeout' };
   return forward(d, node, { svc: p, port: sp, external: true, viaNode: node }, client);
 }
