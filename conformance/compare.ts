@@ -59,6 +59,8 @@ export function comparableResult(op: Operation, r: Result): Obj {
       return { ok: true, object: o.kind === 'Service' ? { ...id, spec: serviceSpec(o.spec) } : id };
     }
     case 'connect':
+      // A healthCheckNodePort answers with the health check's status instead of reaching a backend.
+      if (x.status !== undefined) return { ok: true, status: x.status, localEndpoints: x.localEndpoints ?? null };
       return { ok: true, pod: x.pod ?? null, ip: x.ip, port: x.port, sourceIP: x.sourceIP };
     case 'http':
       return { ok: true, status: x.status, service: x.service ?? null, pod: x.pod ?? null };

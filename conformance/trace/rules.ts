@@ -31,6 +31,7 @@ export const SCOPES: Readonly<Record<string, Scope>> = {
   'service/node-port/only-for-external-types': 'service',
   'service/node-port/allocated': 'service',
   'service/health-check-node-port/local-lb-only': 'service',
+  'service/external-ips/not-special': 'service',
   'endpoints/selected-pods-only': 'service-refs',
   'endpoints/ready-in-addresses': 'service-refs',
   'endpoints/terminating-pods-leave': 'service-refs',

@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { ndotsOf, resolvConf } from './dns.ts';
 import { probeHandler } from './kubelet.ts';
 import type { EndpointAddress, Service, ServicePort } from '../k8s/objects.ts';
-import { usableEndpoints } from './proxy.ts';
+import { reachableEndpoints } from './traffic-policy.ts';
 import type { PMap } from './pmap.ts';
 import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord } from './state.ts';
 
@@ -94,6 +94,9 @@ export function serviceView(s: Service): ServiceView {
   if (spec.externalName) v.externalName = spec.externalName;
   if (v.type === 'LoadBalancer') v.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts !== false;
   if (spec.loadBalancerClass) v.loadBalancerClass = spec.loadBalancerClass;
+  if (spec.internalTrafficPolicy) v.internalTrafficPolicy = spec.internalTrafficPolicy;
+  if (spec.externalIPs?.length) v.externalIPs = [...spec.externalIPs];
+  if (spec.loadBalancerSourceRanges?.length) v.loadBalancerSourceRanges = [...spec.loadBalancerSourceRanges];
   return v;
 }
 
@@ -129,7 +132,7 @@ function proxyView(node: string, proxy: ProxyRecord): ProxyView {
         name: p.service.metadata.name!,
         port: sp.port,
         protocol: sp.protocol ?? 'TCP',
-        endpoints: usableEndpoints(p, sp).map((u) => ({ ip: u.entry.ip, port: u.port })),
+        endpoints: reachableEndpoints(p, sp, node).map((u) => ({ ip: u.entry.ip, port: u.port })),
         ...affinityView(proxy, p.key, p.service, sp),
       })),
     ),

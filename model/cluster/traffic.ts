@@ -10,15 +10,17 @@ import { notFound } from '../k8s/field-errors.ts';
 import type { ServicePort } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
 import { pick } from './draft.ts';
+import { healthCheck } from './health-check.ts';
 import { nodePortFor, servicePortFor, usableEndpoints } from './proxy.ts';
 import type { ProgrammedService, SliceEntry } from './state.ts';
 import { objectKey } from './state.ts';
+import { externalIPService, isExternalIP, pathPolicy, sourceAllowed } from './traffic-policy.ts';
 
 /** Where external clients come from when they do not say (TEST-NET-2, a documentation address). */
 export const DEFAULT_EXTERNAL_CLIENT = '198.51.100.1';
 
 export type ConnectResult =
-  | { ok: true; pod?: { namespace: string; name: string }; ip: string; port: number; sourceIP: string }
+  | { ok: true; pod?: { namespace: string; name: string }; ip: string; port: number; sourceIP: string; status?: number; localEndpoints?: number }
   | { ok: false; error: 'refused' | 'timeout' | 'unreachable' | ApiError };
 
 interface Client { ip: string; node?: string; external: boolean }
@@ -51,12 +53,11 @@ function affinityTimeout(p: ProgrammedService): number | undefined {
 
 /** Picks an endpoint on the proxy of `node` and connects to it. */
 function forward(d: Draft, node: string | undefined, route: Route, client: Client): ConnectResult {
-  const local = route.external && route.svc.service.spec.externalTrafficPolicy === 'Local';
-  const internalLocal = !route.external && route.svc.service.spec.internalTrafficPolicy === 'Local';
+  const policy = pathPolicy(route.svc.service.spec, route.external, !client.external && client.node !== undefined && client.node === node);
   const all = usableEndpoints(route.svc, route.port);
-  const usable = local || internalLocal ? usableEndpoints(route.svc, route.port, node) : all;
+  const usable = policy.nodeLocal ? usableEndpoints(route.svc, route.port, node) : all;
   if (usable.length === 0) {
-    // No endpoint anywhere: kube-proxy REJECTs. Endpoints exist but none local: DROP (B6).
+    // No endpoint anywhere: kube-proxy REJECTs. Endpoints exist but none local: DROP (pkg/proxy/iptables/proxier.go).
     return all.length === 0 ? { ok: false, error: 'refused' } : { ok: false, error: 'timeout' };
   }
   const keys = usable.map((u) => `${u.entry.ip}:${u.port}`);
@@ -81,7 +82,7 @@ function forward(d: Draft, node: string | undefined, route: Route, client: Clien
   // (pkg/proxy/iptables/proxier.go "traffic that loops back to the originator"), so a pod reaching
   // itself through a Service sees its node's address too.
   const hairpin = chosen.entry.ip === client.ip;
-  const sourceIP = ((route.external && !local) || hairpin) && node ? d.nodes.get(node)!.ip : client.ip;
+  const sourceIP = (policy.masquerade || hairpin) && node ? d.nodes.get(node)!.ip : client.ip;
   const result: ConnectResult = { ok: true, ip: chosen.entry.ip, port: chosen.port, sourceIP };
   if (chosen.entry.pod) result.pod = { ...chosen.entry.pod };
   return result;
@@ -127,16 +128,28 @@ export function connect(d: Draft, op: ConnectOp): ConnectResult {
     if (!p || !sp) return { ok: false, error: 'timeout' };
     return forward(d, client.node, { svc: p, port: sp, external: false }, client);
   }
+  // An externalIP is matched before the nodePorts (KUBE-NODEPORTS comes last), even on a node's own address.
+  if (isExternalIP(d, ip)) {
+    const viaExternalIP = toExternalIP(d, ip, port, protocol, client);
+    if (viaExternalIP) return viaExternalIP;
+  }
   const node = nodeByIP(d, ip);
   if (node !== undefined) {
     const svcKey = d.nodePorts.get(String(port));
     const p = svcKey !== undefined ? d.proxies.get(node)?.services.get(svcKey) : undefined;
+    const hc = p && protocol === 'TCP' ? healthCheck(p, node, port) : undefined;
+    if (hc) return { ok: true, ip, port, sourceIP: client.ip, ...hc };
     const sp = p && nodePortFor(p, port, protocol);
     if (!p || !sp) return { ok: false, error: 'refused' }; // Nothing listens on that node port.
-    return forward(d, node, { svc: p, port: sp, external: !client.node || client.external, viaNode: node }, client);
+    // A nodePort is an external destination whoever connects, a pod included.
+    return forward(d, node, { svc: p, port: sp, external: true, viaNode: node }, client);
   }
   const lbOwner = d.lbAddresses.get(ip);
-  if (lbOwner !== undefined) return viaLoadBalancer(d, lbOwner, port, protocol, client);
+  if (lbOwner !== undefined) {
+    // A pod's packet to a load-balancer address never leaves its node: that node's proxy captures it.
+    if (!client.external && client.node) return toLoadBalancerFromPod(d, client.node, lbOwner, port, protocol, client);
+    return viaLoadBalancer(d, lbOwner, port, protocol, client);
+  }
   const podKey = d.podIPs.get(ip);
   if (podKey !== undefined) {
     const pod = d.pods.get(podKey)!;
@@ -148,21 +161,59 @@ export function connect(d: Draft, op: ConnectOp): ConnectResult {
   return { ok: false, error: 'unreachable' };
 }
 
-/** A cloud load balancer spreads over healthy nodes: with Local policy, only nodes with a local endpoint. */
+/**
+ * A cloud load balancer spreads over healthy nodes: with Local policy, those whose health check
+ * answers 200 (model/cluster/health-check.ts); when none does, over every node, as cloud load
+ * balancers fail open. Clients outside loadBalancerSourceRanges are dropped.
+ */
 function viaLoadBalancer(d: Draft, svcKey: string, port: number, protocol: string, client: Client): ConnectResult {
   const nodes = [...d.nodes.keys()].sort();
-  const candidates = nodes.filter((n) => {
+  const programmed = nodes.filter((n) => {
     const p = d.proxies.get(n)?.services.get(svcKey);
-    const sp = p && servicePortFor(p, port, protocol);
-    if (!p || !sp) return false;
-    return p.service.spec.externalTrafficPolicy !== 'Local' || usableEndpoints(p, sp, n).length > 0;
+    return !!p && !!servicePortFor(p, port, protocol);
   });
-  if (candidates.length === 0) {
+  if (programmed.length === 0) {
     const anyProgrammed = nodes.some((n) => d.proxies.get(n)?.services.has(svcKey));
     return { ok: false, error: anyProgrammed ? 'refused' : 'timeout' };
   }
+  if (!sourceAllowed(d.proxies.get(programmed[0])!.services.get(svcKey)!.service.spec, client.ip)) return { ok: false, error: 'timeout' };
+  const healthy = programmed.filter((n) => {
+    const p = d.proxies.get(n)!.services.get(svcKey)!;
+    return p.service.spec.externalTrafficPolicy !== 'Local' || usableEndpoints(p, servicePortFor(p, port, protocol)!, n).some((u) => u.entry.ready);
+  });
+  const candidates = healthy.length > 0 ? healthy : programmed;
   const node = candidates[pick(d, 'endpoint', candidates)];
   const p = d.proxies.get(node)!.services.get(svcKey)!;
+  return forward(d, node, { svc: p, port: servicePortFor(p, port, protocol)!, external: true, viaNode: node }, { ...client, external: true });
+}
+
+/**
+ * A pod's connection to a load-balancer address, handled by its own node's proxy as an external
+ * destination; a node that has not programmed the Service yet lets it out to the load balancer.
+ */
+function toLoadBalancerFromPod(d: Draft, node: string, svcKey: string, port: number, protocol: string, client: Client): ConnectResult {
+  const p = d.proxies.get(node)?.services.get(svcKey);
+  if (!p) return viaLoadBalancer(d, svcKey, port, protocol, client);
+  const sp = servicePortFor(p, port, protocol);
+  if (!sp) return { ok: false, error: 'timeout' };
+  if (!sourceAllowed(p.service.spec, client.ip)) return { ok: false, error: 'timeout' };
+  return forward(d, node, { svc: p, port: sp, external: true, viaNode: node }, client);
+}
+
+/**
+ * A connection to an externalIP on a Service port: the route to that address is the network's
+ * business, so an external client's packet lands on any node; a pod's is captured by its own node.
+ * Either way it is an external destination (proxier.go "external IP").
+ */
+function toExternalIP(d: Draft, ip: string, port: number, protocol: string, client: Client): ConnectResult | undefined {
+  if (!client.external && client.node) {
+    const p = externalIPService(d, client.node, ip, port, protocol);
+    return p && forward(d, client.node, { svc: p, port: servicePortFor(p, port, protocol)!, external: true, viaNode: client.node }, client);
+  }
+  const nodes = [...d.nodes.keys()].sort().filter((n) => externalIPService(d, n, ip, port, protocol));
+  if (nodes.length === 0) return undefined;
+  const node = nodes[pick(d, 'endpoint', nodes)];
+  const p = externalIPService(d, node, ip, port, protocol)!;
   return forward(d, node, { svc: p, port: servicePortFor(p, port, protocol)!, external: true, viaNode: node }, { ...client, external: true });
 }
 

@@ -254,9 +254,13 @@ export interface OkResult {
    */
   sourceIP?: string;
   /**
-   * http: the HTTP status.
+   * http: the HTTP status; connect to a node's healthCheckNodePort: the health check's status (200 or 503).
    */
   status?: number;
+  /**
+   * connect to a node's healthCheckNodePort: the node's local ready endpoints of the Service, as kube-proxy's health check reports them.
+   */
+  localEndpoints?: number;
   service?: ObjectRef1;
   /**
    * ping.
@@ -447,6 +451,18 @@ export interface ServiceView {
    */
   externalTrafficPolicy: string;
   healthCheckNodePort?: number;
+  /**
+   * Cluster or Local; absent for types that have none (ExternalName).
+   */
+  internalTrafficPolicy?: string;
+  /**
+   * Addresses outside the cluster the proxies also answer for on the Service's ports; absent when none.
+   */
+  externalIPs?: string[];
+  /**
+   * The CIDRs allowed to reach the load-balancer address; absent when none (everyone may).
+   */
+  loadBalancerSourceRanges?: string[];
   externalName?: string;
   publishNotReadyAddresses: boolean;
   loadBalancerIngress: {

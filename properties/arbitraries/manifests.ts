@@ -146,6 +146,18 @@ function dedupeNames<T extends { name?: string }>(ports: T[]): T[] {
   return ports.filter((p) => !p.name || (!seen.has(p.name) && seen.add(p.name) !== undefined));
 }
 
+/**
+ * loadBalancerSourceRanges to draw: one that admits the default external client (198.51.100.1) but
+ * not 198.51.100.7 nor any pod, one that admits the pods' range only.
+ */
+const LB_SOURCE_RANGES: readonly (readonly string[])[] = [['198.51.100.0/30'], ['10.244.0.0/16']];
+
+/** One externalIP per Service of the scope (TEST-NET-1), so two Services never claim the same address. */
+export function externalIPOf(scope: Scope, namespace: string, name: string): string {
+  const i = Math.max(0, scope.namespaces.indexOf(namespace)) * scope.services.length + Math.max(0, scope.services.indexOf(name));
+  return `192.0.2.${10 + i}`;
+}
+
 export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
   const { min } = { min: 30000 };
   return fc.record({
@@ -157,11 +169,14 @@ export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
     nodePort: fc.option(fc.integer({ min, max: min + 9 }), { nil: undefined, freq: 4 }),
     affinity: fc.constantFrom('None', 'None', 'ClientIP'),
     local: fc.boolean(),
+    internalLocal: fc.constantFrom(false, false, true),
+    externalIP: fc.constantFrom(false, false, false, true),
+    sourceRanges: fc.constantFrom(undefined, undefined, ...LB_SOURCE_RANGES),
     publish: fc.constantFrom(false, false, false, true),
     lb: loadBalancerFieldsArb,
     omitTargetPort: fc.boolean(),
     shadowsKubernetes: fc.constantFrom(false, false, false, false, false, false, false, false, false, true),
-  }).map(({ name: scopeName, namespace, type, selector, ports, nodePort, affinity, local, publish, lb, omitTargetPort, shadowsKubernetes }) => {
+  }).map(({ name: scopeName, namespace, type, selector, ports, nodePort, affinity, local, internalLocal, externalIP, sourceRanges, publish, lb, omitTargetPort, shadowsKubernetes }) => {
     // Now and then a Service named kubernetes outside default: it shadows default/kubernetes in the
     // environment of that namespace's pods (kubelet_pods.go getServiceEnvVarMap).
     const name = shadowsKubernetes && namespace !== 'default' ? 'kubernetes' : scopeName;
@@ -179,6 +194,9 @@ export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
       })),
       sessionAffinity: affinity,
       ...(external && local ? { externalTrafficPolicy: 'Local' } : {}),
+      ...(internalLocal ? { internalTrafficPolicy: 'Local' } : {}),
+      ...(externalIP && type !== 'Headless' ? { externalIPs: [externalIPOf(scope, namespace, name)] } : {}),
+      ...(type === 'LoadBalancer' && sourceRanges ? { loadBalancerSourceRanges: [...sourceRanges] } : {}),
       ...(publish ? { publishNotReadyAddresses: true } : {}),
       ...(type === 'LoadBalancer' ? lb : {}),
     };

@@ -10,6 +10,7 @@ import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
 import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
 import { endedPodArb, endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
+import { policiesArb } from './policies.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
 export function named(op: Operation): Operation {
@@ -45,7 +46,18 @@ function trafficTargetArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> {
     { weight: 2, arbitrary: fc.tuple(svc, fc.constantFrom(...nodes)).map(([s, node]) => ({ node, port: `$nodePort:${s.namespace}/${s.name}` })) },
     { weight: 1, arbitrary: fc.tuple(svc, fc.constantFrom(...scope.containerPorts)).map(([s, p]) => ({ ip: `$podIP:${s.namespace}/${scope.pods[0]}`, port: p.containerPort })) },
     { weight: 1, arbitrary: svc.map((s) => ({ ip: `$lbIP:${s.namespace}/${s.name}`, port: s.port.port })) },
+    ...policyTargets(scope),
   );
+}
+
+/** The addresses traffic policies govern besides nodePorts and load balancers: healthCheckNodePorts and externalIPs. */
+function policyTargets(scope: Scope): { weight: number; arbitrary: fc.Arbitrary<Record<string, unknown>> }[] {
+  const svc = fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), port: fc.constantFrom(...scope.servicePorts) });
+  const nodes = scope.cluster.nodes ?? ['node-1', 'node-2'];
+  return [
+    { weight: 1, arbitrary: fc.tuple(svc, fc.constantFrom(...nodes)).map(([s, node]) => ({ node, port: `$healthCheckNodePort:${s.namespace}/${s.name}` })) },
+    { weight: 1, arbitrary: svc.map((s) => ({ ip: `$externalIP:${s.namespace}/${s.name}`, port: s.port.port, ...(s.port.protocol && s.port.protocol !== 'TCP' ? { protocol: s.port.protocol } : {}) })) },
+  ];
 }
 
 /** Pods connect to anything; external clients come in through nodes and load balancers, as in the seed. */
@@ -56,6 +68,7 @@ function connectArb(scope: Scope): fc.Arbitrary<Operation> {
   const edge = fc.oneof(
     { weight: 3, arbitrary: fc.tuple(svc, fc.constantFrom(...nodes)).map(([s, node]) => ({ node, port: `$nodePort:${s.namespace}/${s.name}` })) },
     { weight: 1, arbitrary: fc.tuple(svc, fc.constantFrom(...scope.servicePorts)).map(([s, p]) => ({ ip: `$lbIP:${s.namespace}/${s.name}`, port: p.port })) },
+    ...policyTargets(scope),
   );
   return fc.oneof(
     { weight: 5, arbitrary: fc.tuple(podRefArb(scope), trafficTargetArb(scope)).map(([from, to]) => ({ op: 'connect', from, to }) as unknown as Operation) },
@@ -76,6 +89,11 @@ function invalidServiceArb(scope: Scope): fc.Arbitrary<Record<string, unknown>> 
     { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] },
     { ports: [{ port: 80, targetPort: 'this-name-is-far-too-long' }] },
     { type: 'ExternalName', ports: [{ port: 80 }] },
+    { externalIPs: ['127.0.0.1'], ports: [{ port: 80 }] },
+    { externalIPs: ['not-an-ip'], ports: [{ port: 80 }] },
+    { loadBalancerSourceRanges: ['10.0.0.0/8'], ports: [{ port: 80 }] },
+    { type: 'LoadBalancer', loadBalancerSourceRanges: ['10.0.0.0/33'], ports: [{ port: 80 }] },
+    { internalTrafficPolicy: 'Node', ports: [{ port: 80 }] },
   ];
   return fc.tuple(meta, fc.constantFrom(...broken)).map(([m, spec]) => ({ apiVersion: 'v1', kind: 'Service', metadata: m, spec }));
 }
@@ -255,6 +273,7 @@ function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Opera
     case 'reconnect': return reconnectArb(scope, d);
     case 'connect-burst': return connectBurstArb(scope, d);
     case 'probe-cycle': return probeCycleArb(scope, d);
+    case 'exercise-policies': return policiesArb(scope, d);
     default: return generatorArb(g, scope, d).map((op) => [op]);
   }
 }

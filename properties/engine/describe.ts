@@ -68,6 +68,7 @@ export function describeOp(op: Operation): string {
 export function describeResult(r: Result): string {
   const x = r as any;
   if (!x.ok) return typeof x.error === 'string' ? `✗ ${x.error}` : `✗ ${x.error?.reason}: ${x.error?.message}`;
+  if (x.localEndpoints !== undefined) return `→ health check ${x.status} (${x.localEndpoints} local endpoints)`;
   if (x.ip !== undefined && x.port !== undefined) return `→ ${x.pod ? `${x.pod.namespace}/${x.pod.name} ` : ''}${x.ip}:${x.port} (source ${x.sourceIP})`;
   if (x.status !== undefined) return `→ ${x.status}${x.service ? ` ${x.service.namespace}/${x.service.name}` : ''}${x.pod ? ` ${x.pod.namespace}/${x.pod.name}` : ''}`;
   if (x.reply !== undefined) return x.reply ? '→ reply' : '→ no reply';

@@ -90,7 +90,7 @@ function refs(v: unknown, obs: Observation): unknown {
 }
 
 /** Addresses no object holds, used when a reference finds nothing (the operation then fails as it should). */
-const NOWHERE = { clusterIP: '10.111.255.254', podIP: '10.244.255.254', nodePort: 32767, lbIP: '203.0.113.254' };
+const NOWHERE = { clusterIP: '10.111.255.254', podIP: '10.244.255.254', nodePort: 32767, lbIP: '203.0.113.254', externalIP: '192.0.2.254' };
 
 export function ref(text: string, obs: Observation): string | number {
   const m = /^\$(\w+):([^/]+)\/(.+)$/.exec(text);
@@ -116,6 +116,10 @@ export function ref(text: string, obs: Observation): string | number {
       return svc()?.ports.find((p) => p.nodePort)?.nodePort ?? NOWHERE.nodePort;
     case 'lbIP':
       return svc()?.loadBalancerIngress[0]?.ip ?? NOWHERE.lbIP;
+    case 'healthCheckNodePort':
+      return svc()?.healthCheckNodePort ?? NOWHERE.nodePort;
+    case 'externalIP':
+      return svc()?.externalIPs?.[0] ?? NOWHERE.externalIP;
     case 'podIP':
       return obs.pods.find((p) => p.namespace === ns && p.name === name)?.ip || NOWHERE.podIP;
     default:

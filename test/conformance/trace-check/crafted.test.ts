@@ -74,6 +74,10 @@ const breaking: Record<string, () => Cluster> = {
     const c = new Cluster();
     return c.service('ADDED', 'web', { type: 'LoadBalancer', allocateLoadBalancerNodePorts: true, clusterIP: IP.web, ports: [{ port: 80, targetPort: 80 }] }, { uid: c.uid() });
   },
+  'service/external-ips/not-special': () => {
+    const c = new Cluster();
+    return c.service('ADDED', 'web', { clusterIP: IP.web, externalIPs: ['127.0.0.1'], externalTrafficPolicy: 'Cluster', ports: [{ port: 80, targetPort: 80 }] }, { uid: c.uid() });
+  },
   'endpoints/selected-pods-only': () => {
     const { c } = healthy();
     const { podUid } = { podUid: (c.events[1]!.object.metadata as { uid: string }).uid };

@@ -3,6 +3,7 @@ import { apiFaults } from './api.faults.ts';
 import { discoveryFaults } from './discovery.faults.ts';
 import { edgeFaults } from './edge.faults.ts';
 import { endpointsFaults } from './endpoints.faults.ts';
+import { policiesFaults } from './policies.faults.ts';
 import { proxyFaults } from './proxy.faults.ts';
 import { readinessFaults } from './readiness.faults.ts';
 import { replicationFaults } from './replication.faults.ts';
@@ -24,4 +25,5 @@ export const allFaults: readonly Fault[] = [
   ...apiFaults,
   ...discoveryFaults,
   ...edgeFaults,
+  ...policiesFaults,
 ];
