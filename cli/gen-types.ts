@@ -1,6 +1,6 @@
 /**
  * Derives the TypeScript types of the contract from spec/schema/*.json, so the schemas stay the one
- * source of truth (ARCHITECTURE.md). `npm run gen:types` rewrites model/contract/types.generated.ts;
+ * source of truth (docs/architecture.md). `npm run gen:types` rewrites model/contract/types.generated.ts;
  * test/model/contract.test.ts fails when the committed file is stale.
  */
 import { compile } from 'json-schema-to-typescript';

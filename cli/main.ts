@@ -1,6 +1,6 @@
 /**
  * svcspec <command>: dispatch, and the one place errors become exit codes — 0 all held,
- * 1 a property or expectation failed, 2 bad input or usage (CONTRACT section 5). Bad input is
+ * 1 a property or expectation failed, 2 bad input or usage (docs/contract.md section 5). Bad input is
  * printed as `file:line:col: CODE message`, never as a stack trace.
  */
 import { InputError, formatDiagnostic } from '../properties/load/diagnostics.ts';

@@ -2,7 +2,7 @@
  * What "the same answer" means between the model and an implementation. Results are compared on
  * the fields that carry meaning for each operation (an API refusal by its reason, not its
  * wording; an applied Service by what it stores and allocated, not its uid or resourceVersion);
- * observations on everything CONTRACT section 3 lists, uids excepted. Allocated values and
+ * observations on everything docs/contract.md section 3 lists, uids excepted. Allocated values and
  * endpoint picks are not differences here: the runner has already adopted the implementation's
  * (conformance/adoption.ts), so the model holds the same ones.
  */
@@ -17,7 +17,7 @@ export interface Difference {
 type Obj = Record<string, any>;
 
 /**
- * The contract's core fields (CONTRACT section 3): they must agree, and be present on both sides.
+ * The contract's core fields (docs/contract.md section 3): they must agree, and be present on both sides.
  * Any other field (extensions such as a container's probe counters or a Service's `created`) is
  * compared only when both sides report it. `ports` of a container and `protocol` of a proxy entry
  * are such extensions, whatever their names elsewhere.

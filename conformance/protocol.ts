@@ -1,5 +1,5 @@
 /**
- * The adapter protocol (CONTRACT section 6, spec/schema/protocol.schema.json, docs/adapter.md):
+ * The adapter protocol (docs/contract.md section 6, spec/schema/protocol.schema.json, docs/adapter.md):
  * JSON lines on the implementation's stdin and stdout. The runner sends `{"id": n, "op": …}`, the
  * first being `{"id": 0, "op": "init", "cluster": {…}}`; the implementation answers each request
  * with `{"id": n, "ok": …, …result}`, in the order the requests came. This file holds the message

@@ -1,5 +1,5 @@
 /**
- * `svcspec serve`: the reference model as an adapter on stdin/stdout (CONTRACT section 6,
+ * `svcspec serve`: the reference model as an adapter on stdin/stdout (docs/contract.md section 6,
  * docs/adapter.md) — the example implementation, and the base the mutants wrap. JSON lines in,
  * JSON lines out, one answer per request, until stdin closes.
  */

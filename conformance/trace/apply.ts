@@ -255,7 +255,7 @@ export class TraceState {
     return touch;
   }
 
-  /** The whole observation as CEL values, lists sorted by namespace/name (CONTRACT section 3). */
+  /** The whole observation as CEL values, lists sorted by namespace/name (docs/contract.md section 3). */
   fullObservation(): Record<string, unknown> {
     const sorted = <V>(m: Map<string, LiveEntry<V>>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e.cel);
     const eps = new Map(this.store.folded);

@@ -1,4 +1,4 @@
-// API objects rebuilt from an observation (CONTRACT section 3), so that any implementation under
+// API objects rebuilt from an observation (docs/contract.md section 3), so that any implementation under
 // check (an adapter answering `observe`, a faulty system in the tests) can be exported as a watch
 // stream, not only the reference model, whose states list their own objects (model/cluster/
 // api-objects.ts). observation.ts reads these objects back into the same views: the two are

@@ -1,11 +1,11 @@
-// Observation entries (CONTRACT section 3) from real Kubernetes objects, so the spec's invariants
+// Observation entries (docs/contract.md section 3) from real Kubernetes objects, so the spec's invariants
 // read a recording exactly as they read the model. Only what the objects say goes in, never a
 // clock reading: pods carry no startedAt and no probe counters, Services no `created`.
 //
 // - Pod: phase from status.phase; ready from the Ready condition; terminating from
 //   metadata.deletionTimestamp; ip from status.podIP (else podIPs[0]); containers from
 //   spec.containers and sidecars (init containers with restartPolicy Always; named targetPorts
-//   resolve against them too, SEMANTICS B1.4) joined by name with their statuses (ready, restarts);
+//   resolve against them too, docs/semantics.md B1.4) joined by name with their statuses (ready, restarts);
 //   controller from the ownerReference with controller: true.
 // - Service: the model's own serviceView, plus the legacy annotation
 //   `service.alpha.kubernetes.io/tolerate-unready-endpoints: "true"`, which the endpoints
@@ -16,7 +16,7 @@
 //   that name: clusters and recordings that no longer carry Endpoints are still checked. Each slice
 //   becomes one subset. An endpoint goes to addresses when conditions.ready is true or absent (the
 //   API's "unknown means ready"), else to notReadyAddresses, except that a terminating endpoint
-//   that is not ready is dropped: the EndpointSlice controller keeps terminating pods (SEMANTICS
+//   that is not ready is dropped: the EndpointSlice controller keeps terminating pods (docs/semantics.md
 //   B1.8) where the Endpoints controller removes them, and the invariants speak Endpoints. Only
 //   one address family is folded: IPv4 when the Service has any IPv4 slice, else IPv6 (pods show
 //   one IP); FQDN slices are skipped.

@@ -1,4 +1,4 @@
-// What operation a recorded event stands for, in the contract's terms (CONTRACT section 2), so the
+// What operation a recorded event stands for, in the contract's terms (docs/contract.md section 2), so the
 // invariants that read `op` mean the same on a recording as on the model:
 //   ADDED/MODIFIED → {op: 'apply', object}; DELETED → {op: 'delete', kind, namespace, name};
 //   an Endpoints object the endpoints controller wrote → {op: 'sync', controller: 'endpoints'}.

@@ -1,5 +1,5 @@
 /**
- * ClusterIP and nodePort allocation (SEMANTICS B2, B3): one bitmap per range, requested values
+ * ClusterIP and nodePort allocation (docs/semantics.md B2, B3): one bitmap per range, requested values
  * checked (in range, free), dynamic values chosen through the Chooser, released on delete (and
  * free again at once). Each range has a lower band kept for requested values: dynamic allocation
  * takes the upper band first, the lower band only when the upper one is full (KEP-3070 for

@@ -1,5 +1,5 @@
 /**
- * Every nondeterministic choice the model makes goes through a Chooser (ARCHITECTURE.md rule 2):
+ * Every nondeterministic choice the model makes goes through a Chooser (docs/architecture.md#model-the-reference-implementation):
  * the reference run draws from the seeded generator, the explorer enumerates or canonicalises,
  * and the conformance runner adopts the implementation's answer after checking it is allowed.
  */

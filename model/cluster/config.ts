@@ -1,4 +1,4 @@
-/** The cluster configuration with its defaults applied (CONTRACT.md section 1). */
+/** The cluster configuration with its defaults applied (docs/contract.md section 1). */
 import type { ClusterConfig } from '../contract/types.generated.ts';
 import { type Cidr, nthAddress, parseCidr } from './ip.ts';
 

@@ -1,5 +1,5 @@
 /**
- * How clients find Services: the environment a container started with (SEMANTICS A1) and the
+ * How clients find Services: the environment a container started with (docs/semantics.md A1) and the
  * cluster DNS (A2), answered over the current state through the views env.ts and dns.ts read.
  */
 import type { EnvOp, ResolveOp } from '../contract/types.generated.ts';

@@ -1,5 +1,5 @@
 /**
- * Cluster DNS (kubernetes/dns docs/specification.md, schema 1.1.0; SEMANTICS.md A2) and the
+ * Cluster DNS (kubernetes/dns docs/specification.md, schema 1.1.0; docs/semantics.md A2) and the
  * pod's stub resolver (glibc res_search under the resolv.conf the kubelet writes:
  * kubernetes/kubernetes pkg/kubelet/network/dns/dns.go). Pure functions over a read-only view.
  *

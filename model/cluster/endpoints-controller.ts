@@ -1,5 +1,5 @@
 /**
- * The endpoints controller (SEMANTICS B1): for a Service with a selector, the pods it selects in
+ * The endpoints controller (docs/semantics.md B1): for a Service with a selector, the pods it selects in
  * its namespace, each placed by the endpoint-membership machine (ready → addresses, not ready →
  * notReadyAddresses, terminating → out), with named targetPorts resolved per pod, repacked into
  * subsets by identical port sets. Selectorless and ExternalName Services are left alone, so a

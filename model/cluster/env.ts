@@ -1,6 +1,6 @@
 /**
  * The environment the kubelet gives a container: Docker-links style variables for Services
- * (SEMANTICS.md A1) plus the container's own `env`, with `$(VAR)` expansion.
+ * (docs/semantics.md A1) plus the container's own `env`, with `$(VAR)` expansion.
  *
  * Sources (kubernetes/kubernetes): pkg/kubelet/envvars/envvars.go (FromServices, makeLinkVariables),
  * pkg/kubelet/kubelet_pods.go (getServiceEnvVarMap, makeEnvironmentVariables),

@@ -1,5 +1,5 @@
 /**
- * HTTP through an Ingress controller (SEMANTICS A3): the request goes to an Ingress address, the
+ * HTTP through an Ingress controller (docs/semantics.md A3): the request goes to an Ingress address, the
  * controller routes by host then path (model/cluster/ingress.ts) and proxies to the backend
  * Service. Statuses as ingress-nginx answers: 404 with no matching rule and no default backend,
  * 503 when the backend has no usable endpoint, 502 when the pod refuses the connection.

@@ -1,6 +1,6 @@
 /**
  * Ingress controller semantics as pure functions: which controller serves an Ingress, and where
- * an HTTP request (host, path) goes (SEMANTICS A3, decisions on A4.1–4.4 and A4.9 below).
+ * an HTTP request (host, path) goes (docs/semantics.md A3, decisions on A4.1–4.4 and A4.9 below).
  * Sources: kubernetes/website content/en/docs/concepts/services-networking/ingress.md,
  * staging/src/k8s.io/api/networking/v1/types.go, kubernetes/enhancements keps/sig-network/1453-ingress-api,
  * kubernetes-sigs/ingress-controller-conformance features/*.feature.

@@ -1,6 +1,6 @@
 /**
  * Ingress and IngressClass storage. An Ingress gets an address only when an installed controller
- * serves its class (SEMANTICS A3.4): the ingress-address machine says when, model/cluster/ingress.ts
+ * serves its class (docs/semantics.md A3.4): the ingress-address machine says when, model/cluster/ingress.ts
  * says which controller serves it. A controller's address is the first node's IP (a bare-metal
  * ingress-nginx exposed on the nodes) or, with a cloud, a load-balancer address.
  */

@@ -2,7 +2,7 @@
  * A new cluster: its nodes and proxies, the `kubernetes` Service in `default` (first usable IP,
  * port https 443 → the API server on the first node at 6443, with its Endpoints; see
  * kubernetes-service.ts) and the
- * `kube-dns` Service in `kube-system` at dnsServiceIP, as kubeadm clusters start (CONTRACT section 1).
+ * `kube-dns` Service in `kube-system` at dnsServiceIP, as kubeadm clusters start (docs/contract.md section 1).
  * The DNS server itself is the model's `resolve`; no CoreDNS pods are simulated.
  */
 import type { ClusterConfig } from '../contract/types.generated.ts';

@@ -1,5 +1,5 @@
 /**
- * The simulated kubelet (CONTRACT section 2, SEMANTICS B5, B1.9): binds pods to nodes, gives
+ * The simulated kubelet (docs/contract.md section 2, docs/semantics.md B5, B1.9): binds pods to nodes, gives
  * them IPs, starts containers, runs readiness probes on their schedule, restarts containers
  * per restartPolicy, ends terminating pods after their grace period, and computes the status
  * the API shows. Pod phases and readiness are the XState machines' (model/machines); this file
@@ -95,7 +95,7 @@ function scheduleProbe(d: Draft, pod: PodRecord, index: number, at: number): voi
   d.timers = schedule(d.timers, { at, pod: pod.key, container: index, gen: `${pod.object.metadata.uid}#${c.restartCount}` });
 }
 
-/** Binds, addresses and starts a kubelet-run pod: all in the step that applies it (CONTRACT section 2). */
+/** Binds, addresses and starts a kubelet-run pod: all in the step that applies it (docs/contract.md section 2). */
 export function startPod(d: Draft, pod: PodRecord): PodRecord {
   const node = chooseNode(d, pod.object);
   if (!node) return pod; // Unschedulable: stays Pending without an IP, as with a nodeName that does not exist.
@@ -115,7 +115,7 @@ function containerReady(c: ContainerRuntime): boolean {
   return c.running && (c.readiness === undefined || c.readiness.value === 'ready');
 }
 
-/** The status the kubelet writes (SEMANTICS B1.9: Ready iff every container is running and ready). */
+/** The status the kubelet writes (docs/semantics.md B1.9: Ready iff every container is running and ready). */
 export function kubeletStatus(pod: PodRecord): PodApiStatus {
   if (pod.statusManaged) return pod.status;
   const life = pod.lifecycle.value as string;

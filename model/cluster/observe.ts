@@ -1,5 +1,5 @@
 /**
- * The observation (CONTRACT section 3): the normalised view invariants see. Built from what the
+ * The observation (docs/contract.md section 3): the normalised view invariants see. Built from what the
  * API shows (pod status as last written, Endpoints as stored) and what each proxy has programmed;
  * never from kubelet or controller internals, so it means the same for an adapter or a trace.
  */

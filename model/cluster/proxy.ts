@@ -1,5 +1,5 @@
 /**
- * Each node's proxy (SEMANTICS B6): what it has programmed for each Service, and which endpoints
+ * Each node's proxy (docs/semantics.md B6): what it has programmed for each Service, and which endpoints
  * a new connection may use. In sync timing every node programs a change in the step that made
  * it; in async timing each node does so in its own `sync` step, so a node may still send traffic
  * to an endpoint the Endpoints no longer list — the race the spec's async invariants are about.

@@ -1,5 +1,5 @@
 /**
- * The API server's Service storage (SEMANTICS B2, B3): defaulting, the update-time patching of
+ * The API server's Service storage (docs/semantics.md B2, B3): defaulting, the update-time patching of
  * server-set fields (patchAllocatedValues, dropTypeDependentFields), validation, ClusterIP and
  * nodePort allocation, release on delete; then the Service machine says when a cloud would
  * provision a load balancer address.

@@ -32,7 +32,7 @@ export interface ContainerRuntime {
   readonly lastExitCode?: number;
   /**
    * The Services the kubelet knew when this container started (a persistent map, so keeping it
-   * costs nothing): its environment is built from them (SEMANTICS A1.3 rule 6).
+   * costs nothing): its environment is built from them (docs/semantics.md A1.3 rule 6).
    */
   readonly servicesAtStart: PMap<ServiceRecord>;
 }
@@ -49,7 +49,7 @@ export interface PodRecord {
   readonly key: string;
   /** The stored manifest (defaulted); status lives in `status`. */
   readonly object: Pod;
-  /** Applied with a status: the kubelet leaves it alone (CONTRACT section 2). */
+  /** Applied with a status: the kubelet leaves it alone (docs/contract.md section 2). */
   readonly statusManaged: boolean;
   readonly lifecycle: PodSnap;
   readonly node: string;

@@ -130,7 +130,7 @@ export function step(state: ClusterState, op: Operation, chooser: Chooser = seed
     default:
       return refuse(state, { reason: 'BadRequest', message: `unknown operation "${(op as { op: string }).op}"` });
   }
-  // Probes due at this very instant run in this step (CONTRACT section 2: "probes due at that very
+  // Probes due at this very instant run in this step (docs/contract.md section 2: "probes due at that very
   // instant run in the same step"): a container started here with initialDelaySeconds 0 — by
   // `apply`, by a restart on `exit`, or by a ReplicationController reacting in drain — is probed
   // now, not at the next `advance`. Loop because a probe result can make an RC create pods.

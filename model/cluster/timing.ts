@@ -1,5 +1,5 @@
 /**
- * The two timing modes (ARCHITECTURE.md rule 4). Internal steps — a kubelet status write, one
+ * The two timing modes (docs/architecture.md#timing-modes). Internal steps — a kubelet status write, one
  * Service's endpoints sync, one node's proxy sync — are what async timing interleaves; sync
  * timing runs them all inside the step that caused them. `settle` runs them all in either mode.
  */

@@ -1,5 +1,5 @@
 /**
- * Traffic through the data plane (SEMANTICS B6, B3): `connect` to a ClusterIP, a node's nodePort,
+ * Traffic through the data plane (docs/semantics.md B6, B3): `connect` to a ClusterIP, a node's nodePort,
  * a load-balancer address or a pod IP, as the client's node's proxy has programmed it; `ping`.
  * A refused connection changes nothing (the step keeps the input state); a successful one may
  * record ClientIP affinity and advances the generator.

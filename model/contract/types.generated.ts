@@ -5,7 +5,7 @@
 
 
 /**
- * The cluster configuration, given once before the first operation (CONTRACT.md section 1). Every field is optional.
+ * The cluster configuration, given once before the first operation (docs/contract.md section 1). Every field is optional.
  */
 
 export interface ClusterConfig {
@@ -62,7 +62,7 @@ export interface ClusterConfig {
 }
 
 /**
- * One operation sent to an implementation (CONTRACT.md section 2). The op field selects the shape.
+ * One operation sent to an implementation (docs/contract.md section 2). The op field selects the shape.
  */
 
 export type Operation =
@@ -229,7 +229,7 @@ export interface SyncOp {
 }
 
 /**
- * The answer to one operation (CONTRACT.md section 2). Every result has ok; which other fields appear depends on the operation.
+ * The answer to one operation (docs/contract.md section 2). Every result has ok; which other fields appear depends on the operation.
  */
 
 export type Result = OkResult | FailedResult;
@@ -600,18 +600,18 @@ export interface ApiError {
 }
 
 /**
- * A normalised view of the cluster (CONTRACT.md section 3). Lists are sorted by (namespace, name). Invariants see only this, so the same invariant checks the model, an adapter or a recorded trace.
+ * A normalised view of the cluster (docs/contract.md section 3). Lists are sorted by (namespace, name). Invariants see only this, so the same invariant checks the model, an adapter or a recorded trace.
  */
 
 /**
- * A scenario file (CONTRACT.md section 4): a name, an optional cluster configuration and steps.
+ * A scenario file (docs/contract.md section 4): a name, an optional cluster configuration and steps.
  */
 
 export interface Scenario {
   name: string;
   description?: string;
   /**
-   * Where in the seed or SEMANTICS.md the scenario comes from.
+   * Where in the seed or docs/semantics.md the scenario comes from.
    */
   source?: string;
   cluster?: ClusterConfig;
@@ -621,7 +621,7 @@ export interface Scenario {
   steps: [ScenarioStep, ...ScenarioStep[]];
 }
 /**
- * The cluster configuration, given once before the first operation (CONTRACT.md section 1). Every field is optional.
+ * The cluster configuration, given once before the first operation (docs/contract.md section 1). Every field is optional.
  */
 
 export interface ScenarioStep {

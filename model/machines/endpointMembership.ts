@@ -1,5 +1,5 @@
 /**
- * A pod's membership in one Service's Endpoints (SEMANTICS B1.2, B1.3, B1.8, B6).
+ * A pod's membership in one Service's Endpoints (docs/semantics.md B1.2, B1.3, B1.8, B6).
  * The endpoints controller re-evaluates the pod from scratch on every sync, so one EVALUATE
  * event with the facts it reads drives the same guarded transitions from every state: the
  * result depends on the facts only, never on the previous membership.

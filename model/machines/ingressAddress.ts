@@ -1,5 +1,5 @@
 /**
- * An Ingress's status address (SEMANTICS A3.4): `<pending>` until a controller that serves
+ * An Ingress's status address (docs/semantics.md A3.4): `<pending>` until a controller that serves
  * its class assigns one; an Ingress naming no existing class never gets an address.
  * SYNC carries whether some controller serves the Ingress now.
  */

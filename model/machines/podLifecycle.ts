@@ -2,7 +2,7 @@
  * Pod lifecycle: the phase a pod reports plus the Terminating/Gone tail of deletion.
  * The machine decides restarts per container exit (restartPolicy); the cluster, which knows
  * all containers, decides the terminal phase and sends ALL_TERMINATED.
- * Sources: WEB pod-lifecycle.md (phases, restartPolicy, termination), SEMANTICS B5 (probes
+ * Sources: WEB pod-lifecycle.md (phases, restartPolicy, termination), docs/semantics.md B5 (probes
  * never restart), B1.2 (terminal phases leave Endpoints).
  */
 import { setup } from 'xstate';

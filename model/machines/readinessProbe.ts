@@ -1,5 +1,5 @@
 /**
- * One container's readiness, as the kubelet prober worker keeps it (SEMANTICS B5;
+ * One container's readiness, as the kubelet prober worker keeps it (docs/semantics.md B5;
  * KK pkg/kubelet/prober/worker.go doProbe, worker_test.go TestFailureThreshold /
  * TestSuccessThreshold). The stored result flips only after `threshold` consecutive identical
  * results; otherwise the previous result stands. Readiness never restarts a container: this
@@ -73,7 +73,7 @@ export const readinessProbeMachine = setup({
         // Upstream quirk (KK pkg/kubelet/prober/worker.go doProbe, "new container" branch): on a new
         // container id the worker resets the stored result to the initial value but NOT
         // lastResult/resultRun, so after a restart fewer than successThreshold successes can
-        // suffice. We reset readiness and keep `lastResult`/`run` (SEMANTICS B5, B7.7).
+        // suffice. We reset readiness and keep `lastResult`/`run` (docs/semantics.md B5, B7.7).
         RESTART: { target: 'notReady', actions: 'markNotReady' },
       },
     },

@@ -1,6 +1,6 @@
 /**
  * The Service object's lifecycle by spec.type, including LoadBalancer provisioning
- * (SEMANTICS B3): status.loadBalancer is written only by a cloud controller (without one the
+ * (docs/semantics.md B3): status.loadBalancer is written only by a cloud controller (without one the
  * Service stays pending and works as a NodePort), and is cleared when the type changes away
  * from LoadBalancer; a Service naming a loadBalancerClass is left pending, since the cloud's
  * controller serves only Services without one. Allocation of IPs and nodePorts is the cluster's job; this machine only

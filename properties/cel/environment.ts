@@ -15,7 +15,7 @@ export interface CelVariable {
   description: string;
 }
 
-/** The variables of CONTRACT.md; observations are shaped as its section 3. */
+/** The variables of docs/contract.md; observations are shaped as its section 3. */
 export const CEL_VARIABLES: readonly CelVariable[] = [
   { name: 'prev', type: 'map', context: 'invariant', description: 'the observation before the operation' },
   { name: 'state', type: 'map', context: 'both', description: 'the observation after the operation (or now, in a scenario)' },
@@ -40,7 +40,7 @@ export const CEL_VARIABLES: readonly CelVariable[] = [
     name: 'cluster',
     type: 'map',
     context: 'both',
-    description: 'the cluster configuration (CONTRACT.md section 1) with defaults applied, e.g. `cluster.serviceCIDR`',
+    description: 'the cluster configuration (docs/contract.md section 1) with defaults applied, e.g. `cluster.serviceCIDR`',
   },
 ];
 

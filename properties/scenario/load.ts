@@ -1,5 +1,5 @@
 /**
- * Scenario files (CONTRACT section 4): YAML with a name, an optional cluster and steps, each
+ * Scenario files (docs/contract.md section 4): YAML with a name, an optional cluster and steps, each
  * `<op>: {fields}`, `expect: <CEL>`, or both. Loading validates everything up front (schema,
  * operation fields, CEL) so a run never starts on bad input; errors point at the exact node.
  */

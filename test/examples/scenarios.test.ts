@@ -112,7 +112,7 @@ describe('examples/scenarios', () => {
       expect(doc.source?.trim()).toBeTruthy();
       expect(doc.description?.trim()).toBeTruthy();
       expect(doc.source).toMatch(/seed/);
-      if (!file.endsWith('01-kubia-service.yaml')) expect(doc.source).toMatch(/SEMANTICS [AB]\d/);
+      if (!file.endsWith('01-kubia-service.yaml')) expect(doc.source).toMatch(/docs\/semantics\.md [AB]\d/);
       expect(doc.steps.some((s) => typeof s.expect === 'string')).toBe(true);
     });
 

@@ -3,7 +3,7 @@
  * Source: KK pkg/apis/core/validation/validation.go (ValidateEndpoints, ValidateEndpointsUpdate,
  * validateEndpointSubsets, validateEndpointAddress, ValidateNonSpecialIP, validateEndpointPort).
  * Current code lets an update change an address's nodeName (older releases refused), and has no
- * 1000-address limit: that cap is the endpoints controller's truncation (SEMANTICS.md B1.6).
+ * 1000-address limit: that cap is the endpoints controller's truncation (docs/semantics.md B1.6).
  */
 import type { FieldError } from '../field-errors.ts';
 import type { Endpoints } from '../objects.ts';

@@ -1,4 +1,4 @@
-// svcspec trace on every recording in /work/shared/data/real-traces: real clusters' ordinary
+// svcspec trace on every recording in test/fixtures/real-traces (real clusters' recordings, Apache-2.0, see its README): real clusters' ordinary
 // behaviour checks clean; the fixtures edited by hand (README) are reported for what was edited.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { checkFiles } from '../../../conformance/trace/run.ts';
 import { linkerdAsWatch } from '../trace/linkerd-fixtures.ts';
 import { checkText, outcome, spec, violated } from './helpers.ts';
 
-const ROOT = '/work/shared/data/real-traces';
+const ROOT = join(import.meta.dirname, '../../fixtures/real-traces');
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -1,4 +1,4 @@
-// Every recording in /work/shared/data/real-traces, read through the public readers. The expected
+// Every recording in test/fixtures/real-traces (see its README for origins and licences), read through the public readers. The expected
 // counts were checked by hand against the files (see comments).
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -8,7 +8,7 @@ import { newStats, type TraceEvent, type TraceStats } from '../../../conformance
 import { readWatch } from '../../../conformance/trace/watch.ts';
 import { linkerdAsWatch } from './linkerd-fixtures.ts';
 
-const ROOT = '/work/shared/data/real-traces';
+const ROOT = join(import.meta.dirname, '../../fixtures/real-traces');
 
 async function collect(it: AsyncIterable<TraceEvent>): Promise<TraceEvent[]> {
   const out: TraceEvent[] = [];

@@ -1,6 +1,6 @@
 /**
  * ClusterIP and nodePort allocation, LoadBalancer status, and the Services a cluster starts with
- * (SEMANTICS B2, B3; CONTRACT section 1). Cases follow KK pkg/registry/core/service/ipallocator
+ * (docs/semantics.md B2, B3; docs/contract.md section 1). Cases follow KK pkg/registry/core/service/ipallocator
  * bitmap_test.go TestAllocate (network/broadcast out of range, a released IP is the next one handed
  * out), portallocator allocator_test.go TestAllocate, and storage/alloc.go's update rules.
  */

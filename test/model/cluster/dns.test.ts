@@ -182,7 +182,7 @@ describe('resolvConf (pkg/kubelet/network/dns/dns.go)', () => {
   });
 });
 
-describe('resolve: the pod resolver search order (SEMANTICS.md A2.5, resolv.conf(5))', () => {
+describe('resolve: the pod resolver search order (docs/semantics.md A2.5, resolv.conf(5))', () => {
   const fromDefault = { namespace: 'default' };
   const fromTest = { namespace: 'test' };
 

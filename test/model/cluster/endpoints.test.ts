@@ -1,5 +1,5 @@
 /**
- * The endpoints controller (SEMANTICS B1). Most cases use status-managed pods, as KK
+ * The endpoints controller (docs/semantics.md B1). Most cases use status-managed pods, as KK
  * pkg/controller/endpoint/endpoints_controller_test.go puts pods with a given status straight
  * into the informer (IPs 1.2.3.4, 1.2.3.5, …; ports named port0, port1 at 8080, 8081); the rest
  * use kubelet-run pods to show the same rules driven by probes and deletion.

@@ -1,5 +1,5 @@
 /**
- * The simulated kubelet (CONTRACT section 2, SEMANTICS B5): pods start in the step that applies
+ * The simulated kubelet (docs/contract.md section 2, docs/semantics.md B5): pods start in the step that applies
  * them, readiness probes run at start + initialDelaySeconds + k·periodSeconds, thresholds count
  * consecutive results (KK pkg/kubelet/prober/worker_test.go TestSuccessThreshold /
  * TestFailureThreshold), readiness never restarts a container (e2e "readiness probe that fails

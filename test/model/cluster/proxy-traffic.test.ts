@@ -1,5 +1,5 @@
 /**
- * kube-proxy and traffic (SEMANTICS B6, B3; the seed): connections spread over every ready
+ * kube-proxy and traffic (docs/semantics.md B6, B3; the seed): connections spread over every ready
  * endpoint, are refused with no endpoint (e2e "should be rejected when no endpoints exist") or
  * when the app does not listen yet (the seed's "connection refused"), stick to one endpoint under
  * ClientIP affinity, fall back to serving-terminating endpoints only when nothing is ready; a

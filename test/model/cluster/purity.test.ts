@@ -1,5 +1,5 @@
 /**
- * `step` is a pure function (ARCHITECTURE.md rule 2, STYLE habit 1): it never mutates its input —
+ * `step` is a pure function (docs/architecture.md#model-the-reference-implementation, STYLE habit 1): it never mutates its input —
  * checked by deep-freezing every state, persistent-map internals included, before stepping it
  * through random operation sequences —, the same seed and operations give the same bytes, a
  * refused request returns the very state it was given, and no step reads Math.random or the clock.

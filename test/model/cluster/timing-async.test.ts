@@ -1,5 +1,5 @@
 /**
- * Async timing (ARCHITECTURE.md rule 4): the kubelet's status write, each Service's endpoints sync
+ * Async timing (docs/architecture.md#timing-modes): the kubelet's status write, each Service's endpoints sync
  * and each node's proxy sync are separate internal steps. Until they run, the API, the Endpoints
  * and a node's proxy lag — so a connection from a node whose proxy has not synced still reaches a
  * pod that failed readiness: the reason the endpoints-ready invariants hold only in sync timing.

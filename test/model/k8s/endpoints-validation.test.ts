@@ -1,5 +1,5 @@
 // Cases follow TestValidateEndpointsCreate / TestValidateEndpointsUpdate in kubernetes/kubernetes
-// pkg/apis/core/validation/validation_test.go (restated with our own data); SEMANTICS.md B1.7.
+// pkg/apis/core/validation/validation_test.go (restated with our own data); docs/semantics.md B1.7.
 import { describe, expect, it } from 'vitest';
 import { formatFieldError } from '../../../model/k8s/field-errors.ts';
 import type { EndpointAddress, EndpointPort, EndpointSubset, Endpoints } from '../../../model/k8s/objects.ts';

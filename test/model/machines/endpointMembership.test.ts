@@ -17,7 +17,7 @@ const allFacts: MembershipFacts[] = Array.from({ length: 64 }, (_, n) =>
 );
 const evaluate = (f: MembershipFacts): MembershipEvent => ({ type: 'EVALUATE', ...f });
 
-/** SEMANTICS B1.2/B1.3/B1.8 restated independently of the machine's guard order. */
+/** docs/semantics.md B1.2/B1.3/B1.8 restated independently of the machine's guard order. */
 function expected(f: MembershipFacts): Membership {
   const eligible = f.selected && f.hasIP && !f.terminal && (!f.terminating || f.publishNotReady);
   if (eligible) return f.publishNotReady || f.podReady ? 'ready' : 'notReady';
