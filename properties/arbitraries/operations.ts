@@ -10,6 +10,7 @@ import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
 import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
 import { endedPodArb, endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
+import { affinityArb, discoveryArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
@@ -174,7 +175,7 @@ function probeCycleArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
     successThreshold: fc.constantFrom(...d.thresholds),
     failureThreshold: fc.constantFrom(...d.thresholds),
   });
-  return fc.tuple(podArb(scope, d), probe).map(([pod, pr]) => {
+  return fc.tuple(podArb(scope, d), probe, fc.boolean()).map(([pod, pr, restart]) => {
     const p = pod as Record<string, any>;
     const container = { ...p.spec.containers[0], readinessProbe: { exec: { command: ['ls', '/var/ready'] }, ...pr } };
     const ref = { namespace: p.metadata.namespace, pod: p.metadata.name };
@@ -183,6 +184,7 @@ function probeCycleArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
       { op: 'probe', ...ref, result: 'success' },
       { op: 'advance', seconds: pr.initialDelaySeconds + (pr.successThreshold + 1) * pr.periodSeconds },
       { op: 'settle' }, // in async timing the kubelet's status writes are steps of their own
+      ...(restart ? [{ op: 'exit', ...ref, code: 1 }, { op: 'settle' }] : []),
       { op: 'probe', ...ref, result: 'failure' },
       { op: 'advance', seconds: (pr.failureThreshold + 1) * pr.periodSeconds },
       { op: 'settle' },
@@ -274,6 +276,8 @@ function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Opera
     case 'connect-burst': return connectBurstArb(scope, d);
     case 'probe-cycle': return probeCycleArb(scope, d);
     case 'exercise-policies': return policiesArb(scope, d);
+    case 'discovery': return discoveryArb(scope, d);
+    case 'affinity': return affinityArb(scope, d);
     default: return generatorArb(g, scope, d).map((op) => [op]);
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * Topology first, then the operations that stress it: short walkthroughs that line up what a rule
+ * needs and random operations rarely do — a client started after the Service it looks up, a headless
+ * name whose pods are not ready, a ClientIP client coming back within and past its timeout while its
+ * endpoint goes away. Each draws its names from the scope, so it meets the other generators' objects.
+ */
+import fc from 'fast-check';
+import type { Operation } from '../../model/index.ts';
+import type { Domains, Scope } from '../spec/types.ts';
+import { podArb } from './manifests.ts';
+
+type Obj = Record<string, any>;
+
+const apply = (object: Obj) => ({ op: 'apply', object });
+
+/**
+ * Discovery from a pod's point of view: a Service (ClusterIP or headless, with or without a selector,
+ * sometimes named kubernetes outside default, where it shadows the master service), a backend that is
+ * ready or not, then a client pod started after it that resolves the Service's full name and reads
+ * its environment.
+ */
+export function discoveryArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const [key, values] = Object.entries(scope.labels)[0];
+  const domain = scope.cluster.clusterDomain ?? 'cluster.local';
+  return fc.record({
+    name: fc.constantFrom(...scope.services, 'kubernetes'),
+    namespace: fc.constantFrom(...scope.namespaces),
+    clientNamespace: fc.constantFrom(...scope.namespaces),
+    headless: fc.boolean(),
+    selected: fc.constantFrom(true, true, false),
+    value: fc.constantFrom(...values),
+    backend: podArb(scope, d),
+    client: podArb(scope, d),
+    backendReady: fc.boolean(),
+  }).map(({ name, namespace, clientNamespace, headless, selected, value, backend, client, backendReady }) => {
+    const port = scope.servicePorts[0];
+    const svcName = name === 'kubernetes' && namespace === 'default' ? scope.services[0] : name;
+    const service = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: svcName, namespace },
+      spec: { ...(headless ? { clusterIP: 'None' } : {}), ...(selected ? { selector: { [key]: value } } : {}), ports: [{ port: port.port, targetPort: port.targetPort, ...(port.protocol ? { protocol: port.protocol } : {}) }] },
+    };
+    const b = backend as Obj;
+    const probe = backendReady ? {} : { readinessProbe: { exec: { command: ['ls', '/var/ready'] } } };
+    const backendPod = { ...b, metadata: { ...b.metadata, namespace, labels: { [key]: value } }, spec: { ...b.spec, hostNetwork: undefined, containers: [{ ...b.spec.containers[0], ...probe }] } };
+    delete backendPod.spec.hostNetwork;
+    const c = client as Obj;
+    const clientPod = { ...c, metadata: { ...c.metadata, name: `${c.metadata.name}-client`, namespace: clientNamespace } };
+    const from = { namespace: clientNamespace, pod: clientPod.metadata.name };
+    return [
+      apply(service),
+      apply(backendPod),
+      apply(clientPod),
+      { op: 'settle' },
+      { op: 'resolve', from, name: `${svcName}.${namespace}.svc.${domain}`, type: 'A' },
+      { op: 'env', ...from },
+    ] as unknown as Operation[];
+  });
+}
+
+/**
+ * ClientIP session affinity over time: two ready replicas behind a Service with a short timeout; one
+ * of them connects, comes back within the timeout (renewing it), again after more than the timeout
+ * has passed since the first connection but not since the last, then one replica goes away.
+ */
+export function affinityArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const [key, values] = Object.entries(scope.labels)[0];
+  return fc.record({
+    name: fc.constantFrom(...scope.services),
+    namespace: fc.constantFrom(...scope.namespaces),
+    rc: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])),
+    value: fc.constantFrom(...values),
+    timeout: fc.constantFrom(10, 30),
+    gone: fc.nat(1),
+  }).map(({ name, namespace, rc, value, timeout, gone }) => {
+    const port = scope.servicePorts[0];
+    const controller = {
+      apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: rc, namespace },
+      spec: { replicas: 2, selector: { [key]: value }, template: { metadata: { labels: { [key]: value } }, spec: { containers: [{ name: 'app', image: 'app', ports: scope.containerPorts.slice(0, 1).map((p) => ({ ...p })) }] } } },
+    };
+    const service = {
+      apiVersion: 'v1', kind: 'Service', metadata: { name, namespace },
+      spec: { selector: { [key]: value }, sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: timeout } }, ports: [{ port: port.port, targetPort: port.targetPort, ...(port.protocol ? { protocol: port.protocol } : {}) }] },
+    };
+    const connect = { op: 'connect', from: { namespace, pod: `$pod:${namespace}/${rc}#0` }, to: { service: name, namespace, port: port.port, ...(port.protocol && port.protocol !== 'TCP' ? { protocol: port.protocol } : {}) } };
+    const step = Math.ceil(timeout * 0.6);
+    return [
+      apply(controller), apply(service), { op: 'settle' },
+      connect, { op: 'advance', seconds: step }, { ...connect }, { op: 'advance', seconds: step }, { ...connect },
+      { op: 'delete', kind: 'Pod', namespace, name: `$pod:${namespace}/${rc}#${gone}` }, { op: 'settle' }, { ...connect },
+    ] as unknown as Operation[];
+  });
+}
