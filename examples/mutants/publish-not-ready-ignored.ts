@@ -1,12 +1,14 @@
 #!/usr/bin/env -S npx tsx
 /**
  * Mutant: publishNotReadyAddresses ignored.
- * Breaks: endpoints/ready-in-addresses
+ * Breaks: endpoints/complete
  *
  * `publishNotReadyAddresses: true` (what StatefulSets' headless Services use so peers can find each
- * other before they are ready) must put every pod under `addresses`. This controller stores the
- * field but never reads it: unready pods stay under notReadyAddresses, and peer discovery waits
- * for readiness that itself waits for the peers.
+ * other before they are ready) must list every pod under `addresses`, terminating ones included.
+ * This controller stores the field but never reads it: a terminating pod leaves the Endpoints
+ * (endpoints/complete, the rule the default run meets first) and unready pods stay under
+ * notReadyAddresses (endpoints/ready-in-addresses), so peer discovery waits for readiness that
+ * itself waits for the peers.
  * Run: npx svcspec conform --adapter "npx tsx examples/mutants/publish-not-ready-ignored.ts"
  */
 import type { Operation, Result } from '../../model/index.ts';

@@ -36,6 +36,11 @@ const SCRIPTS: Record<string, Operation[]> = {
     op({ op: 'probe', namespace: 'default', pod: 'a', result: 'success' }), op({ op: 'advance', seconds: 2 }),
     op({ op: 'probe', namespace: 'default', pod: 'a', result: 'failure' }), op({ op: 'advance', seconds: 5 }),
   ],
+  // A pod of a Service that publishes not-ready addresses stays listed while it terminates.
+  'endpoints/complete': [
+    svc('pub', { selector: { app: 'web' }, publishNotReadyAddresses: true, ports: [{ port: 80, targetPort: 8080 }] }),
+    pod('a', { app: 'web' }), op({ op: 'delete', kind: 'Pod', namespace: 'default', name: 'a' }), op({ op: 'advance', seconds: 2 }),
+  ],
   'endpoints/named-port-per-pod': [
     svc('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] }),
     pod('a', { app: 'web' }, { ports: [{ name: 'http', containerPort: 8080 }] }), pod('b', { app: 'web' }, { ports: [{ name: 'http', containerPort: 9090 }] }),
