@@ -3,7 +3,7 @@
  * `<op>: {fields}`, `expect: <CEL>`, or both. Loading validates everything up front (schema,
  * operation fields, CEL) so a run never starts on bad input; errors point at the exact node.
  */
-import { readFileSync } from 'node:fs';
+import { readText } from '../load/read-text.ts';
 import { dirname, resolve } from 'node:path';
 import type { ClusterConfig, Operation } from '../../model/index.ts';
 import { ConfigError, normalizeConfig } from '../../model/index.ts';
@@ -33,15 +33,6 @@ export interface Scenario {
 const OPS = Object.keys(OPERATION_DEFS);
 const NOT_OPS = new Set(['expect', 'note']);
 const EXPECT_VARIABLES = ['state', 'last', 'cluster'];
-
-export function readText(file: string, from?: { file: string; line: number; col: number }): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    const where = from ?? { file, line: 1, col: 1 };
-    throw new InputError([{ ...where, code: 'SVC005', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
-  }
-}
 
 function manifestsOf(src: SourceDoc, i: number, fields: Record<string, unknown>, out: Diagnostic[]): unknown[] {
   if (typeof fields.file === 'string') {

@@ -10,7 +10,7 @@ import { type Diagnostic, InputError, didYouMean } from '../load/diagnostics.ts'
 import { OPERATION_DEFS, issuesToDiagnostics, propertiesAt, schemaIssues, validator } from '../load/schemas.ts';
 import { type Path, type SourceDoc, configErrorPath, parseYaml, positionOf } from '../load/yaml-source.ts';
 import { packageFile } from '../load/package-root.ts';
-import { readText } from '../scenario/load.ts';
+import { readText } from '../load/read-text.ts';
 import type { Domains, GeneratorSpec, Invariant, Scope, Spec, Timing, TraceMode } from './types.ts';
 
 export const SPEC_DIR = packageFile('spec');

@@ -2,10 +2,11 @@
  * Ingress and IngressClass defaulting and validation as the API server does them
  * (kubernetes/kubernetes pkg/apis/networking/validation/validation.go, pkg/apis/networking/v1/defaults.go),
  * with apimachinery's messages (staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go).
- * The DNS/port helpers below are private copies; model/k8s/validation/names.ts may replace them.
+ * Name, label and port checks are apimachinery's, from names.ts.
  */
 import type { FieldError } from '../field-errors.ts';
 import type { HTTPIngressPath, Ingress, IngressBackend, IngressClass, ObjectMeta } from '../objects.ts';
+import { byteLen, goSyntax, invalidEach, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum, maxLenError, regexError } from './names.ts';
 
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 const MAX_CONTROLLER_BYTES = 250;
@@ -13,67 +14,21 @@ const PATH_TYPES = ['Exact', 'ImplementationSpecific', 'Prefix']; // sets.List()
 const BAD_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const BAD_PATH_SUFFIXES = ['/..', '/.'];
 
-// --- apimachinery string checks (util/validation/validation.go), private to this file ---
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  // Go builds "'a', " then " or 'b', ": the double space before "or" is upstream's.
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-}
-const maxLen = (n: number) => `must be no more than ${n} characters`;
+// --- string checks names.ts does not have: wildcard hosts, HTTP paths, path segments, IP literals ---
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const SUBDOMAIN = `${LABEL}(\\.${LABEL})*`;
 const WILDCARD = `\\*\\.${SUBDOMAIN}`;
-const LABEL_1035 = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const HTTP_PATH = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
 const full = (re: string) => new RegExp(`^${re}$`);
 
-function dns1123Subdomain(v: string): string[] {
-  const errs = v.length > 253 ? [maxLen(253)] : [];
-  if (!full(SUBDOMAIN).test(v)) {
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", SUBDOMAIN, 'example.com'));
-  }
-  return errs;
-}
-
 function wildcardSubdomain(v: string): string[] {
-  const errs = v.length > 253 ? [maxLen(253)] : [];
+  const errs = byteLen(v) > 253 ? [maxLenError(253)] : [];
   if (!full(WILDCARD).test(v)) {
     errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", WILDCARD, '*.example.com'));
   }
   return errs;
 }
-
-function dns1123Label(v: string): string[] {
-  const errs = v.length > 63 ? [maxLen(63)] : [];
-  if (!full(LABEL).test(v)) {
-    errs.push(full(SUBDOMAIN).test(v) ? 'must not contain dots'
-      : regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", LABEL, 'my-name', '123-abc'));
-  }
-  return errs;
-}
-
-/** Service names (core validation ValidateServiceName = NameIsDNS1035Label). */
-function dns1035Label(v: string): string[] {
-  const errs = v.length > 63 ? [maxLen(63)] : [];
-  if (!full(LABEL_1035).test(v)) {
-    errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", LABEL_1035, 'my-name', 'abc-123'));
-  }
-  return errs;
-}
-
-function portName(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 15) errs.push(maxLen(15));
-  if (!/^[-a-z0-9]+$/.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
-  if (v.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen');
-  return errs;
-}
-
-const portNum = (n: number) => (Number.isInteger(n) && n >= 1 && n <= 65535 ? [] : ['must be between 1 and 65535, inclusive']);
 
 /** api/validate/content IsPathSegmentName. */
 function pathSegmentName(v: string): string[] {
@@ -99,25 +54,18 @@ function domainPrefixedPath(field: string, v: string): FieldError[] {
   if (slash < 0 || host === '' || path === '') {
     return [{ type: 'Invalid', field, value: v, detail: 'must be a domain-prefixed path (such as "acme.io/foo")' }];
   }
-  const errs: FieldError[] = dns1123Subdomain(host).map((detail) => ({ type: 'Invalid', field, value: host, detail }));
+  const errs: FieldError[] = isDNS1123Subdomain(host).map((detail) => ({ type: 'Invalid', field, value: host, detail }));
   if (!full(HTTP_PATH).test(path)) errs.push({ type: 'Invalid', field, value: path, detail: regexError('Invalid path', HTTP_PATH) });
   return errs;
 }
 
-/** A value Go prints with %#v: formatValue() String()s non-objects, so a function carrying the text prints it. */
-function goSyntax(text: string): unknown {
-  return Object.assign(() => text, { toString: () => text });
-}
-
-const invalids = (field: string, value: unknown, msgs: string[]): FieldError[] =>
-  msgs.map((detail) => ({ type: 'Invalid', field, value, detail }));
 
 /** ValidateObjectMeta's name part (apimachinery api/validation/objectmeta.go); namespace is the caller's. */
 function validateName(meta: ObjectMeta | undefined): FieldError[] {
   if (!meta?.name) {
     return meta?.generateName ? [] : [{ type: 'Required', field: 'metadata.name', detail: 'name or generateName is required' }];
   }
-  return invalids('metadata.name', meta.name, dns1123Subdomain(meta.name));
+  return invalidEach('metadata.name', meta.name, isDNS1123Subdomain(meta.name));
 }
 
 // --- defaulting ---
@@ -143,22 +91,22 @@ function validateBackend(b: IngressBackend | undefined, field: string): FieldErr
   if (hasResource && hasService) return [{ type: 'Invalid', field, value: '', detail: 'cannot set both resource and service backends' }];
   if (hasResource) {
     const r = b!.resource!, f = `${field}.resource`;
-    const errs = r.apiGroup != null ? invalids(`${f}.apiGroup`, r.apiGroup, dns1123Subdomain(r.apiGroup)) : [];
+    const errs = r.apiGroup != null ? invalidEach(`${f}.apiGroup`, r.apiGroup, isDNS1123Subdomain(r.apiGroup)) : [];
     for (const key of ['kind', 'name'] as const) {
       const v = r[key] ?? '';
-      errs.push(...(v === '' ? [{ type: 'Required', field: `${f}.${key}` } as FieldError] : invalids(`${f}.${key}`, v, pathSegmentName(v))));
+      errs.push(...(v === '' ? [{ type: 'Required', field: `${f}.${key}` } as FieldError] : invalidEach(`${f}.${key}`, v, pathSegmentName(v))));
     }
     return errs;
   }
   if (!hasService) return [{ type: 'Invalid', field, value: '', detail: 'resource or service backend is required' }];
   const svc = b!.service!;
   const errs: FieldError[] = svc.name
-    ? invalids(`${field}.service.name`, svc.name, dns1035Label(svc.name))
+    ? invalidEach(`${field}.service.name`, svc.name, isDNS1035Label(svc.name))
     : [{ type: 'Required', field: `${field}.service.name` }];
   const name = svc.port?.name ?? '', num = svc.port?.number ?? 0;
   if (name !== '' && num !== 0) errs.push({ type: 'Invalid', field, value: '', detail: 'cannot set both port name & port number' });
-  else if (name !== '') errs.push(...invalids(`${field}.service.port.name`, name, portName(name)));
-  else if (num !== 0) errs.push(...invalids(`${field}.service.port.number`, num, portNum(num)));
+  else if (name !== '') errs.push(...invalidEach(`${field}.service.port.name`, name, isValidPortName(name)));
+  else if (num !== 0) errs.push(...invalidEach(`${field}.service.port.number`, num, isValidPortNum(num)));
   else errs.push({ type: 'Required', field, detail: 'port name or number is required' });
   return errs;
 }
@@ -203,18 +151,18 @@ function validateSpec(spec: Ingress['spec'] | undefined, opts: Options): FieldEr
     if (host !== '') {
       if (isIP(host)) errs.push({ type: 'Invalid', field: `${f}.host`, value: host, detail: 'must be a DNS name, not an IP address' });
       wildcard = host.includes('*');
-      errs.push(...invalids(`${f}.host`, host, wildcard ? wildcardSubdomain(host) : dns1123Subdomain(host)));
+      errs.push(...invalidEach(`${f}.host`, host, wildcard ? wildcardSubdomain(host) : isDNS1123Subdomain(host)));
     }
     if (wildcard && opts.allowInvalidWildcardHostRule) return;
     errs.push(...validateRuleValue(rule.http, `${f}.http`));
   });
   (s.tls ?? []).forEach((t, i) => {
     (t.hosts ?? []).forEach((h, j) => {
-      errs.push(...invalids(`spec.tls[${i}].hosts[${j}]`, h, h.includes('*') ? wildcardSubdomain(h) : dns1123Subdomain(h)));
+      errs.push(...invalidEach(`spec.tls[${i}].hosts[${j}]`, h, h.includes('*') ? wildcardSubdomain(h) : isDNS1123Subdomain(h)));
     });
-    if (!opts.allowInvalidSecretName && t.secretName) errs.push(...invalids(`spec.tls[${i}].secretName`, t.secretName, dns1123Subdomain(t.secretName)));
+    if (!opts.allowInvalidSecretName && t.secretName) errs.push(...invalidEach(`spec.tls[${i}].secretName`, t.secretName, isDNS1123Subdomain(t.secretName)));
   });
-  if (s.ingressClassName != null) errs.push(...invalids('spec.ingressClassName', s.ingressClassName, dns1123Subdomain(s.ingressClassName)));
+  if (s.ingressClassName != null) errs.push(...invalidEach('spec.ingressClassName', s.ingressClassName, isDNS1123Subdomain(s.ingressClassName)));
   return errs;
 }
 
@@ -232,7 +180,7 @@ export function validateIngress(ing: Ingress, old?: Ingress): FieldError[] {
   const opts: Options = {
     allowInvalidWildcardHostRule: (old?.spec?.rules ?? []).some(
       (r) => (r.host ?? '').includes('*') && validateRuleValue(r.http, 'x').length > 0),
-    allowInvalidSecretName: (old?.spec?.tls ?? []).some((t) => !!t.secretName && dns1123Subdomain(t.secretName).length > 0),
+    allowInvalidSecretName: (old?.spec?.tls ?? []).some((t) => !!t.secretName && isDNS1123Subdomain(t.secretName).length > 0),
   };
   const errs = [...validateName(ing.metadata), ...validateSpec(ing.spec, opts)];
   const annotation = ing.metadata?.annotations?.[CLASS_ANNOTATION];
@@ -250,15 +198,15 @@ function validateParameters(params: unknown): FieldError[] {
   if (params == null || typeof params !== 'object') return [];
   const p = params as { apiGroup?: string; kind?: string; name?: string; scope?: string; namespace?: string };
   const f = 'spec.parameters';
-  const errs = p.apiGroup != null ? invalids(`${f}.apiGroup`, p.apiGroup, dns1123Subdomain(p.apiGroup)) : [];
+  const errs = p.apiGroup != null ? invalidEach(`${f}.apiGroup`, p.apiGroup, isDNS1123Subdomain(p.apiGroup)) : [];
   for (const key of ['kind', 'name'] as const) {
     const v = p[key] ?? '';
-    errs.push(...(v === '' ? [{ type: 'Required', field: `${f}.${key}` } as FieldError] : invalids(`${f}.${key}`, v, pathSegmentName(v))));
+    errs.push(...(v === '' ? [{ type: 'Required', field: `${f}.${key}` } as FieldError] : invalidEach(`${f}.${key}`, v, pathSegmentName(v))));
   }
   if (p.scope == null) return [...errs, { type: 'Required', field: `${f}.scope` }];
   if (p.scope === 'Namespace') {
     if (p.namespace == null) errs.push({ type: 'Required', field: `${f}.namespace`, detail: "`parameters.scope` is set to 'Namespace'" });
-    else errs.push(...invalids(`${f}.namespace`, p.namespace, dns1123Label(p.namespace)));
+    else errs.push(...invalidEach(`${f}.namespace`, p.namespace, isDNS1123Label(p.namespace)));
   } else if (p.scope === 'Cluster') {
     if (p.namespace != null) errs.push({ type: 'Forbidden', field: `${f}.namespace`, detail: "`parameters.scope` is set to 'Cluster'" });
   } else {

@@ -1,5 +1,6 @@
 /** Faults of Services: ClusterIP and nodePort allocation, defaulting, load-balancer status. */
 import type { Operation } from '../../../model/index.ts';
+import type { System } from '../../../properties/engine/system.ts';
 import { type Fault, type Obs, type Svc, hash, rewriteObservation, stateful, withChooser } from './wrap.ts';
 
 const NODE_PORT_MIN = 30000;
@@ -14,6 +15,21 @@ function updatedService(op: Operation, ok: boolean, before: Obs): Svc | undefine
 }
 
 const bump = (counts: Readonly<Record<string, number>>, uid: string) => ({ ...counts, [uid]: (counts[uid] ?? 0) + 1 });
+
+/**
+ * The shape of the update bugs: the fault counts the successful updates of each Service (those
+ * `which` picks) and rewrites what is observed from the count.
+ */
+function perUpdate(sys: System, which: (s: Svc) => boolean, observe: (obs: Obs, updates: Readonly<Record<string, number>>) => void): System {
+  return stateful<Record<string, number>>(sys, {
+    init: {},
+    remember: (updates, op, result, before) => {
+      const s = updatedService(op, result.ok, before);
+      return s && which(s) ? bump(updates, s.uid) : updates;
+    },
+    observe,
+  });
+}
 
 function shiftIP(ip: string, by: number): string {
   const parts = ip.split('.').map(Number);
@@ -55,15 +71,8 @@ export const serviceFaults: Fault[] = [
     timing: 'sync',
     description: 'ClusterIP reallocated on every update (the omitted spec.clusterIP of kubectl apply is taken as a request for a new one)',
     wrap: (sys) =>
-      stateful<Record<string, number>>(sys, {
-        init: {},
-        remember: (updates, op, result, before) => {
-          const s = updatedService(op, result.ok, before);
-          return s ? bump(updates, s.uid) : updates;
-        },
-        observe: (obs, updates) => {
-          for (const s of obs.services) if (updates[s.uid] && s.clusterIP !== '' && s.clusterIP !== 'None') s.clusterIP = shiftIP(s.clusterIP, updates[s.uid]);
-        },
+      perUpdate(sys, () => true, (obs, updates) => {
+        for (const s of obs.services) if (updates[s.uid] && s.clusterIP !== '' && s.clusterIP !== 'None') s.clusterIP = shiftIP(s.clusterIP, updates[s.uid]);
       }),
   },
   {
@@ -104,15 +113,8 @@ export const serviceFaults: Fault[] = [
     timing: 'sync',
     description: 'updating a headless Service allocates it a ClusterIP (clusterIP None treated as unset on the update path)',
     wrap: (sys) =>
-      stateful<Record<string, number>>(sys, {
-        init: {},
-        remember: (updates, op, result, before) => {
-          const s = updatedService(op, result.ok, before);
-          return s && s.clusterIP === 'None' ? bump(updates, s.uid) : updates;
-        },
-        observe: (obs, updates) => {
-          for (const s of obs.services) if (updates[s.uid] && s.clusterIP === 'None') s.clusterIP = `10.96.201.${(hash(s.uid) % 250) + 2}`;
-        },
+      perUpdate(sys, (s) => s.clusterIP === 'None', (obs, updates) => {
+        for (const s of obs.services) if (updates[s.uid] && s.clusterIP === 'None') s.clusterIP = `10.96.201.${(hash(s.uid) % 250) + 2}`;
       }),
   },
   {
@@ -213,18 +215,11 @@ export const serviceFaults: Fault[] = [
     timing: 'sync',
     description: 'nodePorts reallocated on every update that omits them instead of refilled from the stored Service (kubernetes/kubernetes#103532)',
     wrap: (sys) =>
-      stateful<Record<string, number>>(sys, {
-        init: {},
-        remember: (updates, op, result, before) => {
-          const s = updatedService(op, result.ok, before);
-          return s ? bump(updates, s.uid) : updates;
-        },
-        observe: (obs, updates) => {
-          for (const s of obs.services) {
-            const n = updates[s.uid];
-            if (n) for (const p of s.ports) if (p.nodePort) p.nodePort = NODE_PORT_MIN + ((p.nodePort - NODE_PORT_MIN + 97 * n) % NODE_PORT_SIZE);
-          }
-        },
+      perUpdate(sys, () => true, (obs, updates) => {
+        for (const s of obs.services) {
+          const n = updates[s.uid];
+          if (n) for (const p of s.ports) if (p.nodePort) p.nodePort = NODE_PORT_MIN + ((p.nodePort - NODE_PORT_MIN + 97 * n) % NODE_PORT_SIZE);
+        }
       }),
   },
   {
