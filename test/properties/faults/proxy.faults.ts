@@ -1,8 +1,24 @@
 /** Faults of the node proxies: what each node programs for a Service port. */
-import { type Fault, type Obs, endpointsOf, rewriteObservation, selects, stateful } from './wrap.ts';
+import type { System } from '../../../properties/engine/system.ts';
+import { type Fault, type Obs, type Svc, endpointsOf, rewriteObservation, selects, stateful } from './wrap.ts';
 
 type Programmed = readonly { readonly ip: string; readonly port: number }[];
 type AffinityEntry = NonNullable<Obs['proxies'][number]['services'][number]['affinity']>['clients'][number];
+
+type ProgrammedPort = Obs['proxies'][number]['services'][number];
+
+/** Rewrites each Service port a proxy programs (a private copy), given the Service and its port. */
+function rewriteProgrammed(sys: System, f: (obs: Obs, ps: ProgrammedPort, svc: Svc, sp: Svc['ports'][number]) => void): System {
+  return rewriteObservation(sys, (obs) => {
+    for (const x of obs.proxies) {
+      for (const ps of x.services) {
+        const svc = obs.services.find((s) => s.namespace === ps.namespace && s.name === ps.name);
+        const sp = svc?.ports.find((p) => p.port === ps.port && p.protocol === (ps.protocol ?? 'TCP'));
+        if (svc && sp) f(obs, ps, svc, sp);
+      }
+    }
+  });
+}
 
 export const proxyFaults: Fault[] = [
   {
@@ -49,17 +65,11 @@ export const proxyFaults: Fault[] = [
     timing: 'sync',
     description: 'the proxy adds serving-terminating endpoints beside the ready ones (instead of only when none is ready)',
     wrap: (sys) =>
-      rewriteObservation(sys, (obs) => {
-        for (const x of obs.proxies) {
-          for (const ps of x.services) {
-            const svc = obs.services.find((s) => s.namespace === ps.namespace && s.name === ps.name);
-            const sp = svc?.ports.find((p) => p.port === ps.port && p.protocol === (ps.protocol ?? 'TCP'));
-            if (!svc?.selector || !sp || typeof sp.targetPort !== 'number' || ps.endpoints.length === 0) continue;
-            for (const p of obs.pods) {
-              if (p.namespace !== svc.namespace || !p.terminating || !p.ready || p.ip === '' || !selects(svc.selector, p.labels)) continue;
-              if (!ps.endpoints.some((e) => e.ip === p.ip)) ps.endpoints.push({ ip: p.ip, port: sp.targetPort });
-            }
-          }
+      rewriteProgrammed(sys, (obs, ps, svc, sp) => {
+        if (!svc.selector || typeof sp.targetPort !== 'number' || ps.endpoints.length === 0) return;
+        for (const p of obs.pods) {
+          if (p.namespace !== svc.namespace || !p.terminating || !p.ready || p.ip === '' || !selects(svc.selector, p.labels)) continue;
+          if (!ps.endpoints.some((e) => e.ip === p.ip)) ps.endpoints.push({ ip: p.ip, port: sp.targetPort });
         }
       }),
   },
@@ -69,18 +79,11 @@ export const proxyFaults: Fault[] = [
     timing: 'sync',
     description: 'the proxy programs notReadyAddresses as well as addresses',
     wrap: (sys) =>
-      rewriteObservation(sys, (obs) => {
-        for (const x of obs.proxies) {
-          for (const ps of x.services) {
-            const svc = obs.services.find((s) => s.namespace === ps.namespace && s.name === ps.name);
-            const sp = svc?.ports.find((p) => p.port === ps.port && p.protocol === (ps.protocol ?? 'TCP'));
-            if (!svc || !sp) continue;
-            for (const ss of endpointsOf(obs, svc)?.subsets ?? []) {
-              const ep = ss.ports.find((p) => (p.name ?? '') === (sp.name ?? ''));
-              if (!ep) continue;
-              for (const a of ss.notReadyAddresses) if (!ps.endpoints.some((e) => e.ip === a.ip && e.port === ep.port)) ps.endpoints.push({ ip: a.ip, port: ep.port });
-            }
-          }
+      rewriteProgrammed(sys, (obs, ps, svc, sp) => {
+        for (const ss of endpointsOf(obs, svc)?.subsets ?? []) {
+          const ep = ss.ports.find((p) => (p.name ?? '') === (sp.name ?? ''));
+          if (!ep) continue;
+          for (const a of ss.notReadyAddresses) if (!ps.endpoints.some((e) => e.ip === a.ip && e.port === ep.port)) ps.endpoints.push({ ip: a.ip, port: ep.port });
         }
       }),
   },
