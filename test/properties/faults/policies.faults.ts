@@ -1,7 +1,7 @@
 /** Faults of the traffic policies: internal and external traffic policy, health checks, externalIPs, source ranges. */
 import type { Chooser, Operation, Result } from '../../../model/index.ts';
 import type { System } from '../../../properties/engine/system.ts';
-import { type Fault, type Obs, type Pod, type Svc, clientPod, hash, pickIndex, rewriteResult, stateful, targetService } from './wrap.ts';
+import { type Fault, type Obs, type Pod, type Svc, clientPod, hash, pickIndex, rewriteResult, stateful, targetService, rewriteStep } from './wrap.ts';
 
 type Backend = { readonly ip: string; readonly port: number };
 type To = { ip?: string; node?: string; port: number; protocol?: string };
@@ -38,13 +38,10 @@ function forwardTo(sys: System, s: unknown, op: Operation, chooser: Chooser | un
 
 /** A fault that reroutes some connections itself and leaves the others to the inner system. */
 function rerouting(sys: System, reroute: (op: Operation, before: Obs, inner: Result) => Backend[] | undefined): System {
-  return stateful<null>(sys, {
-    init: null,
-    step: (inner, s, op, chooser, _extra, before) => {
-      const out = inner.step(s, op, chooser);
-      const backends = reroute(op, before, out.result);
-      return backends && backends.length > 0 ? forwardTo(inner, s, op, chooser, backends, before) : out;
-    },
+  return rewriteStep(sys, (inner, s, op, chooser, before) => {
+    const out = inner.step(s, op, chooser);
+    const backends = reroute(op, before, out.result);
+    return backends && backends.length > 0 ? forwardTo(inner, s, op, chooser, backends, before) : out;
   });
 }
 

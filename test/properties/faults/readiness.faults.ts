@@ -1,6 +1,6 @@
 /** Faults of the kubelet: readiness probes, restarts, pod readiness and pod IPs. */
 import type { Operation } from '../../../model/index.ts';
-import { type Fault, type Obs, recomputePodReady, rewriteObservation, stateful } from './wrap.ts';
+import { type Fault, type Obs, recomputePodReady, rewriteObservation, stateful, rewriteStep } from './wrap.ts';
 
 type Container = Obs['pods'][number]['containers'][number];
 
@@ -89,22 +89,19 @@ export const readinessFaults: Fault[] = [
     timing: 'sync',
     description: 'a failing readiness probe restarts the container (treated like a liveness probe)',
     wrap: (sys) =>
-      stateful<null>(sys, {
-        init: null,
-        step: (inner, s, op, chooser, _extra, before) => {
-          let out = inner.step(s, op, chooser);
-          if (!out.result.ok) return out;
-          for (const p of inner.observe(out.state).pods) {
-            const q = before.pods.find((x) => x.uid === p.uid);
-            for (const c of p.containers) {
-              const d = q?.containers.find((x) => x.name === c.name);
-              if (!d?.ready || c.ready || c.restartCount !== d.restartCount || c.probe?.lastResult !== 'failure' || !running(c)) continue;
-              const restarted = inner.step(out.state, { op: 'exit', namespace: p.namespace, pod: p.name, container: c.name, code: 137 } as Operation, chooser);
-              if (restarted.result.ok) out = { state: restarted.state, result: out.result };
-            }
+      rewriteStep(sys, (inner, s, op, chooser, before) => {
+        let out = inner.step(s, op, chooser);
+        if (!out.result.ok) return out;
+        for (const p of inner.observe(out.state).pods) {
+          const q = before.pods.find((x) => x.uid === p.uid);
+          for (const c of p.containers) {
+            const d = q?.containers.find((x) => x.name === c.name);
+            if (!d?.ready || c.ready || c.restartCount !== d.restartCount || c.probe?.lastResult !== 'failure' || !running(c)) continue;
+            const restarted = inner.step(out.state, { op: 'exit', namespace: p.namespace, pod: p.name, container: c.name, code: 137 } as Operation, chooser);
+            if (restarted.result.ok) out = { state: restarted.state, result: out.result };
           }
-          return out;
-        },
+        }
+        return out;
       }),
   },
   {

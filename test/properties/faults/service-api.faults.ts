@@ -5,7 +5,7 @@
  * Service the API server recreates.
  */
 import type { Operation } from '../../../model/index.ts';
-import { type Fault, type Obs, type Svc, hash, rewriteObservation, stateful } from './wrap.ts';
+import { type Fault, type Obs, type Svc, hash, rewriteObservation, stateful, rewriteStep } from './wrap.ts';
 
 type Manifest = { kind?: string; metadata?: { namespace?: string; name?: string }; spec?: { type?: string; loadBalancerClass?: string; ports?: { name?: string; nodePort?: number }[] } };
 
@@ -41,14 +41,11 @@ export const serviceApiFaults: Fault[] = [
     timing: 'sync',
     description: 'the update path refills every omitted nodePort by port name, even one another port of the update asks for: moving a nodePort within a Service is refused as a duplicate',
     wrap: (sys) =>
-      stateful<null>(sys, {
-        init: null,
-        step: (inner, s, op, chooser, _m, before) => {
-          const u = updatedBy(op, before);
-          if (!u || !u.manifest.spec?.ports || !['NodePort', 'LoadBalancer'].includes(u.old.type)) return inner.step(s, op, chooser);
-          const ports = u.manifest.spec.ports.map((p) => (p.nodePort ? p : { ...p, nodePort: u.old.ports.find((q) => (q.name ?? '') === (p.name ?? ''))?.nodePort }));
-          return inner.step(s, { ...op, object: { ...u.manifest, spec: { ...u.manifest.spec, ports } } } as unknown as Operation, chooser);
-        },
+      rewriteStep(sys, (inner, s, op, chooser, before) => {
+        const u = updatedBy(op, before);
+        if (!u || !u.manifest.spec?.ports || !['NodePort', 'LoadBalancer'].includes(u.old.type)) return inner.step(s, op, chooser);
+        const ports = u.manifest.spec.ports.map((p) => (p.nodePort ? p : { ...p, nodePort: u.old.ports.find((q) => (q.name ?? '') === (p.name ?? ''))?.nodePort }));
+        return inner.step(s, { ...op, object: { ...u.manifest, spec: { ...u.manifest.spec, ports } } } as unknown as Operation, chooser);
       }),
   },
   {

@@ -1,7 +1,7 @@
 /** Faults of the data plane: where a connection to a Service goes, and what it looks like there. */
 import type { Chooser, Operation, Result } from '../../../model/index.ts';
 import type { System } from '../../../properties/engine/system.ts';
-import { type Fault, type Obs, type Pod, type Svc, clientPod, endpointsOf, hash, pickIndex, rewriteObservation, rewriteResult, selects, stateful, targetService, withChooser } from './wrap.ts';
+import { type Fault, type Obs, type Pod, type Svc, clientPod, endpointsOf, hash, pickIndex, rewriteObservation, rewriteResult, selects, stateful, targetService, withChooser, rewriteStep } from './wrap.ts';
 
 interface Backend {
   readonly ip: string;
@@ -97,15 +97,12 @@ export const trafficFaults: Fault[] = [
     timing: 'sync',
     description: 'the proxy ignores readiness: it balances over notReadyAddresses too',
     wrap: (sys) =>
-      stateful<null>(sys, {
-        init: null,
-        step: (inner, s, op, chooser, _extra, before) => {
-          const prog = programmed(before, op);
-          const sp = prog && servicePort(prog.svc, op);
-          if (!prog || !sp) return inner.step(s, op, chooser);
-          const unready = endpointBackends(before, prog.svc, sp.name, ['notReadyAddresses']);
-          return unready.length ? forwardTo(inner, s, op, chooser, [...endpointBackends(before, prog.svc, sp.name, ['addresses']), ...unready], before) : inner.step(s, op, chooser);
-        },
+      rewriteStep(sys, (inner, s, op, chooser, before) => {
+        const prog = programmed(before, op);
+        const sp = prog && servicePort(prog.svc, op);
+        if (!prog || !sp) return inner.step(s, op, chooser);
+        const unready = endpointBackends(before, prog.svc, sp.name, ['notReadyAddresses']);
+        return unready.length ? forwardTo(inner, s, op, chooser, [...endpointBackends(before, prog.svc, sp.name, ['addresses']), ...unready], before) : inner.step(s, op, chooser);
       }),
   },
   {
@@ -114,15 +111,12 @@ export const trafficFaults: Fault[] = [
     timing: 'sync',
     description: 'when a Service port has no ready endpoint, the proxy falls back to its not-ready addresses instead of rejecting',
     wrap: (sys) =>
-      stateful<null>(sys, {
-        init: null,
-        step: (inner, s, op, chooser, _extra, before) => {
-          const prog = op.op === 'connect' && 'ip' in op.to ? programmed(before, op) : undefined;
-          const sp = prog && servicePort(prog.svc, op);
-          if (!prog || !sp || prog.endpoints.length > 0) return inner.step(s, op, chooser);
-          const unready = endpointBackends(before, prog.svc, sp.name, ['notReadyAddresses']);
-          return unready.length ? forwardTo(inner, s, op, chooser, unready, before) : inner.step(s, op, chooser);
-        },
+      rewriteStep(sys, (inner, s, op, chooser, before) => {
+        const prog = op.op === 'connect' && 'ip' in op.to ? programmed(before, op) : undefined;
+        const sp = prog && servicePort(prog.svc, op);
+        if (!prog || !sp || prog.endpoints.length > 0) return inner.step(s, op, chooser);
+        const unready = endpointBackends(before, prog.svc, sp.name, ['notReadyAddresses']);
+        return unready.length ? forwardTo(inner, s, op, chooser, unready, before) : inner.step(s, op, chooser);
       }),
   },
   {
@@ -203,13 +197,10 @@ export const trafficFaults: Fault[] = [
     timing: 'sync',
     description: 'the proxy ignores ClientIP session affinity: every connection is balanced afresh and no client is remembered',
     wrap: (sys) =>
-      stateful<null>(sys, {
-        init: null,
-        step: (inner, s, op, chooser, _extra, before) => {
-          const prog = programmed(before, op);
-          if (!prog || prog.svc.sessionAffinity !== 'ClientIP' || prog.endpoints.length === 0) return inner.step(s, op, chooser);
-          return forwardTo(inner, s, op, chooser, prog.endpoints, before);
-        },
+      rewriteStep(sys, (inner, s, op, chooser, before) => {
+        const prog = programmed(before, op);
+        if (!prog || prog.svc.sessionAffinity !== 'ClientIP' || prog.endpoints.length === 0) return inner.step(s, op, chooser);
+        return forwardTo(inner, s, op, chooser, prog.endpoints, before);
       }),
   },
   {

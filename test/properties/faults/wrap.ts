@@ -58,6 +58,15 @@ export function rewriteResult(sys: System, f: (result: Result, op: Operation, be
   };
 }
 
+/** A step replaced with no memory of its own: `f` gets the inner system and its observation before the step. */
+export function rewriteStep(sys: System, f: (inner: System, s: unknown, op: Operation, chooser: Chooser | undefined, before: Obs) => { state: unknown; result: Result }): System {
+  return {
+    init: (c) => sys.init(c),
+    step: (s, op, chooser) => f(sys, s, op, chooser, sys.observe(s)),
+    observe: (s) => sys.observe(s),
+  };
+}
+
 /** The inner system stepped with a chooser derived from the one given (or the seeded default). */
 export function withChooser(sys: System, f: (base: Chooser) => Chooser): System {
   return {
