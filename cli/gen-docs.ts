@@ -27,7 +27,7 @@ const WHERE: Record<Code, string> = {
   SVC010: "an invariant's `after`, a generator's `op`, a scope's `explore.operations`",
   SVC011: 'CEL type checker; `holds`, `when` and `reach` must be bool',
   SVC012: 'CEL: a name that is not a variable of the environment',
-  SVC013: 'reserved, not reported yet: an unknown scope, invariant or timing on the command line is an SVC014 usage error today',
+  SVC013: "a scope's `explore.alsoCheck` or `outOfReach` naming an unknown invariant (on the command line, an unknown scope, invariant or timing is an SVC014 usage error)",
   SVC014: 'command line: unknown flag, missing value, missing argument',
   SVC015: 'a `cluster:` configuration (bad CIDR, range, node names), shown at the field at fault',
   SVC016: 'scenario steps: none or several operations in one step',

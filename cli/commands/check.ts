@@ -3,8 +3,9 @@
  * per scope and timing; reports in reports/check.json and check.md; exit 1 on a violation.
  */
 import { stringify } from 'yaml';
-import { neverExercised, runCheck, type CheckOptions, type CheckReport } from '../../properties/engine/check.ts';
-import { machineCoverage } from '../../properties/engine/coverage.ts';
+import { belowFloor, neverExercised, runCheck, type CheckOptions, type CheckReport } from '../../properties/engine/check.ts';
+import { machineCoverage, missedTransitions } from '../../properties/engine/coverage.ts';
+import { FLOOR } from '../../properties/engine/floor.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { modelSystem } from '../../properties/engine/system.ts';
 import { CheckExport } from '../../conformance/trace/export.ts';
@@ -14,11 +15,15 @@ import { Progress } from '../progress.ts';
 import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { checkSuites } from '../report/junit-suites.ts';
-import { ONLY_FLAG, checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf } from './shared-flags.ts';
+import { ONLY_FLAG, WEIGHTS_FLAG, checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf, weightsOf } from './shared-flags.ts';
+
+/** Runs per scope and timing: enough rounds of coverage-guided bias for every invariant to reach the floor. */
+export const DEFAULT_RUNS = 400;
 
 export const CHECK_FLAGS: FlagSpec = {
-  ...randomRunFlags('small,medium', 'same report'),
+  ...randomRunFlags('small,medium', 'same report', DEFAULT_RUNS),
   ...ONLY_FLAG,
+  ...WEIGHTS_FLAG,
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'export-watch': { type: 'string', help: 'write each run as a kubectl watch stream FILE.<scope>.<timing>.<n>.json (svcspec trace checks them)' },
   ...reportFlags('check'),
@@ -50,6 +55,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   const scopes = scopesOf(spec, flags.scope as string[] | undefined);
   const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
   const junit = junitFile(flags);
+  const weights = weightsOf(spec, flags.weights as string | undefined);
   const progress = new Progress();
   const reports: CheckReport[] = [];
   const timed: { report: CheckReport; seconds: number }[] = [];
@@ -60,10 +66,11 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
       const opts: CheckOptions = {
         scope,
         timing,
-        runs: (flags.runs as number) ?? 200,
+        runs: (flags.runs as number) ?? DEFAULT_RUNS,
         maxSteps: (flags['max-steps'] as number) ?? scope.maxSteps,
         seed: (flags.seed as number) ?? 0,
         only: flags.only as string[] | undefined,
+        weights,
         onRun: (done, total) => {
           exporter?.run(scope.name, timing, done);
           progress.bar(`check ${scope.name}/${timing}`, done, total);
@@ -79,8 +86,8 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
       if (!flags.json) {
         const verdict = r.error ? `error: ${r.error}` : r.counterexample ? 'VIOLATION' : 'all invariants held';
         process.stdout.write(`${scope.name} (${timing}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
-        const never = r.invariants.filter((x) => x.stats.held === 0).map((x) => x.invariant.id);
-        if (never.length && !r.counterexample) process.stdout.write(`  not exercised in this scope and timing: ${never.join(', ')}\n`);
+        const below = belowFloor(r);
+        if (below.length && !r.counterexample) process.stdout.write(`  below the floor (precondition held ≥ ${FLOOR.held} times and on ≥ ${FLOOR.share * 100}% of checked steps): ${below.map((b) => `${b.id} ${b.held}/${b.checked}`).join(', ')}\n`);
         if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
       }
       if (r.counterexample && flags['save-counterexample'] && !saved) {
@@ -99,7 +106,11 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   if (junit) writeFile(junit, junitXml('svcspec check', checkSuites(timed)));
   if (flags.json) writeJsonLine(json);
   else {
-    for (const c of coverage) process.stdout.write(`coverage ${c.machine}: ${c.states.visited.length}/${c.states.all.length} states, ${c.transitions.visited.length}/${c.transitions.all.length} transitions\n`);
+    for (const c of coverage) {
+      const missed = missedTransitions(c);
+      const unreachable = c.unreachable.length ? ` (${c.unreachable.length} unreachable, see the report)` : '';
+      process.stdout.write(`coverage ${c.machine}: ${c.states.visited.length}/${c.states.all.length} states, ${c.transitions.visited.length}/${c.transitions.all.length} transitions${unreachable}${missed.length ? `; not visited: ${missed.join(', ')}` : ''}\n`);
+    }
     process.stdout.write(`reports: ${dir}/check.json, ${dir}/check.md${junit ? `, ${junit}` : ''}\n`);
     if (exporter) process.stdout.write(`watch streams: ${exporter.written.length} files, ${exporter.written[0] ?? ''} …${timings.includes('async') ? ' (async runs let model time pass while controllers lag and may end unsettled; svcspec trace reports that lag)' : ''}\n`);
   }

@@ -22,7 +22,7 @@ import { checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf 
 export const CONFORM_FLAGS: FlagSpec = {
   adapter: { type: 'string', help: 'the implementation: a command line, run without a shell (quotes and \\ escapes as in sh)' },
   shell: { type: 'boolean', help: 'run --adapter through /bin/sh instead (pipes, variables, cd …)' },
-  ...randomRunFlags('small', 'same sequences'),
+  ...randomRunFlags('small', 'same sequences', 200),
   path: { type: 'string', help: 'replay one shrunk run (the path a report printed) instead of searching' },
   only: { type: 'list', help: 'check only these invariants (ids or id prefixes; conform/… for the comparisons with the model)' },
   'timeout-ms': { type: 'number', help: 'how long each answer may take (default 10000; the first init gets 30 s more for start-up)' },

@@ -9,6 +9,7 @@ import { writeJsonLine } from '../io.ts';
 import { counterexampleText } from '../report/check-report.ts';
 import { checkOnly, scopesOf, timingsOf } from './check.ts';
 import { runCommand } from './run.ts';
+import { weightsOf } from './shared-flags.ts';
 
 export const REPLAY_FLAGS: FlagSpec = {
   seed: { type: 'number', help: 'the seed check printed' },
@@ -17,6 +18,7 @@ export const REPLAY_FLAGS: FlagSpec = {
   timing: { type: 'list', help: 'the timing check printed' },
   'max-steps': { type: 'number', help: 'the budget check printed' },
   only: { type: 'list', help: 'the invariants check printed' },
+  weights: { type: 'string', help: 'the generator weights check printed' },
   json: { type: 'boolean', help: 'machine-readable output' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -36,6 +38,7 @@ export async function replayCommand(flags: Record<string, unknown>, positionals:
     seed: flags.seed as number,
     path: String(flags.path),
     only: flags.only as string[] | undefined,
+    weights: weightsOf(spec, flags.weights as string | undefined),
   });
   if (flags.json) writeJsonLine({ reproduced: !!r.counterexample, invariant: r.counterexample?.violation.invariant.id ?? null });
   else process.stdout.write(r.counterexample ? `${counterexampleText(r)}\n` : 'the run no longer breaks any invariant\n');

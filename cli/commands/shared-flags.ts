@@ -6,16 +6,35 @@
 import type { Scope, Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { claimFile } from '../io.ts';
+import { didYouMean } from '../../properties/load/diagnostics.ts';
 
 /** The random sequences of check and conform (replay names the same flags for one shrunk run). */
-export function randomRunFlags(defaultScopes: string, sameSeed: string): FlagSpec {
+export function randomRunFlags(defaultScopes: string, sameSeed: string, defaultRuns: number): FlagSpec {
   return {
     scope: { type: 'list', help: `scopes from spec/scopes.yaml (default: ${defaultScopes})` },
     timing: { type: 'list', help: 'sync, async or both (default: sync,async)' },
-    runs: { type: 'number', help: 'random sequences per scope and timing (default 200)' },
+    runs: { type: 'number', help: `random sequences per scope and timing (default ${defaultRuns})` },
     'max-steps': { type: 'number', help: 'operations per sequence (default: the scope\'s maxSteps)' },
     seed: { type: 'number', help: `seed of the generator (default 0): same seed, ${sameSeed}` },
   };
+}
+
+export const WEIGHTS_FLAG: FlagSpec = {
+  weights: { type: 'string', help: 'fixed generator weights NAME=N,… over the catalogue\'s (no coverage-guided rounds); a counterexample\'s replay line names them' },
+};
+
+/** `--weights name=n,…`: the catalogue's weights with these replaced; undefined when the flag is absent. */
+export function weightsOf(spec: Spec, text: string | undefined): Map<string, number> | undefined {
+  if (text === undefined) return undefined;
+  const weights = new Map(spec.generators.map((g) => [g.name, g.weight]));
+  for (const part of text.split(',').filter((p) => p.trim())) {
+    const m = /^\s*([a-z0-9-]+)=(\d+)\s*$/.exec(part);
+    if (!m) throw new UsageError(`--weights: "${part}" is not NAME=N (a generator of spec/operations.yaml and a whole number)`);
+    if (!weights.has(m[1])) throw new UsageError(`--weights: no generator "${m[1]}" in spec/operations.yaml${didYouMean(m[1], weights.keys())}`);
+    weights.set(m[1], Number(m[2]));
+  }
+  if ([...weights.values()].every((w) => w === 0)) throw new UsageError('--weights: every generator weighs 0, nothing can be drawn');
+  return weights;
 }
 
 export const ONLY_FLAG: FlagSpec = {

@@ -6,7 +6,8 @@
  * the YAML node of its field path. Without files, the spec directory is validated. Exit 0 when
  * everything is valid, 2 with every diagnostic (`file:line:col: CODE message`, or JSON lines).
  */
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { defaultAndValidate } from '../../model/k8s/validation/index.ts';
 import { invalid } from '../../model/k8s/field-errors.ts';
 import { type Diagnostic, InputError, formatDiagnostic, suggest } from '../../properties/load/diagnostics.ts';
@@ -160,6 +161,20 @@ export function validateManifests(docs: readonly SourceDoc[]): { count: number; 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Validates one file's text; never throws for bad input (only for bugs). */
+/**
+ * The invariant ids a scopes or operations file may name: those of the invariants.yaml beside it,
+ * else the package's own (a file on its own is checked against the spec it will run with).
+ */
+function invariantIdsFor(file: string): ReadonlySet<string> | undefined {
+  const beside = join(dirname(file), 'invariants.yaml');
+  try {
+    return new Set(loadInvariants(existsSync(beside) ? beside : join(SPEC_DIR, 'invariants.yaml')).map((i) => i.id));
+  } catch (e) {
+    if (e instanceof InputError) return undefined; // its own diagnostics come when it is validated itself
+    throw e;
+  }
+}
+
 export function validateText(file: string, text: string): FileReport {
   try {
     const docs = parseYamlDocuments(file, text);
@@ -170,9 +185,9 @@ export function validateText(file: string, text: string): FileReport {
       case 'invariants':
         return ok(plural(loadInvariants(file, text).length, 'invariant'));
       case 'operations':
-        return ok(plural(loadOperations(file, text).generators.length, 'generator'));
+        return ok(plural(loadOperations(file, text, invariantIdsFor(file)).generators.length, 'generator'));
       case 'scopes':
-        return ok(plural(loadScopes(file, text).length, 'scope'));
+        return ok(plural(loadScopes(file, text, invariantIdsFor(file)).length, 'scope'));
       case 'scenario':
         return ok(plural(new Set(loadScenario(file, text).steps.map((s) => s.number)).size, 'step'));
       case 'manifests': {

@@ -5,8 +5,9 @@
  */
 import { toMermaid, tables } from '../../model/index.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
-import { type CheckReport, neverExercised } from '../../properties/engine/check.ts';
-import type { MachineCoverage } from '../../properties/engine/coverage.ts';
+import { type CheckReport, belowFloor, neverExercised } from '../../properties/engine/check.ts';
+import { FLOOR } from '../../properties/engine/floor.ts';
+import { type MachineCoverage, missedTransitions } from '../../properties/engine/coverage.ts';
 
 export type Verdict = 'ok' | 'violation' | 'unexercised';
 
@@ -19,6 +20,7 @@ export function verdictOf(r: CheckReport, id: string): Verdict {
 export function checkJson(reports: readonly CheckReport[], coverage: readonly MachineCoverage[]): unknown {
   return {
     tool: 'svcspec check',
+    floor: { preconditionHeld: FLOOR.held, shareOfChecked: FLOOR.share },
     neverExercised: neverExercised(reports),
     runs: reports.map((r) => ({
       scope: r.scope,
@@ -28,19 +30,22 @@ export function checkJson(reports: readonly CheckReport[], coverage: readonly Ma
       steps: r.steps,
       verdict: r.error ? 'error' : r.counterexample ? 'violation' : 'ok',
       ...(r.error ? { error: r.error } : {}),
-      invariants: r.invariants.map(({ invariant, stats }) => ({
+      floorMet: belowFloor(r).length === 0,
+      invariants: r.invariants.map(({ invariant, stats, floor }) => ({
         id: invariant.id,
         statement: invariant.statement,
         verdict: verdictOf(r, invariant.id),
         checked: stats.checked,
         preconditionHeld: stats.held,
+        floor: floor.status,
+        ...(floor.status === 'below' ? { floorMissing: floor.missing } : floor.status === 'out-of-reach' ? { outOfReach: floor.reason } : {}),
       })),
       ...(r.counterexample ? { counterexample: counterexampleJson(r) } : {}),
     })),
     coverage: coverage.map((c) => ({
       machine: c.machine,
       states: { visited: c.states.visited.length, total: c.states.all.length, missing: c.states.all.filter((s) => !c.states.visited.includes(s)) },
-      transitions: { visited: c.transitions.visited.length, total: c.transitions.all.length, missing: c.transitions.all.filter((s) => !c.transitions.visited.includes(s)) },
+      transitions: { visited: c.transitions.visited.length, total: c.transitions.all.length, missing: missedTransitions(c), unreachable: c.unreachable },
     })),
   };
 }
@@ -84,16 +89,17 @@ export function counterexampleText(r: CheckReport): string {
 }
 
 export function checkMarkdown(reports: readonly CheckReport[], coverage: readonly MachineCoverage[]): string {
-  const out: string[] = ['# svcspec check', ''];
+  const out: string[] = ['# svcspec check', '', `The floor: every invariant's precondition holds at least ${FLOOR.held} times and on at least ${FLOOR.share * 100}% of the steps where it is checked, in each scope and timing, unless the scope declares it out of reach with a reason.`, ''];
   const never = neverExercised(reports);
   if (never.length) out.push(`> **Warning:** never exercised in any scope or timing (their preconditions never held, so they checked nothing): ${never.map((i) => `\`${i}\``).join(', ')}`, '');
   for (const r of reports) {
     out.push(`## Scope \`${r.scope}\`, ${r.timing} timing`, '', `Seed ${r.seed}: ${r.runs} runs, ${r.steps} steps.${r.error ? ` **Error:** ${r.error}` : ''}`, '');
-    out.push('| invariant | statement | verdict | checked | precondition held |', '|---|---|---|---|---|');
-    for (const { invariant, stats } of r.invariants) {
+    out.push('| invariant | statement | verdict | checked | precondition held | floor |', '|---|---|---|---|---|---|');
+    for (const { invariant, stats, floor } of r.invariants) {
       const verdict = verdictOf(r, invariant.id);
       const mark = verdict === 'ok' ? 'ok' : verdict === 'violation' ? '**violation**' : '⚠ never exercised';
-      out.push(`| \`${invariant.id}\` | ${invariant.statement.replace(/\|/g, '\\|')} | ${mark} | ${stats.checked} | ${stats.held} |`);
+      const met = floor.status === 'met' ? 'met' : floor.status === 'below' ? `**below** (${floor.missing} short)` : `out of reach: ${floor.reason.replace(/\|/g, '\\|')}`;
+      out.push(`| \`${invariant.id}\` | ${invariant.statement.replace(/\|/g, '\\|')} | ${mark} | ${stats.checked} | ${stats.held} | ${met} |`);
     }
     out.push('');
     if (r.counterexample) out.push('### Counterexample', '', '```', counterexampleText(r), '```', '');
@@ -102,8 +108,9 @@ export function checkMarkdown(reports: readonly CheckReport[], coverage: readonl
   for (const c of coverage) out.push(`| ${c.machine} | ${c.states.visited.length}/${c.states.all.length} | ${c.transitions.visited.length}/${c.transitions.all.length} |`);
   out.push('');
   for (const c of coverage) {
-    const missing = c.transitions.all.filter((t) => !c.transitions.visited.includes(t));
+    const missing = missedTransitions(c);
     if (missing.length) out.push(`Not visited in ${c.machine}: ${missing.map((m) => `\`${m}\``).join(', ')}`, '');
+    for (const u of c.unreachable) out.push(`Unreachable in ${c.machine}: \`${u.transition}\` — ${u.reason}`, '');
   }
   out.push('## The machines', '');
   for (const t of Object.values(tables)) out.push(`### ${t.machine.id}`, '', '```mermaid', toMermaid(t.machine), '```', '');

@@ -35,6 +35,9 @@ export function storeIngress(d: Draft, key: string, ing: Ingress): Ingress {
 }
 
 export function deleteIngress(d: Draft, key: string): ApiError | undefined {
+  const rec = d.ingresses.get(key);
+  // The machine ends with the object (its address goes with it).
+  if (rec) tables.ingress.next(rec.machine, { type: 'DELETE' });
   d.ingresses = d.ingresses.delete(key);
   return undefined;
 }

@@ -238,9 +238,15 @@ export function releasePodIP(d: Draft, pod: PodRecord): void {
   if (pod.ip && d.podIPs.get(pod.ip) === pod.key) d.podIPs = d.podIPs.delete(pod.ip);
 }
 
+/**
+ * The pod object leaves the API. Its lifecycle machine ends the way the pod did: a pod deleted at
+ * once (grace 0, terminal, or never scheduled) passes through Terminating with no grace period.
+ */
 export function removePod(d: Draft, podKey: string): void {
   const pod = d.pods.get(podKey);
   if (!pod) return;
+  const terminating = pod.lifecycle.value === 'Terminating' ? pod.lifecycle : tables.pod.next(pod.lifecycle, { type: 'DELETE' }).snap;
+  tables.pod.next(terminating, { type: 'GRACE_EXPIRED' });
   const ns = pod.object.metadata.namespace!;
   d.pods = d.pods.delete(podKey);
   releasePodIP(d, pod);

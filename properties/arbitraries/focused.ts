@@ -16,8 +16,8 @@ const apply = (object: Obj) => ({ op: 'apply', object });
 /**
  * Discovery from a pod's point of view: a Service (ClusterIP or headless, with or without a selector,
  * sometimes named kubernetes outside default, where it shadows the master service), a backend that is
- * ready or not, then a client pod started after it that resolves the Service's full name and reads
- * its environment.
+ * ready or not, then a client pod started after it that resolves the Service's full name, then a
+ * short one its search path completes, and reads its environment.
  */
 export function discoveryArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   const [key, values] = Object.entries(scope.labels)[0];
@@ -32,7 +32,9 @@ export function discoveryArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]
     backend: podArb(scope, d),
     client: podArb(scope, d),
     backendReady: fc.boolean(),
-  }).map(({ name, namespace, clientNamespace, headless, selected, value, backend, client, backendReady }) => {
+    // The short name the client also tries, which its search path completes.
+    form: fc.constantFrom('bare', 'bare', 'namespaced', 'svc'),
+  }).map(({ name, namespace, clientNamespace, headless, selected, value, backend, client, backendReady, form }) => {
     const port = scope.servicePorts[0];
     const svcName = name === 'kubernetes' && namespace === 'default' ? scope.services[0] : name;
     const service = {
@@ -44,7 +46,9 @@ export function discoveryArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]
     const backendPod = { ...b, metadata: { ...b.metadata, namespace, labels: { [key]: value } }, spec: { ...b.spec, hostNetwork: undefined, containers: [{ ...b.spec.containers[0], ...probe }] } };
     delete backendPod.spec.hostNetwork;
     const c = client as Obj;
-    const clientPod = { ...c, metadata: { ...c.metadata, name: `${c.metadata.name}-client`, namespace: clientNamespace } };
+    // The client uses the cluster's DNS (ClusterFirst, no dnsConfig): the short names are the cluster's to complete.
+    const { dnsPolicy: _p, dnsConfig: _c, hostNetwork: _h, ...clientSpec } = c.spec;
+    const clientPod = { ...c, metadata: { ...c.metadata, name: `${c.metadata.name}-client`, namespace: clientNamespace }, spec: clientSpec };
     const from = { namespace: clientNamespace, pod: clientPod.metadata.name };
     return [
       apply(service),
@@ -52,6 +56,7 @@ export function discoveryArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]
       apply(clientPod),
       { op: 'settle' },
       { op: 'resolve', from, name: `${svcName}.${namespace}.svc.${domain}`, type: 'A' },
+      { op: 'resolve', from, name: { bare: svcName, namespaced: `${svcName}.${namespace}`, svc: `${svcName}.${namespace}.svc` }[form], type: 'A' },
       { op: 'env', ...from },
     ] as unknown as Operation[];
   });
@@ -87,6 +92,53 @@ export function affinityArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]>
       apply(controller), apply(service), { op: 'settle' },
       connect, { op: 'advance', seconds: step }, { ...connect }, { op: 'advance', seconds: step }, { ...connect },
       { op: 'delete', kind: 'Pod', namespace, name: `$pod:${namespace}/${rc}#${gone}` }, { op: 'settle' }, { ...connect },
+    ] as unknown as Operation[];
+  });
+}
+
+/**
+ * A Service's nodePorts through the update paths: a NodePort or LoadBalancer Service with two ports
+ * (a LoadBalancer maybe without node ports, allocateLoadBalancerNodePorts false, or with a class
+ * the cluster's cloud does not serve), its nodePorts swapped between its ports, then re-applied as
+ * kubectl apply does, nodePorts omitted; maybe then turned into an ExternalName Service, or deleted.
+ */
+export function nodePortUpdatesArb(scope: Scope): fc.Arbitrary<Operation[]> {
+  const distinct = scope.servicePorts.filter((p, i, all) => all.findIndex((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP')) === i);
+  return fc.record({
+    name: fc.constantFrom(...scope.services),
+    namespace: fc.constantFrom(...scope.namespaces),
+    type: fc.constantFrom('NodePort', 'LoadBalancer'),
+    lb: fc.constantFrom('plain', 'noNodePorts', 'noNodePorts', 'classed'),
+    ports: fc.uniqueArray(fc.constantFrom(...distinct), { minLength: Math.min(2, distinct.length), maxLength: 2 }),
+    end: fc.constantFrom('kept', 'externalName', 'deleted'),
+  }).map(({ name, namespace, type, lb, ports, end }) => {
+    const extra = type !== 'LoadBalancer' ? {} : lb === 'noNodePorts' ? { allocateLoadBalancerNodePorts: false } : lb === 'classed' ? { loadBalancerClass: 'example.com/internal' } : {};
+    const spec = { type, ...extra, ports: ports.map((p, i) => ({ name: `p${i}`, port: p.port, targetPort: p.targetPort, ...(p.protocol ? { protocol: p.protocol } : {}) })) };
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec };
+    const externalName = { ...service, spec: { type: 'ExternalName', externalName: 'db.example.com' } };
+    return [
+      apply(service),
+      { op: 'apply', object: { kind: 'Service', $swapNodePorts: { namespace, name } } },
+      apply({ ...service, spec: { ...spec, $update: true } }),
+      ...(end === 'externalName' ? [apply(externalName)] : end === 'deleted' ? [{ op: 'delete', kind: 'Service', namespace, name }] : []),
+    ] as unknown as Operation[];
+  });
+}
+
+/**
+ * A pod that runs to completion: restartPolicy Never or OnFailure, its container exits with a code
+ * that ends it (Succeeded or Failed), then it is deleted — a terminal pod goes at once.
+ */
+export function runToCompletionArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  return fc.tuple(podArb(scope, d), fc.constantFrom(['Never', 0], ['Never', 1], ['OnFailure', 0])).map(([pod, [restartPolicy, code]]) => {
+    const p = pod as Obj;
+    const ref = { namespace: p.metadata.namespace, pod: p.metadata.name };
+    return [
+      apply({ ...p, spec: { ...p.spec, restartPolicy } }),
+      { op: 'settle' },
+      { op: 'exit', ...ref, code },
+      { op: 'settle' },
+      { op: 'delete', kind: 'Pod', namespace: ref.namespace, name: ref.pod },
     ] as unknown as Operation[];
   });
 }

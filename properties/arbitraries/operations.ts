@@ -8,9 +8,9 @@ import fc from 'fast-check';
 import type { Operation } from '../../model/index.ts';
 import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
-import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
+import { INGRESS_NAMES, envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
 import { endedPodArb, endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
-import { affinityArb, discoveryArb } from './focused.ts';
+import { affinityArb, discoveryArb, nodePortUpdatesArb, runToCompletionArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
@@ -121,7 +121,8 @@ function exposeArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
       metadata: { name: 'edge', namespace: svc.metadata.namespace },
       spec: { rules: [{ host, http: { paths: [{ path: '/', pathType, backend: { service: { name: svc.metadata.name, port: { number: svc.spec.ports[0].port } } } }] } }] },
     };
-    return [...ops, { op: 'apply', object: ingress }, { op: 'http', from: { external: true }, host, path: '/' }] as unknown as Operation[];
+    const request = { op: 'http', from: { external: true }, host, path: '/' };
+    return [...withoutProbes(ops), { op: 'apply', object: ingress }, { op: 'settle' }, request, { ...request }] as unknown as Operation[];
   });
 }
 
@@ -144,15 +145,28 @@ function deployArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   });
 }
 
+/** A deployment's ReplicationController with its pods' readiness probes taken out: they serve as soon as they run. */
+function withoutProbes(ops: Operation[]): Operation[] {
+  return ops.map((o) => {
+    const obj = (o as unknown as { object: Record<string, any> }).object;
+    if (obj.kind !== 'ReplicationController') return o;
+    const containers = obj.spec.template.spec.containers.map(({ readinessProbe: _, ...c }: Record<string, unknown>) => c);
+    return { ...o, object: { ...obj, spec: { ...obj.spec, template: { ...obj.spec.template, spec: { ...obj.spec.template.spec, containers } } } } } as unknown as Operation;
+  });
+}
+
 /** Connections a load-spreading rule needs before it judges (spec/invariants.yaml traffic/spreads-load). */
 export const BURST_CONNECTIONS = 31;
+
+/** A burst fills the run (it judges every connection past the 31st), leaving room for its setup. */
+function burstLength(scope: Scope): number {
+  return Math.max(BURST_CONNECTIONS + 1, scope.maxSteps - 3);
+}
 
 /** A deployment whose pods are ready at once, then a burst of connections from one of them to its Service. */
 function connectBurstArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   return deployArb(scope, d).map((ops) => {
-    const [rcOp, svcOp] = ops.map((o) => (o as unknown as { object: Record<string, any> }).object).sort((a) => (a.kind === 'ReplicationController' ? -1 : 1));
-    const { readinessProbe: _, ...container } = rcOp.spec.template.spec.containers[0];
-    const rc: Record<string, any> = { ...rcOp, spec: { ...rcOp.spec, template: { ...rcOp.spec.template, spec: { ...rcOp.spec.template.spec, containers: [container] } } } };
+    const [rc, svcOp] = withoutProbes(ops).map((o) => (o as unknown as { object: Record<string, any> }).object).sort((a) => (a.kind === 'ReplicationController' ? -1 : 1));
     const { sessionAffinity: _a, sessionAffinityConfig: _c, clusterIP: _i, externalTrafficPolicy: _e, ...spec } = svcOp.spec;
     const { nodePort: _p, ...firstPort } = svcOp.spec.ports[0];
     const svc: Record<string, any> = { ...svcOp, spec: { ...spec, type: 'ClusterIP', ports: [firstPort] } };
@@ -163,11 +177,11 @@ function connectBurstArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
       from: { namespace: ns, pod: `$pod:${ns}/${rc.metadata.name}#0` },
       to: { ip: `$clusterIP:${ns}/${svc.metadata.name}`, port: port.port, ...(port.protocol && port.protocol !== 'TCP' ? { protocol: port.protocol } : {}) },
     };
-    return [{ op: 'apply', object: rc }, { op: 'apply', object: svc }, { op: 'settle' }, ...Array.from({ length: BURST_CONNECTIONS }, () => ({ ...connect }))] as unknown as Operation[];
+    return [{ op: 'apply', object: rc }, { op: 'apply', object: svc }, { op: 'settle' }, ...Array.from({ length: burstLength(scope) }, () => ({ ...connect }))] as unknown as Operation[];
   });
 }
 
-/** A pod whose exec readiness probe succeeds, then fails, each for long enough that readiness must follow. */
+/** A pod whose exec readiness probe succeeds, fails, then succeeds again, each for long enough that readiness must follow. */
 function probeCycleArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   const probe = fc.record({
     initialDelaySeconds: fc.constantFrom(...d.initialDelaySeconds),
@@ -187,6 +201,10 @@ function probeCycleArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
       ...(restart ? [{ op: 'exit', ...ref, code: 1 }, { op: 'settle' }] : []),
       { op: 'probe', ...ref, result: 'failure' },
       { op: 'advance', seconds: (pr.failureThreshold + 1) * pr.periodSeconds },
+      { op: 'settle' },
+      // Ready again, and left so for the rest of the run.
+      { op: 'probe', ...ref, result: 'success' },
+      { op: 'advance', seconds: (pr.successThreshold + 1) * pr.periodSeconds },
       { op: 'settle' },
     ] as unknown as Operation[];
   });
@@ -244,6 +262,7 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
         podRefArb(scope).map((r) => ({ op: 'delete', kind: 'Pod', namespace: r.namespace, name: r.pod }) as Operation),
         fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), kind: fc.constantFrom('Service' as const, 'Endpoints' as const) }).map((r) => ({ op: 'delete', ...r }) as Operation),
         fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])) }).map((r) => ({ op: 'delete', kind: 'ReplicationController', ...r }) as Operation),
+        ...(scope.cluster.ingressControllers?.length ? [fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...INGRESS_NAMES) }).map((r) => ({ op: 'delete', kind: 'Ingress', ...r }) as Operation)] : []),
       );
     case 'delete-kubernetes-service': return fc.constant({ op: 'delete', kind: 'Service', namespace: 'default', name: 'kubernetes' } as Operation);
     case 'probe': return fc.tuple(podRefArb(scope), fc.constantFrom('success' as const, 'failure' as const)).map(([r, result]) => ({ op: 'probe', ...r, result }) as Operation);
@@ -251,8 +270,11 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
     case 'exit': return fc.tuple(podRefArb(scope), fc.constantFrom(...d.exitCodes)).map(([r, code]) => ({ op: 'exit', ...r, code }) as Operation);
     case 'advance': return fc.constantFrom(...d.advanceSeconds).map((seconds) => ({ op: 'advance', seconds }) as Operation);
     case 'connect': return connectArb(scope);
-    case 'ping':
-      return fc.tuple(podRefArb(scope), fc.constantFrom(...scope.services), fc.constantFrom(...scope.namespaces)).map(([from, svc, ns]) => ({ op: 'ping', from, ip: `$clusterIP:${ns}/${svc}` }) as Operation);
+    case 'ping': {
+      const named = fc.tuple(fc.constantFrom(...scope.services), fc.constantFrom(...scope.namespaces)).map(([svc, ns]) => `$clusterIP:${ns}/${svc}`);
+      const held = fc.nat(7).map((i) => `$anyClusterIP:*/${i}`);
+      return fc.tuple(existingPodRefArb(scope), fc.oneof({ weight: 1, arbitrary: named }, { weight: 3, arbitrary: held })).map(([from, ip]) => ({ op: 'ping', from, ip }) as Operation);
+    }
     case 'settle': return fc.constant({ op: 'settle' } as Operation);
     case 'internal-step': return fc.nat(15).map((i) => ({ op: 'sync', controller: 'kubelet', target: `$internal#${i}` }) as Operation);
     case 'env': return envArb(existingPodRefArb(scope));
@@ -278,20 +300,40 @@ function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Opera
     case 'exercise-policies': return policiesArb(scope, d);
     case 'discovery': return discoveryArb(scope, d);
     case 'affinity': return affinityArb(scope, d);
+    case 'node-port-updates': return nodePortUpdatesArb(scope);
+    case 'run-to-completion': return runToCompletionArb(scope, d);
     default: return generatorArb(g, scope, d).map((op) => [op]);
   }
+}
+
+/** Which catalogue generator drew each operation: coverage-guided bias credits generators with what their steps reached. */
+const drawnBy = new WeakMap<object, string>();
+
+export function generatorOf(op: Operation): string | undefined {
+  return drawnBy.get(op);
 }
 
 /** Every generator of the catalogue, weighted, for one scope; each draws a short run of operations. */
 export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   const parts = generators.filter((g) => g.weight > 0).map((g) => ({
     weight: g.weight,
-    arbitrary: chunkOf(g, scope, d),
+    arbitrary: chunkOf(g, scope, d).map((ops) => {
+      for (const op of ops) drawnBy.set(op, g.name);
+      return ops;
+    }),
   }));
   return fc.oneof(...parts);
 }
 
-/** Sequences of up to `maxSteps` operations; shrinking removes whole chunks, then simplifies them. */
+/**
+ * Sequences of up to `maxSteps` operations, packed from whole chunks: a chunk that does not fit in
+ * what is left is skipped, not cut, so a walkthrough always reaches the steps it was drawn for.
+ * Shrinking removes whole chunks, then simplifies them.
+ */
 export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number): fc.Arbitrary<Operation[]> {
-  return fc.array(chunkArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => chunks.flat().slice(0, maxSteps));
+  return fc.array(chunkArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => {
+    const ops: Operation[] = [];
+    for (const chunk of chunks) if (ops.length + chunk.length <= maxSteps) ops.push(...chunk);
+    return ops;
+  });
 }

@@ -16,7 +16,7 @@ type Obj = Record<string, unknown>;
 const SOURCE_RANGES = [['198.51.100.0/30'], ['10.244.0.0/16']];
 
 function serviceWithPolicies(scope: Scope, namespace: string, selector: Record<string, string>): fc.Arbitrary<Obj> {
-  const types = (scope.serviceTypes ?? ['ClusterIP']).filter((t) => t === 'ClusterIP' || t === 'NodePort' || t === 'LoadBalancer');
+  const types = [...new Set(scope.serviceTypes ?? ['ClusterIP'])].filter((t) => t === 'ClusterIP' || t === 'NodePort' || t === 'LoadBalancer');
   return fc.record({
     name: fc.constantFrom(...scope.services),
     type: fc.constantFrom(...(types.length ? types : ['ClusterIP'])),
@@ -62,7 +62,7 @@ export function policiesArb(scope: Scope, _d: Domains): fc.Arbitrary<Operation[]
     client: fc.constantFrom(...scope.pods),
     clientNode: fc.constantFrom(...nodes),
   });
-  return setup.chain((s) => fc.tuple(fc.constant(s), serviceWithPolicies(scope, s.namespace, { [key]: s.value }), fc.array(connectionArb(scope), { minLength: 2, maxLength: 5 })))
+  return setup.chain((s) => fc.tuple(fc.constant(s), serviceWithPolicies(scope, s.namespace, { [key]: s.value }), fc.array(connectionArb(scope), { minLength: 3, maxLength: 8 })))
     .map(([s, svc, connections]) => {
       const name = (svc.metadata as { name: string }).name;
       const port = ((svc.spec as { ports: { port: number; protocol?: string }[] }).ports)[0];
@@ -92,7 +92,7 @@ function connectionArb(scope: Scope): fc.Arbitrary<Connection> {
     external: fc.constantFrom(false, false, true),
     externalIP: fc.constantFrom(undefined, '198.51.100.7'),
     node: fc.constantFrom(...nodes),
-    target: fc.constantFrom('clusterIP', 'nodePort', 'nodePort', 'healthCheckNodePort', 'externalIP', 'lbIP'),
+    target: fc.constantFrom('clusterIP', 'nodePort', 'nodePort', 'healthCheckNodePort', 'healthCheckNodePort', 'externalIP', 'externalIP', 'lbIP'),
   }).map(({ external, externalIP, node, target }) => (namespace, service, client, port) => {
     const ref = `${namespace}/${service}`;
     const proto = port.protocol && port.protocol !== 'TCP' ? { protocol: port.protocol } : {};

@@ -6,8 +6,10 @@
 import fc from 'fast-check';
 import type { Observation, Operation, Result } from '../../model/index.ts';
 import { normalizeConfig } from '../../model/index.ts';
-import { named, sequenceArb } from '../arbitraries/operations.ts';
+import { generatorOf, named, sequenceArb } from '../arbitraries/operations.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
+import { GeneratorCredit, type Weights, catalogueWeights, weighted, weightsFlag } from './bias.ts';
+import { type FloorVerdict, floorVerdict, outOfReachReason } from './floor.ts';
 import { InvariantChecker, type InvariantStats, type Violation, observationForCel } from './checker.ts';
 import { type Change, diffObservations } from './diff.ts';
 import { RunHistory } from './history.ts';
@@ -24,6 +26,8 @@ export interface CheckOptions {
   /** Replays one shrunk run (fast-check's path) instead of searching. */
   readonly path?: string;
   readonly only?: readonly string[];
+  /** Fixed generator weights (a replay's, or `--weights`): no rounds of coverage-guided bias. */
+  readonly weights?: Weights;
   readonly onRun?: (done: number, total: number) => void;
 }
 
@@ -42,6 +46,8 @@ export interface Counterexample {
   readonly state: Observation;
   readonly seed: number;
   readonly path: string;
+  /** The generator weights of the round that failed, as `--weights` takes them ('' = the catalogue's). */
+  readonly weights: string;
   readonly replay: string;
   readonly shrinks: number;
   /** No single step can be deleted with the same invariant still broken (every deletion tried). */
@@ -56,7 +62,7 @@ export interface CheckReport {
   readonly seed: number;
   readonly runs: number;
   readonly steps: number;
-  readonly invariants: readonly { invariant: Invariant; stats: InvariantStats }[];
+  readonly invariants: readonly { invariant: Invariant; stats: InvariantStats; floor: FloorVerdict }[];
   readonly counterexample?: Counterexample;
   /** When fast-check itself failed (an exception in the system under check). */
   readonly error?: string;
@@ -70,7 +76,7 @@ export interface Execution {
 }
 
 /** Runs one sequence of (template) operations from a fresh cluster, checking after every step. */
-export function execute<S>(system: System<S>, scope: Scope, timing: Timing, templates: readonly Operation[], checker: InvariantChecker, count = true): Execution {
+export function execute<S>(system: System<S>, scope: Scope, timing: Timing, templates: readonly Operation[], checker: InvariantChecker, count = true, afterStep?: (i: number) => void): Execution {
   const cluster = { ...scope.cluster, timing };
   const resolver = new Resolver();
   let s = system.init(cluster);
@@ -90,6 +96,7 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
     const nextCel = observationForCel(next);
     const alts = op.op === 'connect' && out.result.ok ? alternatives(system, s, op) : [];
     const violation = checker.check(i, prevCel, op, out.result, nextCel, alts, count, history?.record(i, op, out.result, prevCel, nextCel));
+    afterStep?.(i);
     if (violation) return { transcript: { ops, results }, violation, prev: obs, state: next };
     s = out.state;
     obs = next;
@@ -101,42 +108,69 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
 /** Sequences the single-step deletion pass may run after shrinking (each is one run from a fresh cluster). */
 export const MINIMIZE_BUDGET = 2_000;
 
-export function replayCommand(o: CheckOptions, seed: number, path: string): string {
+export function replayCommand(o: CheckOptions, seed: number, path: string, weights = ''): string {
   const only = o.only?.length ? ` --only ${o.only.join(',')}` : '';
-  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}`;
+  const biased = weights ? ` --weights ${weights}` : '';
+  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}${biased}`;
 }
 
 export function selectInvariants(spec: Spec, timing: Timing, only?: readonly string[]): Invariant[] {
   return spec.invariants.filter((i) => i.timings.has(timing) && (!only?.length || only.some((o) => i.id === o || i.id.startsWith(`${o}/`))));
 }
 
+/** Runs per round of coverage-guided bias: after each, the weights shift toward the rules below the floor. */
+export const ROUND_RUNS = 50;
+
 export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = modelSystem as unknown as System<S>): CheckReport {
   const invariants = selectInvariants(spec, o.timing, o.only);
   const checker = new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing }));
-  const arb = sequenceArb(spec.generators, o.scope, spec.domains, o.maxSteps);
+  const credit = new GeneratorCredit();
+  const unreachable = (id: string) => outOfReachReason(o.scope, o.timing, id) !== undefined;
+  // A replay (or --weights) runs one fast-check run of the weights given; a search goes in rounds.
+  const fixed = o.path !== undefined || o.weights !== undefined;
+  const total = o.path ? 1 : o.runs;
+  let weights = o.weights ?? catalogueWeights(spec.generators);
   let runs = 0;
   let steps = 0;
-  let failed = false;
-  const property = fc.property(arb, (templates) => {
-    // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
-    const exec = execute(system, o.scope, o.timing, templates, checker, !failed);
-    if (!failed) {
-      runs++;
-      steps += exec.transcript.ops.length;
-      o.onRun?.(runs, o.runs);
-    }
-    if (exec.violation) failed = true;
-    return exec.violation === undefined;
+  for (let round = 0; runs < total; round++) {
+    const roundRuns = fixed ? total : Math.min(ROUND_RUNS, total - runs);
+    const seed = fixed ? o.seed : o.seed + round;
+    const arb = sequenceArb(weighted(spec.generators, weights), o.scope, spec.domains, o.maxSteps);
+    let failed = false;
+    const property = fc.property(arb, (templates) => {
+      // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
+      const exec = execute(system, o.scope, o.timing, templates, checker, !failed, failed ? undefined : (i) => credit.record(generatorOf(templates[i]), checker.heldLastStep));
+      if (!failed) {
+        runs++;
+        steps += exec.transcript.ops.length;
+        o.onRun?.(runs, total);
+      }
+      if (exec.violation) failed = true;
+      return exec.violation === undefined;
+    });
+    const details = fc.check(property, { seed, numRuns: roundRuns, path: o.path, endOnFailure: false });
+    if (details.failed) return failure(spec, o, system, invariants, checker, { runs, steps, weights }, details);
+    if (!fixed) weights = credit.next(spec.generators, checker.stats, unreachable);
+  }
+  return base(o, invariants, checker, runs, steps);
+}
+
+function base(o: CheckOptions, invariants: readonly Invariant[], checker: InvariantChecker, runs: number, steps: number): CheckReport {
+  const stats = invariants.map((invariant) => {
+    const s = checker.stats.get(invariant.id)!;
+    return { invariant, stats: s, floor: floorVerdict(o.scope, o.timing, invariant.id, s) };
   });
-  const details = fc.check(property, { seed: o.seed, numRuns: o.path ? 1 : o.runs, path: o.path, endOnFailure: false });
-  const stats = invariants.map((invariant) => ({ invariant, stats: checker.stats.get(invariant.id)! }));
-  const base = { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats };
-  if (!details.failed) return base;
-  if (!details.counterexample) return { ...base, error: String(details.errorInstance ?? 'fast-check failed') };
-  const [shrunk] = details.counterexample as [Operation[]];
+  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats };
+}
+
+/** The failing run, shrunk by fast-check, then made 1-minimal by trying each single deletion. */
+function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: readonly Invariant[], checker: InvariantChecker, at: { runs: number; steps: number; weights: Weights }, details: fc.RunDetails<[Operation[]]>): CheckReport {
+  const report = base(o, invariants, checker, at.runs, at.steps);
+  if (!details.counterexample) return { ...report, error: String(details.errorInstance ?? 'fast-check failed') };
+  const [shrunk] = details.counterexample;
   const rerun = (t: readonly Operation[]) => execute(system, o.scope, o.timing, t, new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing })), false);
   const first = rerun(shrunk);
-  if (!first.violation) return { ...base, error: 'the counterexample did not reproduce (the system under check is not deterministic)' };
+  if (!first.violation) return { ...report, error: 'the counterexample did not reproduce (the system under check is not deterministic)' };
   const minimal = new OneMinimal(shrunk.slice(0, first.transcript.ops.length), MINIMIZE_BUDGET);
   for (let c = minimal.candidate(); c; c = minimal.candidate()) {
     const e = rerun(c);
@@ -145,8 +179,9 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
   const templates = [...minimal.result];
   const exec = rerun(templates);
   const path = details.counterexamplePath ?? '';
+  const weights = weightsFlag(spec.generators, at.weights);
   return {
-    ...base,
+    ...report,
     counterexample: {
       violation: exec.violation!,
       templates,
@@ -156,12 +191,18 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
       changes: diffObservations(exec.prev!, exec.state!),
       seed: details.seed,
       path,
-      replay: replayCommand(o, details.seed, path),
+      weights,
+      replay: replayCommand(o, details.seed, path, weights),
       shrinks: details.numShrinks,
       oneMinimal: minimal.oneMinimal,
       deletionsTried: minimal.attemptsMade,
     },
   };
+}
+
+/** The invariants of a run below the floor and not declared out of the scope's reach. */
+export function belowFloor(r: CheckReport): { id: string; held: number; checked: number; missing: number }[] {
+  return r.invariants.flatMap(({ invariant, stats, floor }) => (floor.status === 'below' ? [{ id: invariant.id, held: stats.held, checked: stats.checked, missing: floor.missing }] : []));
 }
 
 /** Invariants whose precondition held in no run at all: they checked nothing (a warning, and a failure in npm test). */

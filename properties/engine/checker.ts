@@ -95,6 +95,8 @@ export class InvariantChecker {
   private readonly accessors: Accessor[] = [];
   private readonly byOp = new Map<string, Plan[]>();
   private readonly cluster: unknown;
+  /** The invariants whose precondition held on the last counted step (coverage-guided bias credits them). */
+  readonly heldLastStep: string[] = [];
 
   constructor(
     readonly invariants: readonly Invariant[],
@@ -152,6 +154,7 @@ export class InvariantChecker {
   checkAll(step: number, prev: unknown, op: Operation, result: Result, state: unknown, alternatives: readonly Result[], count = true, firstOnly = false, skip?: (id: string) => boolean, history: readonly unknown[] = EMPTY): Violation[] {
     const plans = this.plansFor(op.op);
     const found: Violation[] = [];
+    if (count) this.heldLastStep.length = 0;
     if (plans.length === 0) return found;
     const vars: Record<string, unknown> = { prev, state, op: celOfOp(op), result: toCelValue(result), cluster: this.cluster, alternatives: alternatives.length ? toCelValue(alternatives) : EMPTY, history };
     const ids: number[] = new Array(this.accessors.length);
@@ -173,7 +176,10 @@ export class InvariantChecker {
         }
         const known = plan.memo.get(key);
         if (known !== undefined) {
-          if (known === 'ok' && count) plan.stats.held++;
+          if (known === 'ok' && count) {
+            plan.stats.held++;
+            this.heldLastStep.push(inv.id);
+          }
           continue;
         }
       }
@@ -187,7 +193,10 @@ export class InvariantChecker {
           remember('skip');
           continue;
         }
-        if (count) plan.stats.held++;
+        if (count) {
+          plan.stats.held++;
+          this.heldLastStep.push(inv.id);
+        }
         const value = inv.holds.fn(vars);
         if (value === true) {
           remember('ok');

@@ -112,6 +112,11 @@ export function ref(text: string, obs: Observation): string | number {
       const ip = svc()?.clusterIP;
       return ip && ip !== 'None' ? ip : NOWHERE.clusterIP;
     }
+    case 'anyClusterIP': {
+      // The i-th ClusterIP the cluster holds (any namespace, in name order): a ping needs an address that is one.
+      const ips = obs.services.filter((s) => s.clusterIP && s.clusterIP !== 'None').map((s) => s.clusterIP!).sort();
+      return ips.length ? ips[Number(name) % ips.length] : NOWHERE.clusterIP;
+    }
     case 'nodePort':
       return svc()?.ports.find((p) => p.nodePort)?.nodePort ?? NOWHERE.nodePort;
     case 'lbIP':

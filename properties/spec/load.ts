@@ -75,7 +75,8 @@ export function loadInvariants(file: string, text = readText(file)): Invariant[]
   return invariants;
 }
 
-export function loadOperations(file: string, text = readText(file)): { generators: GeneratorSpec[]; domains: Domains } {
+/** `invariantIds`, when known, checks the invariants generators aim at. */
+export function loadOperations(file: string, text = readText(file), invariantIds?: ReadonlySet<string>): { generators: GeneratorSpec[]; domains: Domains } {
   const src = parseYaml(file, text);
   checkSchema(src, 'operations.schema.json');
   const value = src.value as { generators: GeneratorSpec[]; domains: Domains };
@@ -85,6 +86,9 @@ export function loadOperations(file: string, text = readText(file)): { generator
     if (seen.has(g.name)) out.push(diag(src, ['generators', i, 'name'], 'SVC008', `duplicate generator "${g.name}"`));
     seen.add(g.name);
     if (!OPS.includes(g.op)) out.push(diag(src, ['generators', i, 'op'], 'SVC010', `generator ${g.name} makes unknown operation "${g.op}"${didYouMean(g.op, OPS)}`));
+    (g.aims ?? []).forEach((id, j) => {
+      if (invariantIds && !invariantIds.has(id)) out.push(diag(src, ['generators', i, 'aims', j], 'SVC013', `generator ${g.name} aims at unknown invariant "${id}"${didYouMean(id, invariantIds)}`));
+    });
   });
   if (out.length) throw new InputError(out);
   return value;
@@ -114,7 +118,8 @@ function witnessInvariants(src: SourceDoc, i: number, scope: Omit<Scope, 'witnes
   });
 }
 
-export function loadScopes(file: string, text = readText(file)): Scope[] {
+/** `invariantIds`, when known, checks the ids the scopes name (explore's alsoCheck, outOfReach). */
+export function loadScopes(file: string, text = readText(file), invariantIds?: ReadonlySet<string>): Scope[] {
   const src = parseYaml(file, text);
   checkSchema(src, 'scopes.schema.json');
   const out: Diagnostic[] = [];
@@ -131,6 +136,11 @@ export function loadScopes(file: string, text = readText(file)): Scope[] {
       const at = configErrorPath(['scopes', i, 'cluster'], e.message);
       out.push(diag(src, at.path, 'SVC015', e.message, at.atKey));
     }
+    const named = (path: (string | number)[], id: string) => {
+      if (invariantIds && !invariantIds.has(id)) out.push(diag(src, path, 'SVC013', `scope ${s.name} names unknown invariant "${id}"${didYouMean(id, invariantIds)}`));
+    };
+    (s.explore?.alsoCheck ?? []).forEach((id, j) => named(['scopes', i, 'explore', 'alsoCheck', j], id));
+    (s.outOfReach ?? []).forEach((x, j) => named(['scopes', i, 'outOfReach', j, 'invariant'], x.invariant));
     (s.explore?.operations ?? []).forEach((op, j) => {
       const name = (op as { op?: unknown }).op;
       if (typeof name !== 'string' || !Object.hasOwn(OPERATION_DEFS, name)) {
@@ -160,15 +170,9 @@ export function loadSpec(dir = SPEC_DIR): Spec {
     }
   };
   const invariants = attempt(() => loadInvariants(join(dir, 'invariants.yaml')));
-  const ops = attempt(() => loadOperations(join(dir, 'operations.yaml')));
-  const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml')));
+  const ids = invariants ? new Set(invariants.map((i) => i.id)) : undefined;
+  const ops = attempt(() => loadOperations(join(dir, 'operations.yaml'), undefined, ids));
+  const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml'), undefined, ids));
   if (diagnostics.length || !invariants || !ops || !scopes) throw new InputError(diagnostics);
-  const ids = new Set(invariants.map((i) => i.id));
-  for (const s of scopes) {
-    for (const id of s.explore?.alsoCheck ?? []) {
-      if (!ids.has(id)) diagnostics.push({ file: join(dir, 'scopes.yaml'), line: 1, col: 1, code: 'SVC013', message: `scope ${s.name} checks unknown invariant "${id}"${didYouMean(id, ids)}` });
-    }
-  }
-  if (diagnostics.length) throw new InputError(diagnostics);
   return { invariants, generators: ops.generators, domains: ops.domains, scopes };
 }

@@ -26,6 +26,8 @@ export interface GeneratorSpec {
   readonly weight: number;
   readonly description: string;
   readonly invalid?: boolean;
+  /** Invariants the generator is built to exercise (the bias's prior, before any run reached them). */
+  readonly aims?: readonly string[];
 }
 
 export interface Domains {
@@ -56,6 +58,12 @@ export interface ExploreSpec {
   readonly witnesses?: readonly { id: string; statement: string; reach: string }[];
 }
 
+export interface OutOfReach {
+  readonly invariant: string;
+  readonly timings?: readonly Timing[];
+  readonly reason: string;
+}
+
 export interface Scope {
   readonly name: string;
   readonly description: string;
@@ -72,6 +80,8 @@ export interface Scope {
   readonly hosts?: readonly string[];
   readonly paths?: readonly string[];
   readonly maxSteps: number;
+  /** Invariants this scope cannot reach (in these timings, or all), each with the reason: exempt from the floor. */
+  readonly outOfReach?: readonly OutOfReach[];
   readonly explore?: ExploreSpec;
   /** The explore witnesses, compiled as invariants that break exactly where the behaviour is reached. */
   readonly witnesses: readonly Invariant[];

@@ -12,11 +12,15 @@ import { type CheckReport, execute, runCheck } from '../../properties/engine/che
 import { InvariantChecker } from '../../properties/engine/checker.ts';
 import { modelSystem } from '../../properties/engine/system.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
-import type { Scope, Timing } from '../../properties/spec/types.ts';
+import type { Invariant, Scope, Timing } from '../../properties/spec/types.ts';
+import type { Operation } from '../../model/index.ts';
+import { explore } from '../../properties/explore/explore.ts';
+import { readsHistory } from '../../properties/engine/history.ts';
 import { type Fault, allFaults } from './faults/index.ts';
+import { DEFAULT_RUNS } from '../../cli/commands/check.ts';
 
 /** The CLI's default budget (`svcspec check --runs`), and one fixed seed for every run. */
-const RUNS = 200;
+const RUNS = DEFAULT_RUNS;
 const SEED = 42;
 
 const spec = loadSpec();
@@ -34,6 +38,18 @@ function check(fault: Pick<Fault, 'scope' | 'timing'>, only: string[], faulty?: 
   return faulty ? runCheck(spec, options, faulty.wrap(modelSystem as never)) : runCheck(spec, options);
 }
 
+/**
+ * The shortest sequence over the counterexample's distinct operations that breaks the same rule,
+ * found breadth-first by the explorer (undefined when it does not reach it within a small bound:
+ * it picks endpoints exhaustively but allocates canonically, and rules over history are not its).
+ */
+function explorerShortest(system: ReturnType<Fault['wrap']>, scope: Scope, timing: Timing, invariants: Invariant[], templates: readonly Operation[]): number | undefined {
+  if (invariants.some((i) => readsHistory([...(i.when?.reads ?? []), ...i.holds.reads]))) return undefined;
+  const alphabet = [...new Map(templates.map((t) => [JSON.stringify(t), t])).values()];
+  const r = explore({ scope, system, alphabet, timing, depth: templates.length, invariants, maxStates: 3_000, timeLimitSeconds: 3 });
+  return r.verdicts[0]?.trace?.length;
+}
+
 interface Row {
   invariant: string;
   description: string;
@@ -47,6 +63,7 @@ interface Row {
   shrinks?: number;
   ms: number;
   knownMiss?: string;
+  explorerShortest?: number;
 }
 
 const rows: Row[] = [];
@@ -76,7 +93,7 @@ describe('every invariant can fail', () => {
     const test = fault.knownMiss ? it.fails : it;
     test(`${fault.invariant} breaks when ${fault.description}`, () => {
       const t0 = performance.now();
-      // `svcspec check` with its defaults runs the small and medium scopes (200 runs each): the fault
+      // `svcspec check` with its defaults runs the small and medium scopes (DEFAULT_RUNS runs each): the fault
       // counts as caught when its own scope, or the other default scope, finds it at its timing.
       const scopes = [fault.scope, ...['small', 'medium'].filter((x) => x !== fault.scope)];
       let report = check(fault, [fault.invariant], fault);
@@ -111,6 +128,10 @@ describe('every invariant can fail', () => {
         const exec = execute(sys, scope, fault.timing, fewer, new InvariantChecker(invariants, fault.timing, normalizeConfig({ ...scope.cluster, timing: fault.timing })), false);
         expect(exec.violation?.invariant.id, `step ${i + 1} of ${c!.templates.length} could go: ${c!.replay}`).not.toBe(fault.invariant);
       }
+      // Within one step of the shortest: breadth-first search over the counterexample's own operations.
+      const shortest = explorerShortest(sys, scope, fault.timing, invariants, c!.templates);
+      rows[rows.length - 1].explorerShortest = shortest;
+      if (shortest !== undefined) expect(c!.templates.length, `the explorer breaks it in ${shortest} steps: ${c!.replay}`).toBeLessThanOrEqual(shortest + 1);
     });
   }
 

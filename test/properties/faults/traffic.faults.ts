@@ -38,6 +38,15 @@ function endpointBackends(obs: Obs, svc: Svc, portName: string | undefined, list
   return out;
 }
 
+/** Every connection to a ClientIP Service balanced afresh, as if no client were remembered. */
+function ignoresAffinity(sys: System): System {
+  return rewriteStep(sys, (inner, s, op, chooser, before) => {
+    const prog = programmed(before, op);
+    if (!prog || prog.svc.sessionAffinity !== 'ClientIP' || prog.endpoints.length === 0) return inner.step(s, op, chooser);
+    return forwardTo(inner, s, op, chooser, prog.endpoints, before);
+  });
+}
+
 export const trafficFaults: Fault[] = [
   {
     invariant: 'traffic/spreads-load',
@@ -196,11 +205,16 @@ export const trafficFaults: Fault[] = [
     scope: 'small',
     timing: 'sync',
     description: 'the proxy ignores ClientIP session affinity: every connection is balanced afresh and no client is remembered',
+    wrap: ignoresAffinity,
+  },
+  {
+    invariant: 'traffic/affinity-sticks',
+    scope: 'small',
+    timing: 'sync',
+    description: 'the proxy ignores ClientIP session affinity and shows no affinity table: only the run of answers gives it away',
     wrap: (sys) =>
-      rewriteStep(sys, (inner, s, op, chooser, before) => {
-        const prog = programmed(before, op);
-        if (!prog || prog.svc.sessionAffinity !== 'ClientIP' || prog.endpoints.length === 0) return inner.step(s, op, chooser);
-        return forwardTo(inner, s, op, chooser, prog.endpoints, before);
+      rewriteObservation(ignoresAffinity(sys), (obs) => {
+        for (const x of obs.proxies) for (const ps of x.services) delete (ps as { affinity?: unknown }).affinity;
       }),
   },
   {
