@@ -85,6 +85,9 @@ export function loadOperations(file: string, text = readText(file)): { generator
     if (seen.has(g.name)) out.push(diag(src, ['generators', i, 'name'], 'SVC008', `duplicate generator "${g.name}"`));
     seen.add(g.name);
     if (!OPS.includes(g.op)) out.push(diag(src, ['generators', i, 'op'], 'SVC010', `generator ${g.name} makes unknown operation "${g.op}"${didYouMean(g.op, OPS)}`));
+    (g.operations ?? []).forEach((name, j) => {
+      if (!OPS.includes(name)) out.push(diag(src, ['generators', i, 'operations', j], 'SVC010', `generator ${g.name} uses unknown operation "${name}"${didYouMean(name, OPS)}`));
+    });
   });
   if (out.length) throw new InputError(out);
   return value;
@@ -164,11 +167,20 @@ export function loadSpec(dir = SPEC_DIR): Spec {
   const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml')));
   if (diagnostics.length || !invariants || !ops || !scopes) throw new InputError(diagnostics);
   const ids = new Set(invariants.map((i) => i.id));
-  for (const s of scopes) {
+  const generators = new Set(ops.generators.map((g) => g.name));
+  const scopesFile = join(dir, 'scopes.yaml');
+  const src = parseYaml(scopesFile, readText(scopesFile));
+  scopes.forEach((s, i) => {
     for (const id of s.explore?.alsoCheck ?? []) {
-      if (!ids.has(id)) diagnostics.push({ file: join(dir, 'scopes.yaml'), line: 1, col: 1, code: 'SVC013', message: `scope ${s.name} checks unknown invariant "${id}"${didYouMean(id, ids)}` });
+      if (!ids.has(id)) diagnostics.push({ file: scopesFile, line: 1, col: 1, code: 'SVC013', message: `scope ${s.name} checks unknown invariant "${id}"${didYouMean(id, ids)}` });
     }
-  }
+    (s.generators ?? []).forEach((name, j) => {
+      if (!generators.has(name)) diagnostics.push(diag(src, ['scopes', i, 'generators', j], 'SVC010', `scope ${s.name} draws unknown generator "${name}"${didYouMean(name, generators)}`));
+    });
+    (s.outOfReach ?? []).forEach((o, j) => {
+      if (!ids.has(o.invariant)) diagnostics.push(diag(src, ['scopes', i, 'outOfReach', j, 'invariant'], 'SVC013', `scope ${s.name} declares unknown invariant "${o.invariant}" out of reach${didYouMean(o.invariant, ids)}`));
+    });
+  });
   if (diagnostics.length) throw new InputError(diagnostics);
   return { invariants, generators: ops.generators, domains: ops.domains, scopes };
 }

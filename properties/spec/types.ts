@@ -26,6 +26,14 @@ export interface GeneratorSpec {
   readonly weight: number;
   readonly description: string;
   readonly invalid?: boolean;
+  /** Every operation its chunk may hold, when more than `op`. */
+  readonly operations?: readonly string[];
+  /** Every object kind its chunk applies or deletes, when more than `kind`. */
+  readonly kinds?: readonly string[];
+  /** Each operation picks one of `kinds`, so a subset of them is enough. */
+  readonly kindPerOperation?: boolean;
+  /** Drawn only by scopes whose `generators` name it. */
+  readonly optIn?: boolean;
 }
 
 export interface Domains {
@@ -56,6 +64,12 @@ export interface ExploreSpec {
   readonly witnesses?: readonly { id: string; statement: string; reach: string }[];
 }
 
+/** An invariant a scope cannot exercise, and why (shown in reports instead of a bare "never exercised"). */
+export interface OutOfReach {
+  readonly invariant: string;
+  readonly reason: string;
+}
+
 export interface Scope {
   readonly name: string;
   readonly description: string;
@@ -72,6 +86,12 @@ export interface Scope {
   readonly hosts?: readonly string[];
   readonly paths?: readonly string[];
   readonly maxSteps: number;
+  /** The catalogue generators this scope draws (default: every one that is not opt-in). */
+  readonly generators?: readonly string[];
+  /** false: Services are drawn without a selector (their Endpoints are the caller's). Default true. */
+  readonly selectors?: boolean;
+  /** Invariants the scope's operations cannot bring about, each with the reason. */
+  readonly outOfReach?: readonly OutOfReach[];
   readonly explore?: ExploreSpec;
   /** The explore witnesses, compiled as invariants that break exactly where the behaviour is reached. */
   readonly witnesses: readonly Invariant[];
