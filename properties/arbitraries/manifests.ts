@@ -144,46 +144,53 @@ export function endedPodArb(scope: Scope): fc.Arbitrary<Obj> {
 /**
  * Where a status-managed pod of the scope lives, fixed by its namespace and name so that applying it
  * again (a status change: the spec is immutable) and Endpoints naming it agree: node i of the
- * scope's cluster, and an address of that node's pod range no other pod of the scope gets.
+ * scope's cluster, and an address of that node's pod range no other pod of the scope gets (nor,
+ * in practice, a kubelet-run pod: those are addressed from the bottom of the range).
  */
 export function statusPodPlacement(scope: Scope, namespace: string, name: string): { node: string; ip: string } {
   const nodes = normalizeConfig(scope.cluster).nodes;
   const ns = Math.max(0, scope.namespaces.indexOf(namespace));
   const pod = Math.max(0, scope.pods.indexOf(name));
   const node = nodes[(ns + pod) % nodes.length];
-  const n = (node.podRange.base + 2 + ns * scope.pods.length + pod) >>> 0;
+  // From the top of the range down: clear of the addresses host-local IPAM hands kubelet-run pods from the bottom up.
+  const n = (node.podRange.base + node.podRange.size - 2 - ns * scope.pods.length - pod) >>> 0;
   return { node: node.name, ip: [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.') };
 }
 
+export type StatusPodState = 'ready' | 'unready' | 'pending' | 'Succeeded' | 'Failed';
+
 /**
  * A pod applied with its status, as under KWOK: no kubelet runs it, the caller writes what the API
- * shows — Running and Ready or not, Pending (scheduled, no address yet), or ended. Its spec is a
- * function of its name (a status change re-applies the same spec); its labels vary.
+ * shows. Its spec is a function of its name, so applying it again changes only labels and status
+ * (a pod's spec is immutable).
  */
-export function statusPodArb(scope: Scope): fc.Arbitrary<Obj> {
+export function statusPodManifest(scope: Scope, namespace: string, name: string, labels: Record<string, string>, state: StatusPodState): Obj {
+  const { node, ip } = statusPodPlacement(scope, namespace, name);
   const ports = dedupeNames([...scope.containerPorts]).map((p) => ({ ...p }));
+  const running = state === 'ready' || state === 'unready';
+  const ready = state === 'ready';
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: { nodeName: node, restartPolicy: 'Always', terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app', ...(ports.length ? { ports } : {}) }] },
+    status: {
+      phase: running ? 'Running' : state === 'pending' ? 'Pending' : state,
+      ...(state === 'pending' ? {} : { podIP: ip }),
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [{ name: 'app', ready, restartCount: 0 }],
+    },
+  };
+}
+
+/** Status-managed pods of the scope: Running and Ready or not, Pending (scheduled, no address yet), or ended. */
+export function statusPodArb(scope: Scope): fc.Arbitrary<Obj> {
   return fc.record({
     name: fc.constantFrom(...scope.pods),
     namespace: fc.constantFrom(...scope.namespaces),
     labels: labelsArb(scope),
-    status: fc.constantFrom('ready', 'ready', 'ready', 'unready', 'unready', 'pending', 'Succeeded', 'Failed'),
-  }).map(({ name, namespace, labels, status }) => {
-    const { node, ip } = statusPodPlacement(scope, namespace, name);
-    const running = status === 'ready' || status === 'unready';
-    const ready = status === 'ready';
-    return {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name, namespace, labels },
-      spec: { nodeName: node, restartPolicy: 'Always', terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app', ...(ports.length ? { ports } : {}) }] },
-      status: {
-        phase: running ? 'Running' : status === 'pending' ? 'Pending' : status,
-        ...(status === 'pending' ? {} : { podIP: ip }),
-        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
-        containerStatuses: [{ name: 'app', ready, restartCount: 0 }],
-      },
-    };
-  });
+    state: fc.constantFrom<StatusPodState>('ready', 'ready', 'ready', 'unready', 'unready', 'pending', 'Succeeded', 'Failed'),
+  }).map(({ name, namespace, labels, state }) => statusPodManifest(scope, namespace, name, labels, state));
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
 import { envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
 import { drawnGenerators } from './capabilities.ts';
 import { endedPodArb, endpointsArb, labelsArb, podArb, podEndpointsArb, replicationControllerArb, serviceArb, statusPodArb } from './manifests.ts';
+import { dataplaneTrafficArb } from './dataplane.ts';
 import { affinityArb, discoveryArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
 
@@ -287,6 +288,7 @@ export function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains, supports?: S
     case 'exercise-policies': return policiesArb(scope, d);
     case 'discovery': return discoveryArb(scope, d);
     case 'affinity': return affinityArb(scope, d);
+    case 'dataplane-traffic': return dataplaneTrafficArb(scope, d);
     default: return generatorArb(g, scope, d, supports).map((op) => [op]);
   }
 }

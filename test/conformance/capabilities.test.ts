@@ -13,6 +13,7 @@ import { LoopbackAdapter } from '../../conformance/loopback-adapter.ts';
 import { type ConformOptions, runConform } from '../../conformance/runner.ts';
 import { drawnGenerators, generatorNeeds, scopeGenerators, supportsGenerator } from '../../properties/arbitraries/capabilities.ts';
 import { chunkOf } from '../../properties/arbitraries/operations.ts';
+import { runCheck } from '../../properties/engine/check.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { unexercisedLines } from '../../cli/report/conform-report.ts';
 
@@ -64,6 +65,24 @@ describe('what a generator uses (spec/operations.yaml operations and kinds)', ()
     expect(scopeGenerators(spec.generators, scope('small')).some((g) => g.optIn)).toBe(false);
     expect(drawnGenerators(spec.generators, scope('small'), { operations: ['apply'], kinds: ['Service'] }).map((g) => g.name)).toEqual(['apply-service', 'update-service', 'swap-node-ports', 'settle', 'internal-step', 'invalid-service']);
   });
+});
+
+describe('scopes for partial implementations', () => {
+  // A scope's outOfReach is a claim: its generators never bring the invariant's precondition about.
+  // Held to it on the model, in both timings (an invariant of one timing only is held in that one).
+  for (const s of spec.scopes.filter((x) => x.outOfReach?.length)) {
+    it(`${s.name}: every invariant declared out of reach is never exercised, and has a reason`, () => {
+      for (const timing of ['sync', 'async'] as const) {
+        const r = runCheck(spec, { scope: s, timing, runs: 150, maxSteps: s.maxSteps, seed: 11 });
+        expect(r.counterexample, `${s.name} ${timing}`).toBeUndefined();
+        for (const o of s.outOfReach!) {
+          expect(o.reason.length).toBeGreaterThan(10);
+          const stats = r.invariants.find((x) => x.invariant.id === o.invariant)?.stats;
+          if (stats) expect(stats.held, `${o.invariant} in ${s.name} (${timing})`).toBe(0);
+        }
+      }
+    }, 120_000);
+  }
 });
 
 describe('reading supports from the init answer', () => {
