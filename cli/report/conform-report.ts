@@ -192,7 +192,10 @@ export function unexercisedLines(r: ConformReport): string[] {
   if (u.generators.length) out.push(`generators never drawn: ${u.generators.join(', ')}`);
   const plain = u.invariants.filter((i) => !i.reason).map((i) => i.id);
   if (plain.length) out.push(`invariants never exercised (precondition never held): ${plain.join(', ')}`);
-  for (const i of u.invariants.filter((x) => x.reason)) out.push(`${i.id}: out of reach in scope ${r.scope}: ${i.reason}`);
+  // Grouped by reason: a scope says why once for all the rules a missing part of the cluster leaves out.
+  const byReason = new Map<string, string[]>();
+  for (const i of u.invariants) if (i.reason) byReason.set(i.reason, [...(byReason.get(i.reason) ?? []), i.id]);
+  for (const [reason, ids] of byReason) out.push(`out of reach in scope ${r.scope} (${reason}): ${ids.join(', ')}`);
   return out;
 }
 
