@@ -137,3 +137,32 @@ describe('conform against a partial implementation', () => {
     expect(unexercisedLines(r)[0]).toMatch(/not compared with the model/);
   });
 });
+
+describe('the spec loader checks what scopes name', () => {
+  it('a generator or an invariant out of reach that does not exist is a diagnostic at its line', async () => {
+    const { cpSync, readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { InputError } = await import('../../properties/load/diagnostics.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'svcspec-scopes-'));
+    cpSync(join(import.meta.dirname, '../../spec'), dir, { recursive: true });
+    const file = join(dir, 'scopes.yaml');
+    const text = readFileSync(file, 'utf8')
+      .replace('generators: [status-pod, apply-service,', 'generators: [status-pods, apply-service,')
+      .replace('invariant: dns/search-order,', 'invariant: dns/search-orders,');
+    writeFileSync(file, text);
+    let error: unknown;
+    try {
+      loadSpec(dir);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const lines = text.split('\n');
+    const at = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    expect((error as InstanceType<typeof InputError>).diagnostics.map((d) => [d.line, d.code, d.message])).toEqual([
+      [at('status-pods'), 'SVC010', 'scope dataplane draws unknown generator "status-pods" (did you mean "status-pod"?)'],
+      [at('dns/search-orders'), 'SVC013', 'scope dataplane declares unknown invariant "dns/search-orders" out of reach (did you mean "dns/search-order"?)'],
+    ]);
+  });
+});
