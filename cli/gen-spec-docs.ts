@@ -30,9 +30,16 @@ export function invariantsMarkdown(spec: Spec): string {
 
 export function operationsMarkdown(spec: Spec): string {
   const out = [HEADER('spec/operations.yaml and spec/scopes.yaml') + '# Operation catalogue and scopes', '', '## Generators', '', '| name | operation | weight | what it makes |', '|---|---|---|---|'];
-  for (const g of spec.generators) out.push(`| \`${g.name}\` | ${g.op}${g.kind ? ` ${g.kind}` : ''} | ${g.weight} | ${cell(g.description)}${g.invalid ? ' (refused by the API server)' : ''} |`);
+  for (const g of spec.generators) {
+    const uses = g.operations || g.kinds ? ` (uses ${[...(g.operations ? [g.operations.join(', ')] : []), ...(g.kinds ? [`${g.kindPerOperation ? 'one of ' : ''}${g.kinds.join(', ')}`] : [])].join('; ')})` : '';
+    out.push(`| \`${g.name}\` | ${g.op}${g.kind ? ` ${g.kind}` : ''}${uses} | ${g.weight} | ${cell(g.description)}${g.invalid ? ' (refused by the API server)' : ''}${g.optIn ? ' (opt-in: drawn only by scopes that list it)' : ''} |`);
+  }
   out.push('', '## Value domains', '', ...Object.entries(spec.domains).map(([k, v]) => `- \`${k}\`: ${(v as unknown[]).join(', ')}`), '', '## Scopes', '', '| scope | nodes | pods | Services | max steps | explore depth | description |', '|---|---|---|---|---|---|---|');
-  for (const s of spec.scopes) out.push(`| \`${s.name}\` | ${(s.cluster.nodes ?? ['node-1', 'node-2']).length} | ${s.pods.length} | ${s.services.length} | ${s.maxSteps} | ${s.explore?.depth ?? '—'} | ${cell(s.description)} |`);
+  for (const s of spec.scopes) {
+    const draws = s.generators ? ` Draws ${s.generators.map((g) => `\`${g}\``).join(', ')}.` : '';
+    const reach = s.outOfReach?.length ? ` Out of reach, with reasons in spec/scopes.yaml: ${s.outOfReach.map((o) => `\`${o.invariant}\``).join(', ')}.` : '';
+    out.push(`| \`${s.name}\` | ${(s.cluster.nodes ?? ['node-1', 'node-2']).length} | ${s.pods.length} | ${s.services.length} | ${s.maxSteps} | ${s.explore?.depth ?? '—'} | ${cell(s.description)}${draws}${reach} |`);
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const SCHEMAS = ['cluster', 'operation', 'result', 'observation', 'scenario'] as const;
+export const SCHEMAS = ['cluster', 'operation', 'result', 'observation', 'scenario', 'supports'] as const;
 export const GENERATED = join(root, 'model/contract/types.generated.ts');
 
 export async function generateTypes(): Promise<string> {

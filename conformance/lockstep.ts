@@ -5,7 +5,7 @@
  * choices adopted (conformance/adoption.ts), divergences noted, and every invariant checked on the
  * implementation's own observations.
  */
-import type { ClusterConfig, Observation, Operation, Result } from '../model/index.ts';
+import type { ClusterConfig, Observation, Operation, Result, Supports } from '../model/index.ts';
 import { enabledInternalSteps, initialState, normalizeConfig, observe } from '../model/index.ts';
 import { named } from '../properties/arbitraries/operations.ts';
 import { type InvariantChecker, type Violation, observationForCel } from '../properties/engine/checker.ts';
@@ -18,7 +18,8 @@ import { type AdapterFault, type FaultKind, RAW_TEXT, isIndefinite } from './pro
 
 /** What the runner drives: conformance/process-adapter.ts, or the in-process loopback-adapter.ts. */
 export interface Adapter {
-  init(cluster: ClusterConfig): Promise<void>;
+  /** Starts a fresh cluster; what the implementation declared it supports (undefined: everything). */
+  init(cluster: ClusterConfig): Promise<Supports | undefined>;
   /** Sends the operations together; their results, in order. */
   exchange(ops: readonly Operation[]): Promise<Result[]>;
   /** Ends the implementation for a protocol fault the runner found; returns the fault to throw. */
@@ -103,6 +104,8 @@ export interface Context {
   readonly resultReaders: ReadonlySet<string>;
   /** The operations of the sequence being run, as sent: what a fault report lists. */
   sent: Operation[];
+  /** The implementation was just initialised (to learn what it supports): the next run skips its init. */
+  fresh?: boolean;
 }
 
 function withSettle(templates: readonly Operation[], policy: SettlePolicy): { template: Operation; inserted: boolean }[] {
@@ -134,7 +137,8 @@ function sameSections(a: Observation, b: Observation): boolean {
 export async function execute(impl: Adapter, ctx: Context, templates: readonly Operation[], mode: Mode): Promise<Execution> {
   const cluster = { ...ctx.scope.cluster, timing: ctx.timing };
   ctx.sent = [];
-  await impl.init(cluster);
+  if (ctx.fresh) ctx.fresh = false;
+  else await impl.init(cluster);
   const initial = initialState(cluster);
   let model = initial;
   let modelObs = observe(model);

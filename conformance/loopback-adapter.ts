@@ -3,7 +3,8 @@
  * runner sees exactly what it would over a pipe. For tests, and for the benchmark that shows what
  * the process boundary itself costs.
  */
-import type { ClusterConfig, ClusterState, Operation, Result } from '../model/index.ts';
+import type { ClusterConfig, ClusterState, Operation, Result, Supports } from '../model/index.ts';
+import { readSupports } from './capabilities.ts';
 import { AdapterFault, type FaultKind, RAW_TEXT } from './protocol.ts';
 import { type ServeOptions, answer } from './serve-loop.ts';
 
@@ -13,9 +14,12 @@ export class LoopbackAdapter {
 
   constructor(private readonly options: ServeOptions = {}) {}
 
-  async init(cluster: ClusterConfig): Promise<void> {
+  async init(cluster: ClusterConfig): Promise<Supports | undefined> {
     const [r] = this.send([{ op: 'init', cluster } as unknown as Operation]);
     if (!r.ok) throw this.protocolFault('init-refused', `init was answered ok: false (${JSON.stringify((r as { error?: unknown }).error)})`);
+    const read = readSupports((r as { supports?: unknown }).supports);
+    if ('problem' in read) throw this.protocolFault('bad-message', `the answer to init: ${read.problem}`);
+    return read.supports;
   }
 
   async exchange(ops: readonly Operation[]): Promise<Result[]> {

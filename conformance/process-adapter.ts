@@ -7,8 +7,9 @@
  * whole process group) and makes this and every later call throw an AdapterFault.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { ClusterConfig, Operation, Result } from '../model/index.ts';
+import type { ClusterConfig, Operation, Result, Supports } from '../model/index.ts';
 import type { Implementation } from '../properties/engine/implementation.ts';
+import { readSupports } from './capabilities.ts';
 import { splitCommand } from './command-line.ts';
 import { AdapterFault, type FaultInfo, type FaultKind, Interrupted, LIMITS, RAW_TEXT, type Request, answerProblem, excerpt } from './protocol.ts';
 
@@ -94,16 +95,24 @@ export class ProcessAdapter implements Implementation {
     return child;
   }
 
-  async init(cluster: ClusterConfig): Promise<void> {
+  /** Starts a fresh cluster; returns what the implementation declared it supports (undefined: everything). */
+  async init(cluster: ClusterConfig): Promise<Supports | undefined> {
     const first = !this.initialised;
     this.initialised = true;
-    const [r] = await this.send([{ id: this.nextId++, op: 'init', cluster }], first ? LIMITS.startupGraceMs : 0);
+    const id = this.nextId++;
+    const [r] = await this.send([{ id, op: 'init', cluster }], first ? LIMITS.startupGraceMs : 0);
     if (!r.ok) {
       const error = (r as { error?: unknown }).error;
       const detail = typeof error === 'string' ? error : JSON.stringify(error);
       this.fail('init-refused', `init was answered ok: false (${detail})`);
       throw this.fault!;
     }
+    const read = readSupports((r as { supports?: unknown }).supports);
+    if ('problem' in read) {
+      this.fail('bad-message', `the answer to init (request ${id}): ${read.problem}`, { line: excerpt(JSON.stringify({ id, ...r })) });
+      throw this.fault!;
+    }
+    return read.supports;
   }
 
   async step(op: Operation): Promise<Result> {

@@ -8,9 +8,10 @@
  */
 import type { CheckOptions } from '../properties/engine/check.ts';
 import fc from 'fast-check';
-import type { Operation } from '../model/index.ts';
+import type { Operation, Supports } from '../model/index.ts';
 import { normalizeConfig } from '../model/index.ts';
-import { sequenceArb } from '../properties/arbitraries/operations.ts';
+import { scopeGenerators, supportsGenerator } from '../properties/arbitraries/capabilities.ts';
+import { NoGenerators, generatorOf, sequenceArb } from '../properties/arbitraries/operations.ts';
 import { selectInvariants } from '../properties/engine/check.ts';
 import { OneMinimal } from '../properties/engine/minimize.ts';
 import { InvariantChecker, type InvariantStats } from '../properties/engine/checker.ts';
@@ -18,6 +19,7 @@ import { type Change, diffObservations } from '../properties/engine/diff.ts';
 import type { Invariant, Scope, Spec, Timing } from '../properties/spec/types.ts';
 import { shellQuote } from './command-line.ts';
 import { type Adapter, type ConformStep, type Context, type Divergence, type Execution, type Failure, type Mode, type SettlePolicy, execute, targetOf } from './lockstep.ts';
+import { knownNames } from './capabilities.ts';
 import { AdapterFault, type FaultInfo, Interrupted } from './protocol.ts';
 
 export { CONFORMANCE_RULES, failureId, type Adapter, type ConformStep, type Divergence, type Failure, type SettlePolicy } from './lockstep.ts';
@@ -59,6 +61,18 @@ export interface ConformCounterexample {
   readonly deletionsTried: number;
 }
 
+/** What a run left unexercised, so a pass is read for what it covers. */
+export interface Unexercised {
+  /** The scope's generators the implementation supports that no run drew. */
+  readonly generators: readonly string[];
+  /** The scope's generators left out because they use an operation or kind the implementation does not support. */
+  readonly unsupportedGenerators: readonly string[];
+  /** Operations and kinds of the contract outside the implementation's `supports` (empty without one). */
+  readonly unsupported: { readonly operations: readonly string[]; readonly kinds: readonly string[] };
+  /** Invariants whose precondition never held, with the scope's reason when it declares one out of reach. */
+  readonly invariants: readonly { readonly id: string; readonly reason?: string }[];
+}
+
 export interface ConformReport {
   readonly scope: string;
   readonly timing: Timing;
@@ -68,6 +82,11 @@ export interface ConformReport {
   readonly steps: number;
   readonly indefinite: number;
   readonly invariants: readonly { invariant: Invariant; stats: InvariantStats }[];
+  /** Whether answers and observations were compared with the model (not under --only without conform). */
+  readonly compared: boolean;
+  /** What the implementation declared in its init answer (absent: everything). */
+  readonly supports?: Supports;
+  readonly unexercised: Unexercised;
   readonly verdict: Verdict;
   readonly counterexample?: ConformCounterexample;
   readonly fault?: FaultReport;
@@ -100,6 +119,16 @@ export const MINIMIZE_BUDGET = 200;
 /** Generated operations a run got through (the settles the policy inserted are not generated). */
 const templatesRun = (exec: Execution): number => exec.steps.filter((s) => !s.inserted).length;
 
+/** The contract's operations and kinds an implementation left out of its `supports`. */
+function unsupportedNames(supports: Supports | undefined): Unexercised['unsupported'] {
+  const known = knownNames();
+  const runnerOwn = new Set(['observe', 'settle', 'sync']);
+  return {
+    operations: supports?.operations ? known.operations.filter((op) => !runnerOwn.has(op) && !supports.operations!.includes(op as never)) : [],
+    kinds: supports?.kinds ? known.kinds.filter((k) => !supports.kinds!.includes(k as never)) : [],
+  };
+}
+
 function readsResult(inv: Invariant): boolean {
   return [...(inv.when?.reads ?? []), ...inv.holds.reads].some((r) => /^(result|alternatives)(\.|$)/.test(r));
 }
@@ -116,13 +145,42 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   const config = normalizeConfig({ ...o.scope.cluster, timing: o.timing });
   const search: Mode = { checker: new InvariantChecker(invariants, o.timing, config), count: true, compare };
   const ctx: Context = { scope: o.scope, timing: o.timing, settle: o.settle, resultReaders: new Set(invariants.filter(readsResult).map((i) => i.id)), sent: [] };
-  // The same sequences as `check` with the same seed. Each shrinking attempt is a whole run through
-  // the process, so shrinking stops after SHRINK_BUDGET attempts (the counterexample may then be a
-  // little longer than minimal).
-  const arb = fc.limitShrink(sequenceArb(spec.generators, o.scope, spec.domains, o.maxSteps), SHRINK_BUDGET);
   let runs = 0;
   let steps = 0;
   let indefinite = 0;
+  const inScope = scopeGenerators(spec.generators, o.scope);
+  const drawn = new Set<string>();
+  let supports: Supports | undefined;
+  const summary = () => {
+    const unexercised: Unexercised = {
+      generators: inScope.filter((g) => supportsGenerator(g, supports) && !drawn.has(g.name)).map((g) => g.name),
+      unsupportedGenerators: inScope.filter((g) => !supportsGenerator(g, supports)).map((g) => g.name),
+      unsupported: unsupportedNames(supports),
+      invariants: invariants.filter((i) => search.checker.stats.get(i.id)!.held === 0).map((i) => {
+        const reason = o.scope.outOfReach?.find((x) => x.invariant === i.id)?.reason;
+        return reason ? { id: i.id, reason } : { id: i.id };
+      }),
+    };
+    return { compared: compare, ...(supports ? { supports } : {}), unexercised };
+  };
+  const stats = () => invariants.map((invariant) => ({ invariant, stats: search.checker.stats.get(invariant.id)! }));
+  const base = () => ({ scope: o.scope.name, timing: o.timing, settle: o.settle, seed: o.seed, runs, steps, indefinite, invariants: stats(), ...summary() });
+  // The implementation says what it supports in its answer to init: the first init is sent now, and
+  // the first run starts from it (ctx.fresh). The runner never sends what it does not support.
+  let arb: fc.Arbitrary<Operation[]>;
+  try {
+    supports = await impl.init({ ...o.scope.cluster, timing: o.timing });
+    ctx.fresh = true;
+    // The same sequences as `check` with the same seed (for an implementation that supports
+    // everything). Each shrinking attempt is a whole run through the process, so shrinking stops
+    // after SHRINK_BUDGET attempts (the counterexample may then be a little longer than minimal).
+    arb = fc.limitShrink(sequenceArb(spec.generators, o.scope, spec.domains, o.maxSteps, supports), SHRINK_BUDGET);
+  } catch (e) {
+    if (e instanceof AdapterFault) return { ...base(), verdict: 'error', fault: { ...e.info, sent: [], afterRuns: 0 } };
+    if (e instanceof Interrupted) return { ...base(), verdict: 'unknown', interrupted: true };
+    if (e instanceof NoGenerators) return { ...base(), verdict: 'error', error: `nothing to run: ${e.message} (scope ${o.scope.name} draws ${inScope.map((g) => g.name).join(', ')})` };
+    throw e;
+  }
   let shrinking: Mode | undefined;
   let lastFailing: { templates: Operation[]; exec: Execution } | undefined;
   /** The first run that diverged without breaking an invariant: its index, and what it did. */
@@ -137,6 +195,10 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       const exec = await execute(impl, ctx, templates, shrinking ?? first);
       if (!shrinking && first.count) {
         runs++;
+        for (const t of templates.slice(0, templatesRun(exec))) {
+          const g = generatorOf(t);
+          if (g) drawn.add(g);
+        }
         steps += exec.steps.length;
         indefinite += exec.indefinite;
         o.onRun?.(runs, o.runs);
@@ -194,8 +256,6 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     }
     minimal.tried(failedAgain ? templatesRun(lastFailing!.exec) : undefined);
   }
-  const stats = invariants.map((invariant) => ({ invariant, stats: search.checker.stats.get(invariant.id)! }));
-  const base = { scope: o.scope.name, timing: o.timing, settle: o.settle, seed: o.seed, runs, steps, indefinite, invariants: stats };
   const extra = { ...(fault ? { fault } : {}), ...(interrupted ? { interrupted } : {}), ...(error ? { error } : {}) };
   let counterexample: ConformCounterexample | undefined;
   if (lastFailing?.exec.failure && (details.failed || divergent)) {
@@ -217,5 +277,5 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     };
   }
   const verdict: Verdict = fault || error ? 'error' : counterexample ? 'violation' : interrupted ? 'unknown' : 'ok';
-  return { ...base, verdict, ...(counterexample ? { counterexample } : {}), ...extra };
+  return { ...base(), verdict, ...(counterexample ? { counterexample } : {}), ...extra };
 }

@@ -8,7 +8,7 @@
  * `ok: false, definite: false` and its stack on stderr.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { ClusterConfig, ClusterState, Operation, Result, StepOutcome } from '../model/index.ts';
+import type { ClusterConfig, ClusterState, Operation, Result, StepOutcome, Supports } from '../model/index.ts';
 import { ConfigError, initialState, step } from '../model/index.ts';
 
 export type StepFn = (state: ClusterState, op: Operation) => StepOutcome;
@@ -27,6 +27,21 @@ export interface ServeOptions {
   readonly seed?: number;
   /** Where exceptions are reported (stderr by default). */
   readonly log?: (text: string) => void;
+  /**
+   * Declared in the init answer, and enforced: an operation or kind outside it is refused with
+   * BadRequest, as a partial implementation would (the reference playing one, in tests).
+   */
+  readonly supports?: Supports;
+}
+
+/** Why a partial implementation refuses this operation, if it does. */
+function unsupported(op: Record<string, unknown>, s: Supports | undefined): string | undefined {
+  if (!s) return undefined;
+  const name = String(op.op);
+  if (s.operations && name !== 'observe' && name !== 'settle' && !s.operations.includes(name as never)) return `operation "${name}" is not supported`;
+  const kind = name === 'apply' ? (op.object as { kind?: unknown } | undefined)?.kind : name === 'delete' ? op.kind : undefined;
+  if (kind !== undefined && s.kinds && !s.kinds.includes(kind as never)) return `kind ${JSON.stringify(kind)} is not supported`;
+  return undefined;
 }
 
 /** Answers one request line; returns the answer line and the next state. */
@@ -51,7 +66,7 @@ export function answer(line: string, state: ClusterState | undefined, o: ServeOp
       const given = (request.cluster ?? {}) as ClusterConfig;
       const withSeed = o.seed === undefined ? given : { ...given, seed: o.seed };
       const next = initialState(o.wrapper?.init ? o.wrapper.init(withSeed) : withSeed);
-      return { line: reply({ ok: true }), state: next };
+      return { line: reply(o.supports ? { ok: true, supports: o.supports } : { ok: true }), state: next };
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       return { line: reply({ ok: false, error: { reason: 'BadRequest', message: e.message } }), state };
@@ -60,6 +75,8 @@ export function answer(line: string, state: ClusterState | undefined, o: ServeOp
   if (!state) return { line: reply({ ok: false, error: { reason: 'BadRequest', message: 'no cluster yet: the first request must be init' } }), state };
   const op = request;
   delete op.id; // The rest of the request is the operation (the model ignores nothing else in it).
+  const refused = unsupported(op, o.supports);
+  if (refused) return { line: reply({ ok: false, error: { reason: 'BadRequest', message: refused } }), state };
   try {
     const out = o.wrapper?.step ? o.wrapper.step(state, op as unknown as Operation, step) : step(state, op as unknown as Operation);
     return { line: reply(out.result), state: out.state };

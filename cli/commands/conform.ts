@@ -14,7 +14,7 @@ import { loadSpec } from '../../properties/spec/load.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
-import { conformJson, conformMarkdown, counterexampleText, faultText, overallVerdict, summaryLine } from '../report/conform-report.ts';
+import { conformJson, conformMarkdown, counterexampleText, faultText, overallVerdict, summaryLine, unexercisedLines } from '../report/conform-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { conformSuites } from '../report/junit-suites.ts';
 import { checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf } from './shared-flags.ts';
@@ -120,8 +120,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
         timed.push({ report: r, seconds: (performance.now() - t0) / 1000 });
         if (!flags.json) {
           process.stdout.write(`${summaryLine(r, (performance.now() - t0) / 1000)}\n`);
-          const never = r.invariants.filter((x) => x.stats.held === 0).map((x) => x.invariant.id);
-          if (never.length && r.verdict === 'ok') process.stdout.write(`  warning: never exercised: ${never.join(', ')}\n`);
+          if (r.verdict === 'ok') for (const line of unexercisedLines(r)) process.stdout.write(`  not exercised: ${line}\n`);
           if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
           if (r.fault) process.stdout.write(`${faultText(r)}\n`);
           if (r.error) process.stdout.write(`${r.error}\n`);

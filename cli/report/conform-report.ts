@@ -66,6 +66,9 @@ export function conformJson(reports: readonly ConformReport[], meta: ConformMeta
       steps: r.steps,
       indefinite: r.indefinite,
       verdict: r.verdict,
+      compared: r.compared,
+      ...(r.supports ? { supports: r.supports } : {}),
+      unexercised: r.unexercised,
       ...(r.interrupted ? { interrupted: true } : {}),
       ...(r.error ? { error: r.error } : {}),
       invariants: r.invariants.map(({ invariant, stats }) => ({
@@ -169,10 +172,37 @@ export function faultText(r: ConformReport): string {
   return lines.join('\n');
 }
 
+/** What an ok verdict covers: the comparisons with the model only when they ran. */
+function okText(r: ConformReport): string {
+  return r.compared ? 'all invariants held, every answer allowed' : 'all invariants held (answers and observations not compared with the model: --only without conform)';
+}
+
+/**
+ * What the run left unexercised, one line per part: the scope's generators not drawn or not
+ * supported, the contract's operations and kinds outside `supports`, invariants never exercised.
+ */
+export function unexercisedLines(r: ConformReport): string[] {
+  const u = r.unexercised;
+  const out: string[] = [];
+  if (!r.compared) out.push('answers and observations were not compared with the model (--only)');
+  if (u.unsupported.operations.length || u.unsupported.kinds.length) {
+    out.push(`not supported by the implementation: ${[...(u.unsupported.operations.length ? [`operations ${u.unsupported.operations.join(', ')}`] : []), ...(u.unsupported.kinds.length ? [`kinds ${u.unsupported.kinds.join(', ')}`] : [])].join('; ')}`);
+  }
+  if (u.unsupportedGenerators.length) out.push(`generators left out (they use what is not supported): ${u.unsupportedGenerators.join(', ')}`);
+  if (u.generators.length) out.push(`generators never drawn: ${u.generators.join(', ')}`);
+  const plain = u.invariants.filter((i) => !i.reason).map((i) => i.id);
+  if (plain.length) out.push(`invariants never exercised (precondition never held): ${plain.join(', ')}`);
+  // Grouped by reason: a scope says why once for all the rules a missing part of the cluster leaves out.
+  const byReason = new Map<string, string[]>();
+  for (const i of u.invariants) if (i.reason) byReason.set(i.reason, [...(byReason.get(i.reason) ?? []), i.id]);
+  for (const [reason, ids] of byReason) out.push(`out of reach in scope ${r.scope} (${reason}): ${ids.join(', ')}`);
+  return out;
+}
+
 export function summaryLine(r: ConformReport, seconds?: number): string {
   // A rate only for a plain search: shrinking attempts and faults take time no operation counts.
   const rate = seconds === undefined ? '' : ` in ${seconds.toFixed(1)}s${r.verdict === 'ok' ? ` (${Math.round(r.steps / Math.max(seconds, 1e-9))} operations/s)` : ''}`;
-  const verdict = r.verdict === 'ok' ? 'all invariants held, every answer allowed'
+  const verdict = r.verdict === 'ok' ? okText(r)
     : r.verdict === 'violation' ? 'VIOLATION'
     : r.verdict === 'unknown' ? 'interrupted: no violation found so far'
     : r.fault ? `FAULT (${r.fault.kind})` : `error: ${r.error?.split('\n')[0]}`;
@@ -189,6 +219,9 @@ export function conformMarkdown(reports: readonly ConformReport[], meta: Conform
   ];
   for (const r of reports) {
     out.push(`## Scope \`${r.scope}\`, ${r.timing} timing, settle ${r.settle}`, '', `Seed ${r.seed}: ${r.runs} runs, ${r.steps} operations, verdict **${r.verdict}**.${r.indefinite ? ` ${r.indefinite} indefinite answers.` : ''}${r.interrupted ? ' Interrupted (partial report).' : ''}`, '');
+    if (r.supports) out.push(`The implementation supports: ${r.supports.operations ? `operations ${r.supports.operations.join(', ')}` : 'every operation'}; ${r.supports.kinds ? `kinds ${r.supports.kinds.join(', ')}` : 'every kind'}.`, '');
+    const notExercised = unexercisedLines(r);
+    if (notExercised.length) out.push('### Not exercised', '', ...notExercised.map((l) => `- ${l}`), '');
     if (r.fault) out.push('### Fault', '', '```', faultText(r), '```', '');
     if (r.error) out.push('### Runner error', '', '```', r.error, '```', '');
     if (r.counterexample) out.push('### Counterexample', '', '```', counterexampleText(r), '```', '');
@@ -199,7 +232,7 @@ export function conformMarkdown(reports: readonly ConformReport[], meta: Conform
       out.push(`| \`${invariant.id}\` | ${invariant.statement.replace(/\|/g, '\\|')} | ${mark} | ${stats.checked} | ${stats.held} |`);
     }
     for (const rule of Object.values(CONFORMANCE_RULES)) {
-      const v = r.counterexample && failureId(r.counterexample.failure) === rule.id ? '**violation**' : r.runs > 0 && !r.fault ? 'ok' : '—';
+      const v = r.counterexample && failureId(r.counterexample.failure) === rule.id ? '**violation**' : !r.compared ? 'not compared (--only)' : r.runs > 0 && !r.fault ? 'ok' : '—';
       out.push(`| \`${rule.id}\` | ${rule.statement.replace(/\|/g, '\\|')} | ${v} | | |`);
     }
     out.push('');

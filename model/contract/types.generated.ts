@@ -690,3 +690,33 @@ export interface ScenarioStep {
    */
   note?: string;
 }
+
+/**
+ * What an implementation under check supports, declared in its answer to init (docs/adapter.md section 1): `{"id": 0, "ok": true, "supports": {"operations": [...], "kinds": [...]}}`. `conform` then sends only sequences within it and reports what was left unexercised. Absent (or an absent member): everything. init, observe and settle are part of the protocol and are sent whatever the list says.
+ */
+
+export interface Supports {
+  /**
+   * The `op` values of docs/contract.md section 2 the implementation answers.
+   */
+  operations?: (
+    | "apply"
+    | "delete"
+    | "probe"
+    | "listen"
+    | "exit"
+    | "advance"
+    | "connect"
+    | "http"
+    | "ping"
+    | "resolve"
+    | "env"
+    | "observe"
+    | "settle"
+    | "sync"
+  )[];
+  /**
+   * The object kinds `apply` and `delete` accept.
+   */
+  kinds?: ("Pod" | "Service" | "Endpoints" | "ReplicationController" | "Node" | "Ingress" | "IngressClass")[];
+}

@@ -5,6 +5,7 @@
  * user Endpoints; ReplicationControllers. Names come from the scope so operations meet each other.
  */
 import fc from 'fast-check';
+import { normalizeConfig } from '../../model/index.ts';
 import type { Domains, Scope } from '../spec/types.ts';
 
 type Obj = Record<string, unknown>;
@@ -140,6 +141,94 @@ export function endedPodArb(scope: Scope): fc.Arbitrary<Obj> {
   }));
 }
 
+/**
+ * Where a status-managed pod of the scope lives, fixed by its namespace and name so that applying it
+ * again (a status change: the spec is immutable) and Endpoints naming it agree: node i of the
+ * scope's cluster, and an address of that node's pod range no other pod of the scope gets (nor,
+ * in practice, a kubelet-run pod: those are addressed from the bottom of the range).
+ */
+export function statusPodPlacement(scope: Scope, namespace: string, name: string): { node: string; ip: string } {
+  const nodes = normalizeConfig(scope.cluster).nodes;
+  const ns = Math.max(0, scope.namespaces.indexOf(namespace));
+  const pod = Math.max(0, scope.pods.indexOf(name));
+  const node = nodes[(ns + pod) % nodes.length];
+  // From the top of the range down: clear of the addresses host-local IPAM hands kubelet-run pods from the bottom up.
+  const n = (node.podRange.base + node.podRange.size - 2 - ns * scope.pods.length - pod) >>> 0;
+  return { node: node.name, ip: [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.') };
+}
+
+export type StatusPodState = 'ready' | 'unready' | 'pending' | 'Succeeded' | 'Failed';
+
+/**
+ * A pod applied with its status, as under KWOK: no kubelet runs it, the caller writes what the API
+ * shows. Its spec is a function of its name, so applying it again changes only labels and status
+ * (a pod's spec is immutable).
+ */
+export function statusPodManifest(scope: Scope, namespace: string, name: string, labels: Record<string, string>, state: StatusPodState): Obj {
+  const { node, ip } = statusPodPlacement(scope, namespace, name);
+  const ports = dedupeNames([...scope.containerPorts]).map((p) => ({ ...p }));
+  const running = state === 'ready' || state === 'unready';
+  const ready = state === 'ready';
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels },
+    spec: { nodeName: node, restartPolicy: 'Always', terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app', ...(ports.length ? { ports } : {}) }] },
+    status: {
+      phase: running ? 'Running' : state === 'pending' ? 'Pending' : state,
+      ...(state === 'pending' ? {} : { podIP: ip }),
+      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      containerStatuses: [{ name: 'app', ready, restartCount: 0 }],
+    },
+  };
+}
+
+/** Status-managed pods of the scope: Running and Ready or not, Pending (scheduled, no address yet), or ended. */
+export function statusPodArb(scope: Scope): fc.Arbitrary<Obj> {
+  return fc.record({
+    name: fc.constantFrom(...scope.pods),
+    namespace: fc.constantFrom(...scope.namespaces),
+    labels: labelsArb(scope),
+    state: fc.constantFrom<StatusPodState>('ready', 'ready', 'ready', 'unready', 'unready', 'pending', 'Succeeded', 'Failed'),
+  }).map(({ name, namespace, labels, state }) => statusPodManifest(scope, namespace, name, labels, state));
+}
+
+/**
+ * Endpoints a user writes for a Service name, listing pods of the scope where statusPodArb places
+ * them (address, targetRef, nodeName), some ready and some not, on one or two of the scope's
+ * Service ports named as serviceArb names them: what an endpoints controller would have written.
+ */
+export function podEndpointsArb(scope: Scope): fc.Arbitrary<Obj> {
+  const pod = fc.record({ name: fc.constantFrom(...scope.pods), ready: fc.constantFrom(true, true, false) });
+  return fc.record({
+    name: fc.constantFrom(...scope.services),
+    namespace: fc.constantFrom(...scope.namespaces),
+    pods: fc.uniqueArray(pod, { minLength: 1, maxLength: scope.pods.length, selector: (p) => p.name }),
+    ports: fc.uniqueArray(fc.constantFrom(...scope.servicePorts), { minLength: 1, maxLength: 2, selector: (p) => `${p.port}/${p.protocol ?? 'TCP'}` }),
+  }).map(({ name, namespace, pods, ports }) => {
+    const address = (p: { name: string }) => {
+      const at = statusPodPlacement(scope, namespace, p.name);
+      return { ip: at.ip, nodeName: at.node, targetRef: { kind: 'Pod', namespace, name: p.name } };
+    };
+    const ready = pods.filter((p) => p.ready).map(address);
+    const notReady = pods.filter((p) => !p.ready).map(address);
+    return {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace },
+      subsets: [{
+        ...(ready.length ? { addresses: ready } : {}),
+        ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+        ports: ports.map((p, i) => ({
+          ...(ports.length > 1 ? { name: p.name ?? `p${i}` } : p.name ? { name: p.name } : {}),
+          port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+          ...(p.protocol ? { protocol: p.protocol } : {}),
+        })),
+      }],
+    };
+  });
+}
+
 /** Port names are unique within a container: keep the first of each name. */
 function dedupeNames<T extends { name?: string }>(ports: T[]): T[] {
   const seen = new Set<string>();
@@ -164,7 +253,7 @@ export function serviceArb(scope: Scope): fc.Arbitrary<Obj> {
     name: fc.constantFrom(...scope.services),
     namespace: fc.constantFrom(...scope.namespaces),
     type: fc.constantFrom(...(scope.serviceTypes ?? ['ClusterIP'])),
-    selector: selectorArb(scope),
+    selector: scope.selectors === false ? fc.constant(null) : selectorArb(scope),
     ports: fc.uniqueArray(fc.constantFrom(...scope.servicePorts), { minLength: 1, maxLength: 2, selector: (p) => `${p.port}/${p.protocol ?? 'TCP'}` }),
     nodePort: fc.option(fc.integer({ min, max: min + 9 }), { nil: undefined, freq: 4 }),
     affinity: fc.constantFrom('None', 'None', 'ClientIP'),

@@ -5,11 +5,13 @@
  * against the current observation just before running them (properties/engine/resolve.ts).
  */
 import fc from 'fast-check';
-import type { Operation } from '../../model/index.ts';
+import type { Operation, Supports } from '../../model/index.ts';
 import { describeOp } from '../engine/describe.ts';
 import type { Domains, GeneratorSpec, Scope } from '../spec/types.ts';
 import { INGRESS_NAMES, envArb, httpArb, ingressArb, ingressClassArb, resolveArb } from './discovery.ts';
-import { endedPodArb, endpointsArb, labelsArb, podArb, replicationControllerArb, serviceArb } from './manifests.ts';
+import { drawnGenerators } from './capabilities.ts';
+import { endedPodArb, endpointsArb, labelsArb, podArb, podEndpointsArb, replicationControllerArb, serviceArb, statusPodArb } from './manifests.ts';
+import { dataplaneTrafficArb } from './dataplane.ts';
 import { affinityArb, discoveryArb, nodePortUpdatesArb, runToCompletionArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
 
@@ -244,7 +246,19 @@ function reconnectArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
   ] as unknown as Operation[]);
 }
 
-function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation> {
+/** Deletions of the kinds an implementation supports (all four without a list). */
+function deleteArb(scope: Scope, kinds: readonly string[] | undefined): fc.Arbitrary<Operation> {
+  const supported = (k: string) => !kinds || kinds.includes(k);
+  const serviceKinds = (['Service', 'Endpoints'] as const).filter(supported);
+  return fc.oneof(
+    ...(supported('Pod') ? [podRefArb(scope).map((r) => ({ op: 'delete', kind: 'Pod', namespace: r.namespace, name: r.pod }) as Operation)] : []),
+    ...(serviceKinds.length ? [fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), kind: fc.constantFrom(...serviceKinds) }).map((r) => ({ op: 'delete', ...r }) as Operation)] : []),
+    ...(supported('ReplicationController') ? [fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])) }).map((r) => ({ op: 'delete', kind: 'ReplicationController', ...r }) as Operation)] : []),
+    ...(supported('Ingress') && scope.cluster.ingressControllers?.length ? [fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...INGRESS_NAMES) }).map((r) => ({ op: 'delete', kind: 'Ingress', ...r }) as Operation)] : []),
+  );
+}
+
+function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains, supports?: Supports): fc.Arbitrary<Operation> {
   const apply = (a: fc.Arbitrary<Record<string, unknown>>) => a.map((object) => ({ op: 'apply', object }) as unknown as Operation);
   switch (g.name) {
     case 'apply-pod': return apply(podArb(scope, d));
@@ -257,13 +271,7 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
     case 'apply-rc': return apply(replicationControllerArb(scope, d));
     case 'relabel-pod':
       return fc.tuple(podRefArb(scope), labelsArb(scope)).map(([ref, labels]) => ({ op: 'apply', object: { kind: 'Pod', $relabel: { ...ref, labels } } }) as unknown as Operation);
-    case 'delete':
-      return fc.oneof(
-        podRefArb(scope).map((r) => ({ op: 'delete', kind: 'Pod', namespace: r.namespace, name: r.pod }) as Operation),
-        fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...scope.services), kind: fc.constantFrom('Service' as const, 'Endpoints' as const) }).map((r) => ({ op: 'delete', ...r }) as Operation),
-        fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...(scope.replicationControllers ?? ['rc'])) }).map((r) => ({ op: 'delete', kind: 'ReplicationController', ...r }) as Operation),
-        ...(scope.cluster.ingressControllers?.length ? [fc.record({ namespace: fc.constantFrom(...scope.namespaces), name: fc.constantFrom(...INGRESS_NAMES) }).map((r) => ({ op: 'delete', kind: 'Ingress', ...r }) as Operation)] : []),
-      );
+    case 'delete': return deleteArb(scope, supports?.kinds);
     case 'delete-kubernetes-service': return fc.constant({ op: 'delete', kind: 'Service', namespace: 'default', name: 'kubernetes' } as Operation);
     case 'probe': return fc.tuple(podRefArb(scope), fc.constantFrom('success' as const, 'failure' as const)).map(([r, result]) => ({ op: 'probe', ...r, result }) as Operation);
     case 'listen': return fc.tuple(podRefArb(scope), fc.boolean()).map(([r, listening]) => ({ op: 'listen', ...r, listening }) as Operation);
@@ -284,12 +292,14 @@ function generatorArb(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<
     case 'http': return httpArb(scope);
     case 'invalid-service': return apply(invalidServiceArb(scope));
     case 'invalid-pod': return apply(invalidPodArb(scope));
+    case 'status-pod': return apply(statusPodArb(scope));
+    case 'pod-endpoints': return apply(podEndpointsArb(scope));
     default: throw new Error(`spec/operations.yaml names generator "${g.name}", which properties/arbitraries does not build`);
   }
 }
 
 /** The operations one generator draws: several for the walkthrough generators, else one. */
-function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+export function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains, supports?: Supports): fc.Arbitrary<Operation[]> {
   switch (g.name) {
     case 'deploy': return deployArb(scope, d);
     case 'expose-ingress': return exposeArb(scope, d);
@@ -300,29 +310,44 @@ function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains): fc.Arbitrary<Opera
     case 'exercise-policies': return policiesArb(scope, d);
     case 'discovery': return discoveryArb(scope, d);
     case 'affinity': return affinityArb(scope, d);
+    case 'dataplane-traffic': return dataplaneTrafficArb(scope, d);
     case 'node-port-updates': return nodePortUpdatesArb(scope);
     case 'run-to-completion': return runToCompletionArb(scope, d);
-    default: return generatorArb(g, scope, d).map((op) => [op]);
+    default: return generatorArb(g, scope, d, supports).map((op) => [op]);
   }
 }
 
-/** Which catalogue generator drew each operation: coverage-guided bias credits generators with what their steps reached. */
-const drawnBy = new WeakMap<object, string>();
+/** On a generated operation (not enumerable, not copied): the name of the generator that drew it. */
+export const GENERATOR = Symbol('svcspec.generator');
 
 export function generatorOf(op: Operation): string | undefined {
-  return drawnBy.get(op);
+  return (op as { [GENERATOR]?: string })[GENERATOR];
 }
 
-/** Every generator of the catalogue, weighted, for one scope; each draws a short run of operations. */
-export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
-  const parts = generators.filter((g) => g.weight > 0).map((g) => ({
+function tagged(op: Operation, name: string): Operation {
+  if (generatorOf(op) !== name) Object.defineProperty(op, GENERATOR, { value: name, enumerable: false, configurable: true });
+  return op;
+}
+
+/**
+ * The scope's generators (spec/scopes.yaml `generators`, else every one that is not opt-in), those an
+ * implementation with `supports` can answer, weighted; each draws a short run of operations.
+ */
+export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, supports?: Supports): fc.Arbitrary<Operation[]> {
+  const drawn = drawnGenerators(generators, scope, supports);
+  if (drawn.length === 0) throw new NoGenerators(scope.name);
+  const parts = drawn.map((g) => ({
     weight: g.weight,
-    arbitrary: chunkOf(g, scope, d).map((ops) => {
-      for (const op of ops) drawnBy.set(op, g.name);
-      return ops;
-    }),
+    arbitrary: chunkOf(g, scope, d, supports).map((ops) => ops.map((op) => tagged(op, g.name))),
   }));
   return fc.oneof(...parts);
+}
+
+/** Nothing to draw: the implementation supports none of the scope's generators. */
+export class NoGenerators extends Error {
+  constructor(readonly scope: string) {
+    super(`no generator of scope ${scope} uses only the operations and kinds the implementation supports`);
+  }
 }
 
 /**
@@ -330,8 +355,8 @@ export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: 
  * what is left is skipped, not cut, so a walkthrough always reaches the steps it was drawn for.
  * Shrinking removes whole chunks, then simplifies them.
  */
-export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number): fc.Arbitrary<Operation[]> {
-  return fc.array(chunkArb(generators, scope, d), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => {
+export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number, supports?: Supports): fc.Arbitrary<Operation[]> {
+  return fc.array(chunkArb(generators, scope, d, supports), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => {
     const ops: Operation[] = [];
     for (const chunk of chunks) if (ops.length + chunk.length <= maxSteps) ops.push(...chunk);
     return ops;

@@ -2,12 +2,12 @@
  * What the engines drive: the reference model in process, or (conformance/) another
  * implementation over the adapter protocol. Steps are asynchronous because a process is.
  */
-import type { ClusterConfig, Operation, Result } from '../../model/index.ts';
+import type { ClusterConfig, Operation, Result, Supports } from '../../model/index.ts';
 import { type ClusterState, initialState, step } from '../../model/index.ts';
 
 export interface Implementation {
-  /** Starts a fresh cluster (the adapter protocol's `init`). */
-  init(cluster: ClusterConfig): Promise<void>;
+  /** Starts a fresh cluster (the adapter protocol's `init`); an adapter may say what it supports (undefined: everything). */
+  init(cluster: ClusterConfig): Promise<Supports | undefined | void>;
   step(op: Operation): Promise<Result>;
   close(): Promise<void>;
 }

@@ -89,6 +89,9 @@ export function loadOperations(file: string, text = readText(file), invariantIds
     (g.aims ?? []).forEach((id, j) => {
       if (invariantIds && !invariantIds.has(id)) out.push(diag(src, ['generators', i, 'aims', j], 'SVC013', `generator ${g.name} aims at unknown invariant "${id}"${didYouMean(id, invariantIds)}`));
     });
+    (g.operations ?? []).forEach((name, j) => {
+      if (!OPS.includes(name)) out.push(diag(src, ['generators', i, 'operations', j], 'SVC010', `generator ${g.name} uses unknown operation "${name}"${didYouMean(name, OPS)}`));
+    });
   });
   if (out.length) throw new InputError(out);
   return value;
@@ -174,5 +177,14 @@ export function loadSpec(dir = SPEC_DIR): Spec {
   const ops = attempt(() => loadOperations(join(dir, 'operations.yaml'), undefined, ids));
   const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml'), undefined, ids));
   if (diagnostics.length || !invariants || !ops || !scopes) throw new InputError(diagnostics);
+  const generators = new Set(ops.generators.map((g) => g.name));
+  const scopesFile = join(dir, 'scopes.yaml');
+  const src = parseYaml(scopesFile, readText(scopesFile));
+  scopes.forEach((s, i) => {
+    (s.generators ?? []).forEach((name, j) => {
+      if (!generators.has(name)) diagnostics.push(diag(src, ['scopes', i, 'generators', j], 'SVC010', `scope ${s.name} draws unknown generator "${name}"${didYouMean(name, generators)}`));
+    });
+  });
+  if (diagnostics.length) throw new InputError(diagnostics);
   return { invariants, generators: ops.generators, domains: ops.domains, scopes };
 }

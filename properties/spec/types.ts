@@ -28,6 +28,14 @@ export interface GeneratorSpec {
   readonly invalid?: boolean;
   /** Invariants the generator is built to exercise (the bias's prior, before any run reached them). */
   readonly aims?: readonly string[];
+  /** Every operation its chunk may hold, when more than `op`. */
+  readonly operations?: readonly string[];
+  /** Every object kind its chunk applies or deletes, when more than `kind`. */
+  readonly kinds?: readonly string[];
+  /** Each operation picks one of `kinds`, so a subset of them is enough. */
+  readonly kindPerOperation?: boolean;
+  /** Drawn only by scopes whose `generators` name it. */
+  readonly optIn?: boolean;
 }
 
 export interface Domains {
@@ -58,6 +66,7 @@ export interface ExploreSpec {
   readonly witnesses?: readonly { id: string; statement: string; reach: string }[];
 }
 
+/** An invariant a scope cannot exercise (in these timings, or in both), and why: exempt from check's floor. */
 export interface OutOfReach {
   readonly invariant: string;
   readonly timings?: readonly Timing[];
@@ -80,7 +89,11 @@ export interface Scope {
   readonly hosts?: readonly string[];
   readonly paths?: readonly string[];
   readonly maxSteps: number;
-  /** Invariants this scope cannot reach (in these timings, or all), each with the reason: exempt from the floor. */
+  /** The catalogue generators this scope draws (default: every one that is not opt-in). */
+  readonly generators?: readonly string[];
+  /** false: Services are drawn without a selector (their Endpoints are the caller's). Default true. */
+  readonly selectors?: boolean;
+  /** Invariants the scope's operations cannot bring about, each with the reason: exempt from the floor. */
   readonly outOfReach?: readonly OutOfReach[];
   readonly explore?: ExploreSpec;
   /** The explore witnesses, compiled as invariants that break exactly where the behaviour is reached. */
