@@ -187,7 +187,7 @@ export function validateText(file: string, text: string): FileReport {
       case 'operations':
         return ok(plural(loadOperations(file, text, invariantIdsFor(file)).generators.length, 'generator'));
       case 'scopes':
-        return ok(plural(loadScopes(file, text, invariantIdsFor(file)).length, 'scope'));
+        return ok(plural(loadScopes(file, text, { invariants: invariantIdsFor(file) }).length, 'scope'));
       case 'scenario':
         return ok(plural(new Set(loadScenario(file, text).steps.map((s) => s.number)).size, 'step'));
       case 'manifests': {

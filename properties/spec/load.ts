@@ -121,8 +121,13 @@ function witnessInvariants(src: SourceDoc, i: number, scope: Omit<Scope, 'witnes
   });
 }
 
-/** `invariantIds`, when known, checks the ids the scopes name (explore's alsoCheck, outOfReach). */
-export function loadScopes(file: string, text = readText(file), invariantIds?: ReadonlySet<string>): Scope[] {
+/** The ids and names the scopes may refer to, when known: checked where the scopes name them. */
+export interface ScopeReferences {
+  readonly invariants?: ReadonlySet<string>;
+  readonly generators?: ReadonlySet<string>;
+}
+
+export function loadScopes(file: string, text = readText(file), known: ScopeReferences = {}): Scope[] {
   const src = parseYaml(file, text);
   checkSchema(src, 'scopes.schema.json');
   const out: Diagnostic[] = [];
@@ -139,11 +144,14 @@ export function loadScopes(file: string, text = readText(file), invariantIds?: R
       const at = configErrorPath(['scopes', i, 'cluster'], e.message);
       out.push(diag(src, at.path, 'SVC015', e.message, at.atKey));
     }
-    const named = (path: (string | number)[], id: string) => {
-      if (invariantIds && !invariantIds.has(id)) out.push(diag(src, path, 'SVC013', `scope ${s.name} names unknown invariant "${id}"${didYouMean(id, invariantIds)}`));
+    const named = (path: (string | number)[], id: string, verb: string, what = '') => {
+      if (known.invariants && !known.invariants.has(id)) out.push(diag(src, path, 'SVC013', `scope ${s.name} ${verb} unknown invariant "${id}"${what}${didYouMean(id, known.invariants)}`));
     };
-    (s.explore?.alsoCheck ?? []).forEach((id, j) => named(['scopes', i, 'explore', 'alsoCheck', j], id));
-    (s.outOfReach ?? []).forEach((x, j) => named(['scopes', i, 'outOfReach', j, 'invariant'], x.invariant));
+    (s.generators ?? []).forEach((name, j) => {
+      if (known.generators && !known.generators.has(name)) out.push(diag(src, ['scopes', i, 'generators', j], 'SVC010', `scope ${s.name} draws unknown generator "${name}"${didYouMean(name, known.generators)}`));
+    });
+    (s.explore?.alsoCheck ?? []).forEach((id, j) => named(['scopes', i, 'explore', 'alsoCheck', j], id, 'checks'));
+    (s.outOfReach ?? []).forEach((x, j) => named(['scopes', i, 'outOfReach', j, 'invariant'], x.invariant, 'declares', ' out of reach'));
     (s.explore?.operations ?? []).forEach((op, j) => {
       const name = (op as { op?: unknown }).op;
       if (typeof name !== 'string' || !Object.hasOwn(OPERATION_DEFS, name)) {
@@ -175,16 +183,8 @@ export function loadSpec(dir = SPEC_DIR): Spec {
   const invariants = attempt(() => loadInvariants(join(dir, 'invariants.yaml')));
   const ids = invariants ? new Set(invariants.map((i) => i.id)) : undefined;
   const ops = attempt(() => loadOperations(join(dir, 'operations.yaml'), undefined, ids));
-  const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml'), undefined, ids));
+  const generators = ops ? new Set(ops.generators.map((g) => g.name)) : undefined;
+  const scopes = attempt(() => loadScopes(join(dir, 'scopes.yaml'), undefined, { invariants: ids, generators }));
   if (diagnostics.length || !invariants || !ops || !scopes) throw new InputError(diagnostics);
-  const generators = new Set(ops.generators.map((g) => g.name));
-  const scopesFile = join(dir, 'scopes.yaml');
-  const src = parseYaml(scopesFile, readText(scopesFile));
-  scopes.forEach((s, i) => {
-    (s.generators ?? []).forEach((name, j) => {
-      if (!generators.has(name)) diagnostics.push(diag(src, ['scopes', i, 'generators', j], 'SVC010', `scope ${s.name} draws unknown generator "${name}"${didYouMean(name, generators)}`));
-    });
-  });
-  if (diagnostics.length) throw new InputError(diagnostics);
   return { invariants, generators: ops.generators, domains: ops.domains, scopes };
 }
