@@ -4,7 +4,7 @@
  * counterexample as a script — the implementation's answers beside the model's — or the fault
  * that ended the run with the operations sent and the implementation's stderr.
  */
-import { comparableResult, describeDifference } from '../../conformance/compare.ts';
+import { describeDifference, resultDifferences } from '../../conformance/compare.ts';
 import { type AdapterCommand, CONFORMANCE_RULES, type ConformReport, type ConformStep, type Failure, failureId, MINIMIZE_BUDGET } from '../../conformance/runner.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
 
@@ -31,7 +31,7 @@ function invariantVerdict(r: ConformReport, id: string): 'ok' | 'violation' | 'u
   return s && s.held > 0 ? 'ok' : 'unexercised';
 }
 
-const differs = (s: ConformStep) => JSON.stringify(comparableResult(s.op, s.model)) !== JSON.stringify(comparableResult(s.op, s.implementation));
+const differs = (s: ConformStep) => resultDifferences(s.op, s.model, s.implementation).length > 0;
 
 function failureStep(f: Failure): number {
   return f.kind === 'invariant' ? f.violation.step : f.step;
