@@ -1,6 +1,7 @@
 /**
  * Where the semantics allow several outcomes — an allocated ClusterIP, nodePort or load-balancer
- * address, a pod's node and IP, a ReplicationController's pod names, which endpoint (or
+ * address, a pod's node and IP, a ReplicationController's pod names, which pods a scale-down
+ * deletes, which of several ReplicationControllers adopts an orphan, which endpoint (or
  * load-balancer node) a connection reaches — an implementation may choose any allowed one. The runner re-runs the
  * model's step with a Chooser that prefers the implementation's values: allocations through
  * Chooser.prefer (the model takes a value only if it is in range and free, so a taken or
@@ -104,6 +105,11 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
         return (impl.before.pods ?? [])
           .filter((p) => !p.terminating && `${p.namespace}/` === ns && (!after.has(keyOf(p.namespace, p.name)) || after.get(keyOf(p.namespace, p.name))!.terminating))
           .map((p) => p.name);
+      }
+      case 'adopter': {
+        // subject: an orphan pod several ReplicationControllers contest; the one the implementation made its controller.
+        const c = pods.get(subject)?.controller;
+        return c?.kind === 'ReplicationController' ? [c.name] : undefined;
       }
       case 'podName': {
         // subject: the ReplicationController; the pods the implementation made in this step.
