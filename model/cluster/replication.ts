@@ -127,14 +127,21 @@ export function reconcileReplicationController(d: Draft, rc: ReplicationControll
     createPod(d, objectKey(ns, name), defaultPod(pod), nextSeq(d));
   }
   if (pods.length > want) {
-    // Scale down: not-ready pods first, then the newest (the controller's ranking, simplified).
-    // Pods that rank alike (the same readiness, created in the same second) may go in any order:
-    // a chooser may order them (the conformance runner adopting an implementation's victims,
-    // given the pods in the model's order); otherwise the last created goes first.
-    const created = (p: { object: Pod }) => p.object.metadata.creationTimestamp ?? '';
+    // Scale down, ranked as the controller ranks (KK pkg/controller/controller_utils.go
+    // ActivePodsWithRanks.Less): unassigned before assigned, Pending before Unknown before Running,
+    // not ready before ready. Its further criteria (deletion cost, pods doubled up on a node, time
+    // ready, restarts, creation time on a logarithmic scale, then the UID as a pseudorandom order)
+    // rest on what the model simplifies, so pods that rank alike on the first three may go in any
+    // order: a chooser may order them (the conformance runner adopting an implementation's
+    // victims, given the pods in the model's order); otherwise the newest goes first.
+    const phase: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
     const rank = (a: PodRecord, b: PodRecord) =>
-      Number(a.status.ready) - Number(b.status.ready) || (created(a) === created(b) ? 0 : created(a) < created(b) ? 1 : -1);
-    const byDefault = pods.map((k) => d.pods.get(k)!).sort((a, b) => rank(a, b) || b.seq - a.seq);
+      Number(a.node !== '') - Number(b.node !== '') ||
+      (phase[a.status.phase] ?? 2) - (phase[b.status.phase] ?? 2) ||
+      Number(a.status.ready) - Number(b.status.ready);
+    const created = (p: { object: Pod }) => p.object.metadata.creationTimestamp ?? '';
+    const newest = (a: PodRecord, b: PodRecord) => (created(a) === created(b) ? 0 : created(a) < created(b) ? 1 : -1) || b.seq - a.seq;
+    const byDefault = pods.map((k) => d.pods.get(k)!).sort((a, b) => rank(a, b) || newest(a, b));
     const order = [...(d.ctx.chooser.prefer?.('scaleDown', objectKey(ns, rc.metadata.name!), byDefault.map((p) => p.object.metadata.name!)) ?? [])];
     const place = (p: PodRecord) => {
       const i = order.indexOf(p.object.metadata.name!);

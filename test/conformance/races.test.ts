@@ -63,13 +63,28 @@ describe('races the runner adopts', () => {
     expect(controllerOf(model, 'p')).toBe('rc-c');
   });
 
-  it('which pods a scale-down deletes among those that rank alike', () => {
-    const ops = [rc('rc', 3), rc('rc', 1)];
-    const reference = ops.reduce((s, op) => step(s, op).state, initialState({}));
-    const { impl } = lockstep(ops);
-    const survivor = (s: ClusterState) => observe(s).pods.filter((p) => !p.terminating).map((p) => p.name);
-    expect(survivor(impl)).toHaveLength(1);
-    expect(survivor(impl)).not.toEqual(survivor(reference));
+  it('which pods a scale-down deletes among those that rank alike, created together or not', () => {
+    const advance = { op: 'advance', seconds: 10 } as unknown as Operation;
+    for (const ops of [[rc('rc', 3), rc('rc', 1)], [rc('rc', 1), advance, rc('rc', 2), rc('rc', 1)]]) {
+      const reference = ops.reduce((s, op) => step(s, op).state, initialState({}));
+      const { impl } = lockstep(ops);
+      const survivor = (s: ClusterState) => observe(s).pods.filter((p) => !p.terminating).map((p) => p.name);
+      expect(survivor(impl)).toHaveLength(1);
+      expect(survivor(impl)).not.toEqual(survivor(reference));
+    }
+  });
+
+  it('but never a ready pod while one that is not ready is left', () => {
+    const probed = { ...(rc('rc', 2) as Obj) };
+    probed.object = structuredClone(probed.object);
+    probed.object.spec.template.spec.containers[0].readinessProbe = { exec: { command: ['ls'] } };
+    const model = step(initialState({}), probed as Operation).state;
+    const [first] = observe(model).pods.filter((p) => p.name.startsWith('rc-')).map((p) => p.name);
+    const ready = step(step(model, { op: 'probe', pod: first, result: 'success' } as unknown as Operation).state, { op: 'advance', seconds: 10 } as unknown as Operation).state;
+    expect(observe(ready).pods.find((p) => p.name === first)?.ready).toBe(true);
+    // The other branch prefers the ready pod, but the ranking puts the pod that is not ready first.
+    const out = step(ready, rc('rc', 1), otherBranch).state;
+    expect(observe(out).pods.filter((p) => !p.terminating && p.name.startsWith('rc-')).map((p) => p.name)).toEqual([first]);
   });
 });
 
