@@ -1,6 +1,7 @@
 /**
  * Where the semantics allow several outcomes — an allocated ClusterIP, nodePort or load-balancer
- * address, a pod's node and IP, a ReplicationController's pod names, which endpoint (or
+ * address, a pod's node and IP, a ReplicationController's pod names, which pods a scale-down
+ * deletes, which of several ReplicationControllers adopts an orphan, which endpoint (or
  * load-balancer node) a connection reaches — an implementation may choose any allowed one. The runner re-runs the
  * model's step with a Chooser that prefers the implementation's values: allocations through
  * Chooser.prefer (the model takes a value only if it is in range and free, so a taken or
@@ -10,7 +11,7 @@
  * so model and implementation go on from the same state.
  */
 import type { ChoiceKind, Chooser, ClusterState, Observation, Operation, Result, StepOutcome } from '../model/index.ts';
-import { seededChooser, step } from '../model/index.ts';
+import { enabledInternalSteps, seededChooser, step } from '../model/index.ts';
 import { type Difference, comparableResult, resultDifferences } from './compare.ts';
 
 export interface ImplementationStep {
@@ -31,6 +32,8 @@ export interface Adoption {
   readonly alternatives: readonly Result[];
   /** The endpoint picks of `outcome`, for replaying it (replayAdopted). */
   readonly picks: readonly number[];
+  /** Internal steps (async timing) the model ran before `op` because the implementation's answer showed they had happened. */
+  readonly ahead?: readonly Operation[];
 }
 
 type Obj = Record<string, any>;
@@ -105,6 +108,11 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
           .filter((p) => !p.terminating && `${p.namespace}/` === ns && (!after.has(keyOf(p.namespace, p.name)) || after.get(keyOf(p.namespace, p.name))!.terminating))
           .map((p) => p.name);
       }
+      case 'adopter': {
+        // subject: an orphan pod several ReplicationControllers contest; the one the implementation made its controller.
+        const c = pods.get(subject)?.controller;
+        return c?.kind === 'ReplicationController' ? [c.name] : undefined;
+      }
       case 'podName': {
         // subject: the ReplicationController; the pods the implementation made in this step.
         const slash = subject.indexOf('/');
@@ -164,6 +172,26 @@ function pickHint(impl: ImplementationStep): (keys: readonly string[]) => number
  * decides whether the implementation's result is allowed, trying at most `limit` pick sequences.
  */
 export function adopt(state: ClusterState, op: Operation, impl: ImplementationStep, compare: boolean, learned?: Learned, limit = 64): Adoption {
+  const direct = adoptFrom(state, op, impl, compare, learned, limit);
+  if (direct.allowed !== false) return direct;
+  // In async timing the implementation's controllers may be ahead of the model's (docs/adapter.md
+  // section 5: how far they have got is the implementation's to decide): an answer that one pending
+  // internal step, or all of them, makes allowed is allowed, and the model adopts that it happened —
+  // a `delete Endpoints` answered ok right after the Service was created, because its controller
+  // had already written them.
+  const pending = enabledInternalSteps(state);
+  if (pending.length === 0) return direct;
+  for (const ahead of [...pending.map((p) => [p]), pending.length > 1 ? [{ op: 'settle' } as Operation] : []]) {
+    if (ahead.length === 0) continue;
+    let synced = state;
+    for (const s of ahead) synced = step(synced, s).state;
+    const a = adoptFrom(synced, op, impl, compare, learned, limit);
+    if (a.allowed) return { ...a, ahead };
+  }
+  return direct;
+}
+
+function adoptFrom(state: ClusterState, op: Operation, impl: ImplementationStep, compare: boolean, learned: Learned | undefined, limit: number): Adoption {
   const wants = implementationChoices(op, impl, learned);
   const first = new Adopting(wants, [], pickHint(impl));
   const outcome = step(state, op, first);
@@ -191,7 +219,8 @@ export function adopt(state: ClusterState, op: Operation, impl: ImplementationSt
   return { outcome, allowed: false, differences, alternatives: [...seen.values()], picks };
 }
 
-/** One step as adopted before, replayed with what has been learned since (the same picks). */
-export function replayAdopted(state: ClusterState, op: Operation, impl: ImplementationStep, picks: readonly number[], learned: Learned): StepOutcome {
+/** One step as adopted before (the internal steps it adopted first, the same picks), replayed with what has been learned since. */
+export function replayAdopted(state: ClusterState, op: Operation, impl: ImplementationStep, picks: readonly number[], learned: Learned, ahead: readonly Operation[] = []): StepOutcome {
+  for (const s of ahead) state = step(state, s).state;
   return step(state, op, new Adopting(implementationChoices(op, impl, learned), picks));
 }

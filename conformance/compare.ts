@@ -7,11 +7,14 @@
  * (conformance/adoption.ts), so the model holds the same ones.
  */
 import type { Observation, Operation, Result } from '../model/index.ts';
+import { type SetRule, type SetRules, setRules } from './set-lists.ts';
 
 export interface Difference {
   readonly path: string;
   readonly model: unknown;
   readonly implementation: unknown;
+  /** `path` is a set: model and implementation are the elements only that side has, as each sent them. */
+  readonly set?: true;
 }
 
 type Obj = Record<string, any>;
@@ -29,7 +32,6 @@ const CORE = new Set([
   'loadBalancerIngress', 'healthCheckNodePort', 'externalName', 'port', 'targetPort', 'nodePort', 'protocol',
   'subsets', 'addresses', 'notReadyAddresses', 'pod', 'hostname', 'className', 'address',
 ]);
-const EXTENSION_IN = new Map([['ports', 'container'], ['protocol', 'proxy']]);
 const IGNORED = new Set(['uid']);
 
 function serviceSpec(spec: Obj | undefined): Obj {
@@ -67,8 +69,9 @@ export function comparableResult(op: Operation, r: Result): Obj {
     case 'ping':
       return { ok: true, reply: x.reply };
     case 'resolve':
-      // A DNS server may order its records as it likes; the search order (`tried`) is the client's.
-      return { ok: true, rcode: x.rcode, answers: [...(x.answers ?? [])].map((a: Obj) => `${a.name} ${a.type} ${a.data}`).sort(), tried: x.tried ?? [] };
+      // `answers` is a set (the schema says so): a DNS server orders its records as it likes. The
+      // search order (`tried`) is the client's, and ordered.
+      return { ok: true, rcode: x.rcode, answers: (x.answers ?? []).map((a: Obj) => ({ name: a.name, type: a.type, data: a.data })), tried: x.tried ?? [] };
     case 'env':
       return { ok: true, env: x.env ?? {} };
     default:
@@ -77,101 +80,126 @@ export function comparableResult(op: Operation, r: Result): Obj {
 }
 
 export function resultDifferences(op: Operation, model: Result, implementation: Result): Difference[] {
-  const out: Difference[] = [];
-  diff(comparableResult(op, model), comparableResult(op, implementation), ['result'], 'result', out, 8);
-  return out;
+  const w: Walk = { sets: setRules('result.schema.json'), result: true, out: [] };
+  diff(comparableResult(op, model), comparableResult(op, implementation), ['result'], '', w, 8);
+  return w.out;
 }
-
-const keyOf = (list: string, x: Obj): string =>
-  list === 'nodes' ? x.name : list === 'proxies' ? x.node : list === 'proxy-services' ? `${x.namespace}/${x.name}:${x.port}/${x.protocol ?? 'TCP'}` : `${x.namespace}/${x.name}`;
 
 /** Differences between the model's observation and the implementation's (at most `limit`). */
 export function observationDifferences(model: Observation, implementation: Observation, limit = 10): Difference[] {
-  const out: Difference[] = [];
-  diff(model, implementation, ['state'], '', out, limit);
-  return out;
+  const w: Walk = { sets: setRules('observation.schema.json'), result: false, out: [] };
+  diff(model, implementation, ['state'], '', w, limit);
+  return w.out;
 }
 
-const UNORDERED = new Set(['.subsets', '.addresses', '.notReadyAddresses', '.loadBalancerIngress']);
-
-/** A JSON text with keys in order: equal values give equal texts, whatever order they were written in. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Obj)[k])}`).join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
+interface Walk {
+  /** Which lists are sets (conformance/set-lists.ts), by schema path. */
+  readonly sets: SetRules;
+  /** Comparing results: every field is core. */
+  readonly result: boolean;
+  out: Difference[];
 }
 
-function sortedCopy(list: readonly unknown[]): unknown[] {
-  return list.map((x) => [canonical(x), x] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, x]) => x);
+function core(key: string, schemaPath: string, w: Walk): boolean {
+  if (w.result) return true;
+  if (!CORE.has(key)) return false;
+  return !((key === 'ports' && schemaPath === 'pods.containers') || (key === 'protocol' && schemaPath.startsWith('proxies')));
 }
 
-const KEYED = new Set(['nodes', 'pods', 'services', 'endpoints', 'ingresses', 'proxies', 'replicationControllers', 'proxy-services']);
+/** Whether two values agree (no difference at all), under the same rules. */
+function same(m: unknown, i: unknown, schemaPath: string, w: Walk): boolean {
+  const saved = w.out;
+  w.out = [];
+  diff(m, i, [], schemaPath, w, 1);
+  const agree = w.out.length === 0;
+  w.out = saved;
+  return agree;
+}
 
-function core(key: string, ctx: string): boolean {
-  return ctx === 'result' || (CORE.has(key) && EXTENSION_IN.get(key) !== ctx);
+const keyOf = (x: Obj, rule: SetRule): string => rule.key!.map((k) => String(x?.[k] ?? rule.defaults[k] ?? '')).join('/');
+
+/** A keyed set: elements matched by key, then compared field by field; order means nothing. */
+function diffKeyed(m: unknown[], i: unknown[], at: string[], schemaPath: string, rule: SetRule, w: Walk, limit: number): void {
+  const mm = new Map(m.map((x) => [keyOf(x as Obj, rule), x]));
+  const im = new Map(i.map((x) => [keyOf(x as Obj, rule), x]));
+  if (im.size < i.length) w.out.push({ path: `${at.join('')} (duplicate ${rule.key!.join('/')})`, model: undefined, implementation: i.map((x) => keyOf(x as Obj, rule)) });
+  for (const [k, x] of mm) {
+    if (w.out.length >= limit) return;
+    at.push(`[${k}]`);
+    if (!im.has(k)) w.out.push({ path: at.join(''), model: summary(x), implementation: undefined });
+    else diff(x, im.get(k), at, schemaPath, w, limit);
+    at.pop();
+  }
+  for (const [k, y] of im) {
+    if (w.out.length >= limit) return;
+    if (!mm.has(k)) w.out.push({ path: `${at.join('')}[${k}]`, model: undefined, implementation: summary(y) });
+  }
+}
+
+/**
+ * A set of values: each element of one side matched with an equal one of the other. What is left
+ * over is the difference, as each side sent it; a single element left on each side is compared
+ * field by field (`[*]` in the path), which names the field that differs.
+ */
+function diffUnkeyed(m: unknown[], i: unknown[], at: string[], schemaPath: string, w: Walk, limit: number): void {
+  if (m.length === i.length && m.every((x, n) => same(x, i[n], schemaPath, w))) return;
+  const used = new Array<boolean>(i.length).fill(false);
+  const onlyModel = m.filter((x) => {
+    const j = i.findIndex((y, n) => !used[n] && same(x, y, schemaPath, w));
+    if (j >= 0) used[j] = true;
+    return j < 0;
+  });
+  const onlyImpl = i.filter((_, n) => !used[n]);
+  if (onlyModel.length === 0 && onlyImpl.length === 0) return;
+  if (onlyModel.length === 1 && onlyImpl.length === 1 && onlyModel[0] && typeof onlyModel[0] === 'object') {
+    at.push('[*]');
+    diff(onlyModel[0], onlyImpl[0], at, schemaPath, w, limit);
+    at.pop();
+    return;
+  }
+  w.out.push({ path: at.join(''), model: onlyModel, implementation: onlyImpl, set: true });
 }
 
 /** Appends the differences between m and i; `at` is the path as segments, joined only for a difference. */
-function diff(m: unknown, i: unknown, at: string[], ctx: string, out: Difference[], limit: number): void {
-  if (out.length >= limit || m === i) return;
-  const path = () => at.join('');
+function diff(m: unknown, i: unknown, at: string[], schemaPath: string, w: Walk, limit: number): void {
+  if (w.out.length >= limit || m === i) return;
   if (Array.isArray(m) && Array.isArray(i)) {
-    const last = at[at.length - 1] ?? '';
-    const listName = ctx === 'proxy' && last === '.services' ? 'proxy-services' : last.slice(1);
-    if (KEYED.has(listName) && at.length <= 4) {
-      const mm = new Map(m.map((x) => [keyOf(listName, x as Obj), x]));
-      const im = new Map(i.map((x) => [keyOf(listName, x as Obj), x]));
-      const childCtx = listName === 'proxies' || listName === 'proxy-services' ? 'proxy' : listName === 'pods' ? 'pod' : '';
-      for (const [k, x] of mm) {
-        at.push(`[${k}]`);
-        if (!im.has(k)) out.push({ path: path(), model: summary(x), implementation: undefined });
-        else diff(x, im.get(k), at, childCtx, out, limit);
-        at.pop();
-        if (out.length >= limit) return;
-      }
-      for (const [k, y] of im) {
-        if (!mm.has(k)) out.push({ path: `${path()}[${k}]`, model: undefined, implementation: summary(y) });
-        if (out.length >= limit) return;
-      }
-      if (out.length === 0 && [...mm.keys()].join() !== [...im.keys()].join()) out.push({ path: `${path()} (order)`, model: [...mm.keys()], implementation: [...im.keys()] });
-      return;
-    }
+    const rule = w.sets.get(schemaPath);
+    if (rule?.key) return diffKeyed(m, i, at, schemaPath, rule, w, limit);
+    if (rule) return diffUnkeyed(m, i, at, schemaPath, w, limit);
     if (m.length !== i.length) {
-      out.push({ path: path(), model: m, implementation: i });
+      w.out.push({ path: at.join(''), model: m, implementation: i });
       return;
     }
-    const childCtx = last === '.containers' ? 'container' : ctx;
-    // Sets written as lists (addresses, a proxy's endpoints): their order means nothing.
-    const unordered = UNORDERED.has(last) || (last === '.endpoints' && ctx === 'proxy');
-    const [ms, is] = unordered ? [sortedCopy(m), sortedCopy(i)] : [m, i];
-    for (let n = 0; n < ms.length && out.length < limit; n++) {
+    for (let n = 0; n < m.length && w.out.length < limit; n++) {
       at.push(`[${n}]`);
-      diff(ms[n], is[n], at, childCtx, out, limit);
+      diff(m[n], i[n], at, schemaPath, w, limit);
       at.pop();
     }
     return;
   }
   if (m && i && typeof m === 'object' && typeof i === 'object' && !Array.isArray(m) && !Array.isArray(i)) {
     const mo = m as Obj, io = i as Obj;
+    const child = (k: string) => (schemaPath ? `${schemaPath}.${k}` : k);
     for (const k in mo) {
       if (IGNORED.has(k)) continue;
       if (!(k in io)) {
-        if (core(k, ctx)) out.push({ path: `${path()}.${k}`, model: mo[k], implementation: undefined });
+        if (core(k, schemaPath, w)) w.out.push({ path: `${at.join('')}.${k}`, model: mo[k], implementation: undefined });
       } else {
         at.push(`.${k}`);
-        diff(mo[k], io[k], at, ctx, out, limit);
+        diff(mo[k], io[k], at, child(k), w, limit);
         at.pop();
       }
-      if (out.length >= limit) return;
+      if (w.out.length >= limit) return;
     }
     for (const k in io) {
-      if (IGNORED.has(k) || k in mo || !core(k, ctx)) continue;
-      out.push({ path: `${path()}.${k}`, model: undefined, implementation: io[k] });
-      if (out.length >= limit) return;
+      if (IGNORED.has(k) || k in mo || !core(k, schemaPath, w)) continue;
+      w.out.push({ path: `${at.join('')}.${k}`, model: undefined, implementation: io[k] });
+      if (w.out.length >= limit) return;
     }
     return;
   }
-  out.push({ path: path(), model: m, implementation: i });
+  w.out.push({ path: at.join(''), model: m, implementation: i });
 }
 
 function summary(x: unknown): unknown {
@@ -181,5 +209,6 @@ function summary(x: unknown): unknown {
 
 export function describeDifference(d: Difference): string {
   const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v));
+  if (d.set) return `${d.path} (a set): only the model has ${show(d.model)}, only the implementation ${show(d.implementation)}`;
   return `${d.path}: model ${show(d.model)}, implementation ${show(d.implementation)}`;
 }

@@ -145,7 +145,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   // Pod IPs the implementation revealed (by its pod uid), and every step as adopted, so the model
   // can be replayed when a later observation shows an IP it had to choose blind (async timing).
   const learned = { ips: new Map<string, string>(), ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])) };
-  const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; happened: boolean }[] = [];
+  const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; ahead?: readonly Operation[]; happened: boolean }[] = [];
   const [first] = await impl.exchange([{ op: 'observe' }]);
   let implSeen = observed(impl, first, 'after init');
   let implObs = implSeen.obs;
@@ -203,10 +203,10 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
         modelResult = implResult;
       }
     }
-    history.push({ op, impl: implStep, picks: a.picks, happened });
+    history.push({ op, impl: implStep, picks: a.picks, ahead: a.ahead, happened });
     if (learn(learned.ips, implNext) && ipsDiffer(nextObs, implNext)) {
       next = initial;
-      for (const h of history) if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learned).state;
+      for (const h of history) if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learned, h.ahead).state;
       nextObs = observe(next);
     }
     steps.push({ op, implementation: implResult, model: modelResult, ...(sequence[i].inserted ? { inserted: true } : {}), ...(unsure ? { indefinite: true } : {}) });

@@ -43,6 +43,8 @@ export interface FaultReport extends FaultInfo {
   readonly sent: readonly Operation[];
   /** Sequences completed before it. */
   readonly afterRuns: number;
+  /** The command that runs the same sequence again; absent when it came while shrinking (no path names that sequence). */
+  readonly replay?: string;
 }
 
 export interface ConformCounterexample {
@@ -129,7 +131,8 @@ function unsupportedNames(supports: Supports | undefined): Unexercised['unsuppor
   };
 }
 
-function readsResult(inv: Invariant): boolean {
+/** Whether a rule reads the operation's answer (`result`, `alternatives`), not only the observations. */
+export function readsResult(inv: Invariant): boolean {
   return [...(inv.when?.reads ?? []), ...inv.holds.reads].some((r) => /^(result|alternatives)(\.|$)/.test(r));
 }
 
@@ -189,8 +192,11 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   let interrupted = false;
   let error: string | undefined;
   const stopped = () => fault !== undefined || interrupted || error !== undefined;
-  /** One call of the property; `first` is the mode of a run that is not a shrinking attempt. */
-  const attempt = async (templates: Operation[], first: Mode, searching: boolean): Promise<boolean> => {
+  /** The fast-check path of the sequence running, while it is one a path can name (not a shrinking attempt). */
+  let runningPath: string | undefined;
+  /** One call of the property; `first` is the mode of a run that is not a shrinking attempt; `index` its place in the pass. */
+  const attempt = async (templates: Operation[], first: Mode, searching: boolean, index?: number): Promise<boolean> => {
+    runningPath = shrinking || index === undefined ? undefined : (o.path ?? String(index));
     try {
       const exec = await execute(impl, ctx, templates, shrinking ?? first);
       if (!shrinking && first.count) {
@@ -216,7 +222,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       lastFailing = { templates, exec };
       return false;
     } catch (e) {
-      if (e instanceof AdapterFault) fault = { ...e.info, sent: [...ctx.sent], afterRuns: runs };
+      if (e instanceof AdapterFault) fault = { ...e.info, sent: [...ctx.sent], afterRuns: runs, ...(runningPath !== undefined ? { replay: replayCommand(o, o.seed, runningPath) } : {}) };
       else if (e instanceof Interrupted) interrupted = true;
       else error = e instanceof Error ? (e.stack ?? e.message) : String(e);
       throw STOP;
@@ -225,7 +231,8 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   // Stopped (a fault, Ctrl-C, a runner error): fast-check ends the search (or the shrinking, keeping
   // the smallest failure so far) at once.
   const STOP = new fc.PreconditionFailure(true);
-  const property = fc.asyncProperty(arb, (templates) => (stopped() ? Promise.reject(STOP) : attempt(templates, search, true)));
+  let searchCalls = 0;
+  const property = fc.asyncProperty(arb, (templates) => (stopped() ? Promise.reject(STOP) : attempt(templates, search, true, shrinking ? undefined : searchCalls++)));
   let details: fc.RunDetails<[Operation[]]>;
   try {
     details = await fc.check(property, { seed: o.seed, numRuns: o.path ? 1 : o.runs, path: o.path, endOnFailure: false });
@@ -239,7 +246,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     const again = fc.asyncProperty(arb, (templates) => {
       if (stopped()) return Promise.reject(STOP);
       const n = calls++;
-      return !shrinking && n < index ? Promise.resolve(true) : attempt(templates, { ...search, count: false }, false);
+      return !shrinking && n < index ? Promise.resolve(true) : attempt(templates, { ...search, count: false }, false, n);
     });
     details = await fc.check(again, { seed: o.seed, numRuns: index + 1, endOnFailure: false });
     // Not reproduced (an implementation that is not deterministic): report the run as it was.

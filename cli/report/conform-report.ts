@@ -4,8 +4,8 @@
  * counterexample as a script — the implementation's answers beside the model's — or the fault
  * that ended the run with the operations sent and the implementation's stderr.
  */
-import { comparableResult, describeDifference } from '../../conformance/compare.ts';
-import { type AdapterCommand, CONFORMANCE_RULES, type ConformReport, type ConformStep, type Failure, failureId, MINIMIZE_BUDGET } from '../../conformance/runner.ts';
+import { describeDifference, resultDifferences } from '../../conformance/compare.ts';
+import { type AdapterCommand, CONFORMANCE_RULES, type ConformReport, type ConformStep, type Failure, failureId, MINIMIZE_BUDGET, readsResult } from '../../conformance/runner.ts';
 import { describeOp, describeResult } from '../../properties/engine/describe.ts';
 
 /** `spec/invariants.yaml:42` rather than an absolute path, when it lies under the working directory. */
@@ -31,7 +31,7 @@ function invariantVerdict(r: ConformReport, id: string): 'ok' | 'violation' | 'u
   return s && s.held > 0 ? 'ok' : 'unexercised';
 }
 
-const differs = (s: ConformStep) => JSON.stringify(comparableResult(s.op, s.model)) !== JSON.stringify(comparableResult(s.op, s.implementation));
+const differs = (s: ConformStep) => resultDifferences(s.op, s.model, s.implementation).length > 0;
 
 function failureStep(f: Failure): number {
   return f.kind === 'invariant' ? f.violation.step : f.step;
@@ -103,9 +103,15 @@ function counterexampleJson(r: ConformReport): unknown {
     minimizeBudget: MINIMIZE_BUDGET,
     steps: c.steps.map((s) => ({ op: s.op, implementation: s.implementation, model: s.model, differs: differs(s), ...(s.inserted ? { inserted: true } : {}), ...(s.indefinite ? { indefinite: true } : {}) })),
     ...(f.kind === 'invariant' ? (f.violation.error ? { error: f.violation.error } : { value: f.violation.value ?? null }) : { divergence: divergenceJson(f) }),
+    ...(f.kind === 'invariant' && readsResult(f.violation.invariant) && c.steps[failureStep(f)] ? { answer: answerJson(c.steps[failureStep(f)]) } : {}),
     ...(c.divergence ? { earlierDivergence: divergenceJson(c.divergence) } : {}),
     changes: c.changes,
   };
+}
+
+/** What the rule read at the breaking step: both answers as sent, and their differences. */
+function answerJson(s: ConformStep): unknown {
+  return { implementation: s.implementation, model: s.model, differences: resultDifferences(s.op, s.model, s.implementation) };
 }
 
 function clip(s: string, width: number): string {
@@ -136,7 +142,8 @@ export function counterexampleText(r: ConformReport): string {
   ];
   if (f.kind === 'invariant') {
     const v = f.violation;
-    lines.push(`  broke after step ${at + 1}: ${v.error ? `error: ${v.error}` : `holds gave ${JSON.stringify(v.value)}`} on the implementation's observation`);
+    lines.push(`  broke after step ${at + 1}: ${v.error ? `error: ${v.error}` : `holds gave ${JSON.stringify(v.value)}`} on the implementation's ${readsResult(v.invariant) ? 'answer and observation' : 'observation'}`);
+    if (readsResult(v.invariant) && c.steps[at]) lines.push(...answerLines(c.steps[at]));
     lines.push(...c.changes.slice(0, 12).map((ch) => `    ${ch.list} ${ch.key}: ${ch.before === undefined ? 'added' : ch.after === undefined ? 'removed' : 'changed'}${ch.after !== undefined ? ` → ${JSON.stringify(ch.after)}` : ''}`));
   } else {
     lines.push(...divergenceLines(f, 'diverged'));
@@ -147,6 +154,15 @@ export function counterexampleText(r: ConformReport): string {
     : `  not shown 1-minimal: ${c.deletionsTried} of at most ${MINIMIZE_BUDGET} re-inits spent on deleting steps`);
   lines.push(`  replay: ${c.replay}`);
   return lines.join('\n');
+}
+
+/** The answer a rule read, as the implementation sent it, beside the model's, and how they differ. */
+function answerLines(s: ConformStep): string[] {
+  return [
+    `    the implementation answered: ${JSON.stringify(s.implementation)}`,
+    `    the model answers:           ${JSON.stringify(s.model)}`,
+    ...resultDifferences(s.op, s.model, s.implementation).map((d) => `      ${describeDifference(d)}`),
+  ];
 }
 
 function divergenceLines(f: Exclude<Failure, { kind: 'invariant' }>, verb: string): string[] {
@@ -168,6 +184,7 @@ export function faultText(r: ConformReport): string {
     ...(f.pending ? [`  waiting for: request ${f.pending.id} (${f.pending.op})`] : []),
     `  stderr (last ${f.stderrTail.length} characters):`,
     ...(f.stderrTail.trim() ? f.stderrTail.trimEnd().split('\n').slice(-40).map((l) => `    | ${l}`) : ['    (empty)']),
+    f.replay ? `  replay: ${f.replay}` : '  replay: none — the fault came while shrinking a counterexample, on a sequence no --path names',
   ];
   return lines.join('\n');
 }

@@ -16,7 +16,7 @@ import { storeIngress, storeIngressClass, deleteIngress, deleteIngressClass } fr
 import { addNode, deleteNode } from './nodes.ts';
 import { markEndpoints, markProxies } from './pending.ts';
 import { createPod, deletePod, updatePod } from './pods.ts';
-import { ownedPods, reconcileReplicationController } from './replication.ts';
+import { ownedPods, reconcileNamespaces } from './replication.ts';
 import { allocateService, deleteService, patchFromOld, storeService } from './services.ts';
 import { objectKey } from './state.ts';
 import { timestamp } from './time.ts';
@@ -120,7 +120,8 @@ export function apply(d: Draft, manifest: KubeObject): ApplyOutcome {
     case 'ReplicationController': {
       const rc = object as ReplicationController;
       d.rcs = d.rcs.set(key, rc);
-      reconcileReplicationController(d, rc);
+      // Every RC of the namespace: the new one may contest another's orphans (replication.ts).
+      reconcileNamespaces(d, [rc.metadata.namespace!]);
       return { ok: true, object: rc };
     }
     case 'Node': return { ok: true, object: addNode(d, object as Node) };

@@ -5,7 +5,7 @@
  */
 import { nextRandom } from './random.ts';
 
-export type ChoiceKind = 'endpoint' | 'clusterIP' | 'nodePort' | 'lbAddress' | 'podName' | 'podIP' | 'node' | 'scaleDown';
+export type ChoiceKind = 'endpoint' | 'clusterIP' | 'nodePort' | 'lbAddress' | 'podName' | 'podIP' | 'node' | 'scaleDown' | 'adopter';
 
 /** Mutable only for the duration of one step: the generator state threads through the choices. */
 export interface StepContext {
@@ -22,13 +22,16 @@ export interface Chooser {
    * Optional: the values this chooser wants for one allocation, best first — how the conformance
    * runner replays an implementation's answer. `subject` is the key of the Service (clusterIP,
    * nodePort, lbAddress), the Pod (podIP, and node: where the scheduler puts it) or the
-   * ReplicationController (podName; scaleDown: the pods it deletes, among those that rank alike).
+   * ReplicationController (podName; scaleDown: the pods it deletes first, among those that rank
+   * alike) or the orphan Pod several ReplicationControllers contest (adopter: the RC that adopts it).
    * The model takes the first that is in range and free; when
    * none is (or the method is absent) it allocates as usual: through `allocate`, or for podIP and
    * node by its own deterministic rule (host-local IPAM's next address, the least loaded node),
    * which no chooser draws — so the reference choosers, which lack this method, behave as before.
+   * For the races (scaleDown, adopter) `among` lists the allowed values in the model's own order
+   * of preference, so a chooser can take another branch without knowing the state.
    */
-  prefer?(kind: ChoiceKind, subject: string): Iterable<string | number> | undefined;
+  prefer?(kind: ChoiceKind, subject: string, among?: readonly string[]): Iterable<string | number> | undefined;
 }
 
 function random(ctx: StepContext): number {

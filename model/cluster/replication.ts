@@ -9,7 +9,7 @@ import type { Draft } from './draft.ts';
 import { allocate, newUid, nextSeq } from './draft.ts';
 import { createPod, deletePod } from './pods.ts';
 import { controllerIndexKey, indexPod, selectedPods, selects, unindexPod } from './selection.ts';
-import { objectKey } from './state.ts';
+import { type PodRecord, objectKey } from './state.ts';
 import { timestamp } from './time.ts';
 
 /** The alphabet of Kubernetes' generated name suffixes (apimachinery util/rand: no vowels, no 0/1/3). */
@@ -127,27 +127,66 @@ export function reconcileReplicationController(d: Draft, rc: ReplicationControll
     createPod(d, objectKey(ns, name), defaultPod(pod), nextSeq(d));
   }
   if (pods.length > want) {
-    // Scale down: not-ready pods first, then the newest (the controller's ranking, simplified).
-    // Pods created in the same second rank alike, so any of them may go: a chooser may prefer
-    // some (the conformance runner adopting an implementation's); otherwise the last created goes.
-    const victims = new Set(d.ctx.chooser.prefer?.('scaleDown', objectKey(ns, rc.metadata.name!)) ?? []);
+    // Scale down, ranked as the controller ranks (KK pkg/controller/controller_utils.go
+    // ActivePodsWithRanks.Less): unassigned before assigned, Pending before Unknown before Running,
+    // not ready before ready. Its further criteria (deletion cost, pods doubled up on a node, time
+    // ready, restarts, creation time on a logarithmic scale, then the UID as a pseudorandom order)
+    // rest on what the model simplifies, so pods that rank alike on the first three may go in any
+    // order: a chooser may order them (the conformance runner adopting an implementation's
+    // victims, given the pods in the model's order); otherwise the newest goes first.
+    const phase: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+    const rank = (a: PodRecord, b: PodRecord) =>
+      Number(a.node !== '') - Number(b.node !== '') ||
+      (phase[a.status.phase] ?? 2) - (phase[b.status.phase] ?? 2) ||
+      Number(a.status.ready) - Number(b.status.ready);
     const created = (p: { object: Pod }) => p.object.metadata.creationTimestamp ?? '';
-    const ranked = pods
-      .map((k) => d.pods.get(k)!)
-      .sort((a, b) =>
-        Number(a.status.ready) - Number(b.status.ready) ||
-        (created(a) === created(b) ? 0 : created(a) < created(b) ? 1 : -1) ||
-        Number(victims.has(b.object.metadata.name!)) - Number(victims.has(a.object.metadata.name!)) ||
-        b.seq - a.seq);
+    const newest = (a: PodRecord, b: PodRecord) => (created(a) === created(b) ? 0 : created(a) < created(b) ? 1 : -1) || b.seq - a.seq;
+    const byDefault = pods.map((k) => d.pods.get(k)!).sort((a, b) => rank(a, b) || newest(a, b));
+    const order = [...(d.ctx.chooser.prefer?.('scaleDown', objectKey(ns, rc.metadata.name!), byDefault.map((p) => p.object.metadata.name!)) ?? [])];
+    const place = (p: PodRecord) => {
+      const i = order.indexOf(p.object.metadata.name!);
+      return i < 0 ? order.length : i;
+    };
+    const ranked = order.length ? [...byDefault].sort((a, b) => rank(a, b) || place(a) - place(b)) : byDefault;
     for (const p of ranked.slice(0, pods.length - want)) deletePod(d, p);
   }
 }
 
-/** Every RC of the namespaces this step touched (RCs are few; pods are many). */
+/**
+ * An orphan that several ReplicationControllers' selectors match is adopted by whichever syncs
+ * first: a race in a real cluster (ClaimPods' adoption is a patch conditioned on the pod having no
+ * controller, so the first wins). The chooser may name the winner among the candidates (in name
+ * order); otherwise the first candidate adopts.
+ */
+function adoptContested(d: Draft, rcs: readonly ReplicationController[]): void {
+  const candidates = new Map<string, ReplicationController[]>();
+  for (const rc of rcs) for (const k of claimed(d, rc)) if (!controllerOf(d, k)) candidates.set(k, [...(candidates.get(k) ?? []), rc]);
+  for (const [k, all] of [...candidates].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (all.length < 2) continue;
+    const names = all.map((rc) => rc.metadata.name!);
+    const wanted = [...(d.ctx.chooser.prefer?.('adopter', k, names) ?? [])].find((n) => typeof n === 'string' && names.includes(n));
+    const winner = all[wanted === undefined ? 0 : names.indexOf(wanted as string)];
+    const refs = (d.pods.get(k)!.object.metadata.ownerReferences as OwnerRef[] | undefined) ?? [];
+    setOwnerReferences(d, k, [...refs, { apiVersion: 'v1', kind: 'ReplicationController', name: winner.metadata.name, uid: winner.metadata.uid, controller: true }]);
+  }
+}
+
+function controllerOf(d: Draft, podKey: string): OwnerRef | undefined {
+  return ((d.pods.get(podKey)?.object.metadata.ownerReferences as OwnerRef[] | undefined) ?? []).find((o) => o.controller);
+}
+
+/**
+ * Every RC of the namespaces this step touched (RCs are few; pods are many), converged as the
+ * controllers converge by the end of the step: first every release (a pod one RC lets go of is an
+ * orphan the others may adopt), then the contested orphans, then each RC in name order.
+ */
 export function reconcileNamespaces(d: Draft, namespaces: Iterable<string>): void {
   const wanted = new Set(namespaces);
   if (wanted.size === 0) return;
-  for (const rc of d.rcs.values()) if (wanted.has(rc.metadata.namespace!)) reconcileReplicationController(d, rc);
+  const rcs = d.rcs.sortedEntries().map(([, rc]) => rc).filter((rc) => wanted.has(rc.metadata.namespace!));
+  for (const rc of rcs) releaseUnmatched(d, rc);
+  adoptContested(d, rcs);
+  for (const rc of rcs) reconcileReplicationController(d, rc);
 }
 
 /** What the garbage collector deletes with the RC: the pods it controls, adopted ones included, released ones not. */

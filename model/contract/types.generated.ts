@@ -270,6 +270,9 @@ export interface OkResult {
    * resolve.
    */
   rcode?: "NOERROR" | "NXDOMAIN";
+  /**
+   * resolve: the records, in any order.
+   */
   answers?: DnsAnswer[];
   /**
    * resolve: the resolver's search order.
@@ -536,6 +539,9 @@ export interface ProxyServiceView {
   namespace: string;
   name: string;
   port: number;
+  /**
+   * Absent means TCP.
+   */
   protocol?: "TCP" | "UDP" | "SCTP";
   endpoints: ProxyEndpointView[];
   affinity?: ProxyAffinityView;
@@ -600,7 +606,7 @@ export interface ApiError {
 }
 
 /**
- * A normalised view of the cluster (docs/contract.md section 3). Lists are sorted by (namespace, name). Invariants see only this, so the same invariant checks the model, an adapter or a recorded trace.
+ * A normalised view of the cluster (docs/contract.md section 3). A list marked x-svcspec-set is a set: its order means nothing (the reference model writes the top-level lists sorted by namespace/name); given field names, they are the identity of an element. Every other list is ordered. Invariants see only this, so the same invariant checks the model, an adapter or a recorded trace.
  */
 
 /**

@@ -7,6 +7,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Operation, Result } from '../../model/index.ts';
+import { LoopbackAdapter } from '../../conformance/loopback-adapter.ts';
+import { type ConformOptions, runConform } from '../../conformance/runner.ts';
+import { loadSpec } from '../../properties/spec/load.ts';
+import { faultText } from '../../cli/report/conform-report.ts';
 import { conformHere, conformReport, svcspec, tempDir } from './cli.ts';
 
 const FIXTURES = 'test/fixtures/adapters';
@@ -25,6 +30,7 @@ describe.concurrent('implementation faults end the run with a verdict', () => {
     expect(run.fault.sent).toHaveLength(1);
     expect(run.fault.sent[0].op).toBe(run.fault.pending.op);
     expect(run.fault.stderrTail).toContain('panic: cannot handle');
+    expect(run.fault.replay).toMatch(/--seed 0 --path 0 /);
   });
 
   it('a process that hangs past the timeout: kind timeout, the request it never answered', async () => {
@@ -86,5 +92,29 @@ describe('the svcspec binary', () => {
     expect(report.verdict).toBe('unknown');
     expect(report.runs[0]).toMatchObject({ verdict: 'unknown', interrupted: true });
     expect(report.skipped).toEqual([{ scope: 'small', timing: 'async' }]);
+  });
+});
+
+/** The reference, except that it dies on the first `listen` it is sent: a fault that comes only in some sequences. */
+class DiesOnListen extends LoopbackAdapter {
+  override async exchange(ops: readonly Operation[]): Promise<Result[]> {
+    if (ops.some((op) => op.op === 'listen')) throw this.protocolFault('exit', 'the process exited (code 1)');
+    return super.exchange(ops);
+  }
+}
+
+describe('a fault prints a replay line', () => {
+  it('naming the sequence that was running, which replays to the same fault', async () => {
+    const spec = loadSpec();
+    const o: ConformOptions = { scope: spec.scopes.find((s) => s.name === 'small')!, timing: 'sync', runs: 100, maxSteps: 20, seed: 4, settle: 'end', adapter: { command: 'dies-on-listen', shell: false, timeoutMs: 1000 } };
+    const r = await runConform(spec, o, new DiesOnListen());
+    expect(r.fault?.kind).toBe('exit');
+    expect(r.fault!.afterRuns).toBeGreaterThan(0);
+    const path = /--path (\S+)/.exec(r.fault!.replay ?? '')?.[1];
+    expect(path).toBe(String(r.fault!.afterRuns));
+    expect(faultText(r)).toContain(`replay: ${r.fault!.replay}`);
+    const again = await runConform(spec, { ...o, path }, new DiesOnListen());
+    expect(again.fault?.sent).toEqual(r.fault!.sent);
+    expect(again.fault?.replay).toBe(r.fault!.replay);
   });
 });
