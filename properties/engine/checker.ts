@@ -89,6 +89,12 @@ interface Plan {
   readonly inputs?: readonly number[];
 }
 
+/** A plain function, not a closure per invariant and step: the explorer calls checkAll on every transition. */
+function remember(plan: Plan, key: string, verdict: 'skip' | 'ok', limit: number): void {
+  if (plan.memo.size >= limit) plan.memo.clear();
+  plan.memo.set(key, verdict);
+}
+
 export class InvariantChecker {
   readonly stats = new Map<string, InvariantStats>();
   private readonly plans: Plan[] = [];
@@ -100,6 +106,12 @@ export class InvariantChecker {
     readonly invariants: readonly Invariant[],
     readonly timing: Timing,
     config: Config,
+    /**
+     * Memoised verdicts kept per invariant before the memo starts over. A memo key names its
+     * inputs by object identity, so once those objects are gone its entries never hit again:
+     * the explorer, which keeps no states, keeps a small memo (recent siblings share inputs).
+     */
+    private readonly memoLimit = MEMO_LIMIT,
   ) {
     this.cluster = toCelValue(clusterVariable(config));
     const table = new Map<string, number>();
@@ -177,20 +189,15 @@ export class InvariantChecker {
           continue;
         }
       }
-      const remember = (verdict: 'skip' | 'ok') => {
-        if (key === undefined) return;
-        if (plan.memo.size >= MEMO_LIMIT) plan.memo.clear();
-        plan.memo.set(key, verdict);
-      };
       try {
         if (inv.when && inv.when.fn(vars) !== true) {
-          remember('skip');
+          if (key !== undefined) remember(plan, key, 'skip', this.memoLimit);
           continue;
         }
         if (count) plan.stats.held++;
         const value = inv.holds.fn(vars);
         if (value === true) {
-          remember('ok');
+          if (key !== undefined) remember(plan, key, 'ok', this.memoLimit);
           continue;
         }
         if (count) plan.stats.violations++;

@@ -17,6 +17,7 @@ import { bfs } from './bfs.ts';
 import { optimisticCollisionProbability } from './fingerprint-set.ts';
 import { fingerprintState, fingerprintText } from './fingerprint.ts';
 import { stateText } from './state-key.ts';
+import { closedGroups, interchangeablePods, symmetricFingerprint, symmetricText } from './symmetry.ts';
 
 export interface ExploreOptions<S = ClusterState> {
   readonly scope: Scope;
@@ -32,6 +33,8 @@ export interface ExploreOptions<S = ClusterState> {
   /** Check these even though they are not declared for this timing (to show where they break). */
   readonly alsoCheck?: readonly Invariant[];
   readonly exactKeys?: boolean;
+  /** Symmetry reduction: pods with the same manifest but for their names are interchangeable (symmetry.ts). */
+  readonly symmetry?: boolean;
   readonly onProgress?: (p: { depth: number; states: number; frontier: number; statesPerSecond: number }) => void;
 }
 
@@ -72,8 +75,13 @@ export interface ExploreReport {
    * Absent with exact keys.
    */
   readonly collision?: { readonly optimistic: number; readonly actual: number };
+  /** With `symmetry`: the groups of interchangeable pods the search reduced by (empty: none found). */
+  readonly symmetry?: readonly (readonly string[])[];
   readonly verdicts: readonly InvariantVerdict[];
 }
+
+/** Verdicts memoised per invariant: enough for the siblings and cousins of a level that share inputs. */
+const EXPLORE_MEMO_LIMIT = 4096;
 
 /** Operations per action code: an action is `op index + OPS * outcome code`. */
 const OPS = 4096;
@@ -146,6 +154,12 @@ function fingerprintOf(s: unknown): { hi: number; lo: number } {
   throw new Error('explore: cannot key this state (give the system a model state or an {inner, extra} wrapper)');
 }
 
+/** The pod manifests a scope can create: its explore manifests and the objects its operations apply. */
+function manifestsOf(scope: Scope, alphabet: readonly Operation[]): unknown[] {
+  const applied = [...alphabet, ...(scope.explore?.setup ?? [])].flatMap((op) => (op.op === 'apply' ? [(op as { object?: unknown }).object] : []));
+  return [...(scope.explore?.manifests ?? []), ...applied].filter((m, i, all) => all.indexOf(m) === i);
+}
+
 function hasTemplates(ops: readonly Operation[]): boolean {
   return ops.some((op) => JSON.stringify(op).includes('"$'));
 }
@@ -168,7 +182,7 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   // A rule over a run's history has nothing to judge in a state: it stays unknown here.
   const all = listed.filter((i) => !readsHistory([...(i.when?.reads ?? []), ...i.holds.reads]));
   // Invariants declared for another timing are checked here as if they were declared for this one.
-  const checker = new InvariantChecker(all.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) })), o.timing, normalizeConfig(config));
+  const checker = new InvariantChecker(all.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) })), o.timing, normalizeConfig(config), EXPLORE_MEMO_LIMIT);
   const celOf = new WeakMap<object, unknown>();
   const cel = (s: S) => {
     let c = celOf.get(s as object);
@@ -189,13 +203,16 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
     const op = opsIn(s)[action % OPS];
     return { op, ...sys.step(s, op, picking(Math.floor(action / OPS))) };
   };
+  const groups = o.symmetry ? closedGroups(interchangeablePods(manifestsOf(o.scope, alphabet)), alphabet) : [];
+  if (groups.length > 0 && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
+  const fingerprint = groups.length > 0 ? (symmetricFingerprint(groups) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
   const found = new Map<string, { from: number; step: Step; violation: Violation }>();
   const t0 = performance.now();
   const result = bfs<S, Step>(
     {
       initial,
-      fingerprint: fingerprintOf,
-      exactKey: o.exactKeys === true ? keyOf : undefined,
+      fingerprint,
+      exactKey: o.exactKeys !== true ? undefined : groups.length > 0 ? (symmetricText(groups) as unknown as (s: S) => string) : keyOf,
       *successors(s) {
         const ops = opsIn(s);
         if (ops.length > OPS) throw new Error(`explore: more than ${OPS} operations in one state`);
@@ -250,6 +267,7 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
     ...(result.fingerprints
       ? { collision: { optimistic: optimisticCollisionProbability(result.states), actual: result.fingerprints.actualCollisionEstimate() } }
       : {}),
+    ...(o.symmetry ? { symmetry: groups } : {}),
     verdicts,
   };
 }
