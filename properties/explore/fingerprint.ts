@@ -1,17 +1,17 @@
 /**
  * 64-bit fingerprints of canonical states, what the visited set keeps (fingerprint-set.ts).
  *
- * A model state's fingerprint hashes its canonical parts (state-key.ts) in order; a part that is
- * a function of one persistent value (a PMap section: pods, services, proxies, …) has its hash
- * memoised on that value's identity. Successors share every section a step did not touch, so a
- * step that changes one pod re-hashes one section and never builds the whole state's text.
+ * A model state's fingerprint hashes its canonical parts (state-key.ts) in order; a section (a
+ * PMap: pods, services, proxies, …) has its hash memoised on the map's identity, and each of its
+ * records' line hashes on the record's. Successors share every section and record a step did not
+ * touch, so a step that changes one pod re-hashes one line and never builds the state's text.
  *
  * Hash: two 32-bit multiplicative lanes per string (cyrb53's mixing, kept to 64 bits), then the
  * parts' hashes folded the same way and avalanched. Results go to `fp.hi` / `fp.lo` (no
  * allocation per state).
  */
 import type { ClusterState } from '../../model/index.ts';
-import { stateParts } from './state-key.ts';
+import { type SectionLines, stateParts } from './state-key.ts';
 
 /** The last fingerprint computed (read it before computing the next). */
 export const fp = { hi: 0, lo: 0 };
@@ -50,32 +50,62 @@ export function fingerprintText(s: string): typeof fp {
   return fp;
 }
 
-/** Section hashes, memoised per section on the persistent map's identity: [hi, lo]. */
-const partHashes = new Map<string, WeakMap<object, readonly [number, number]>>();
+/** Hashes memoised per section (or per section's records) on a persistent value's identity: [hi, lo]. */
+type Memo = WeakMap<object, readonly [number, number]>;
+const sectionHashes = new Map<string, Memo>();
+const lineHashes = new Map<string, Memo>();
 
-function partHash(name: string, owner: object, make: () => string): readonly [number, number] {
-  let hashes = partHashes.get(name);
-  if (hashes === undefined) partHashes.set(name, (hashes = new WeakMap()));
-  let h = hashes.get(owner);
-  if (h === undefined) {
-    // The outer fold is in progress: save its lanes around the inner hash.
-    const o1 = h1;
-    const o2 = h2;
-    fingerprintText(make());
-    h = [fp.hi, fp.lo];
-    hashes.set(owner, h);
-    h1 = o1;
-    h2 = o2;
+function memoOf(memos: Map<string, Memo>, name: string): Memo {
+  let m = memos.get(name);
+  if (m === undefined) memos.set(name, (m = new WeakMap()));
+  return m;
+}
+
+/** Runs `fold` as a hash of its own (the outer fold's lanes saved around it) and returns [hi, lo]. */
+function nested(fold: () => void): readonly [number, number] {
+  const o1 = h1;
+  const o2 = h2;
+  begin(0);
+  fold();
+  finish();
+  h1 = o1;
+  h2 = o2;
+  return [fp.hi, fp.lo];
+}
+
+/**
+ * A section's hash: the hash of its records' line hashes in key order. A step that changes one
+ * pod re-hashes that pod's line only; the other records' line hashes are memoised on them.
+ */
+function sectionHash(name: string, owner: object, make: () => string, lines?: SectionLines): readonly [number, number] {
+  const sections = memoOf(sectionHashes, name);
+  let h = sections.get(owner);
+  if (h !== undefined) return h;
+  if (lines === undefined) {
+    h = nested(() => text(make()));
+  } else {
+    const records = memoOf(lineHashes, name);
+    const entries = lines.entries();
+    h = nested(() => {
+      for (const [key, value] of entries) {
+        let lh = records.get(value);
+        if (lh === undefined) records.set(value, (lh = nested(() => text(lines.line(key, value)))));
+        word(lh[0]);
+        word(lh[1]);
+      }
+      word(entries.length);
+    });
   }
+  sections.set(owner, h);
   return h;
 }
 
-function foldPart(name: string, owner: object | undefined, make: () => string): void {
+function foldPart(name: string, owner: object | undefined, make: () => string, lines?: SectionLines): void {
   if (owner === undefined) {
     text(make());
     return;
   }
-  const h = partHash(name, owner, make);
+  const h = sectionHash(name, owner, make, lines);
   word(h[0]);
   word(h[1]);
 }

@@ -67,8 +67,17 @@ function section<V>(name: string, map: { sortedEntries(): [string, V][] } & obje
   return texts(map, () => map.sortedEntries().map(([k, v]) => line(k, v)).join('\n'));
 }
 
-/** One part of the canonical state: `name` and `owner` identify a section, when it is one. */
-export type StatePart = (name: string, owner: object | undefined, text: () => string) => void;
+/** A section's entries and how each one reads as a line (a record's line is a function of the record). */
+export interface SectionLines {
+  entries(): [string, object][];
+  line(key: string, value: object): string;
+}
+
+/**
+ * One part of the canonical state: `name` and `owner` identify a section, when it is one; a
+ * section also gives its `lines`, so a fingerprint can hash records one by one (and memoise each).
+ */
+export type StatePart = (name: string, owner: object | undefined, text: () => string, lines?: SectionLines) => void;
 
 /**
  * The state's canonical parts, in order. `owner` is the persistent value a part is a function of
@@ -93,8 +102,8 @@ export function stateParts(s: ClusterState, part: StatePart): void {
   part('', undefined, () => `Q${section('pendingStatus', s.pendingStatus, (k) => k)}|${section('pendingEndpoints', s.pendingEndpoints, (k) => k)}|${section('pendingProxy', s.pendingProxy, (n, set) => `${n}:${[...set.keys()].sort()}`)}`);
 }
 
-function sectionPart<V>(part: StatePart, name: string, map: { sortedEntries(): [string, V][] } & object, line: (k: string, v: V) => string): void {
-  part(name, map, () => section(name, map, line));
+function sectionPart<V extends object>(part: StatePart, name: string, map: { sortedEntries(): [string, V][] } & object, line: (k: string, v: V) => string): void {
+  part(name, map, () => section(name, map, line), { entries: () => map.sortedEntries(), line: line as (k: string, v: object) => string });
 }
 
 /** The whole canonical text (`--exact-keys`): equal texts, equal futures. */
