@@ -50,7 +50,7 @@ export interface BfsResult {
   readonly fingerprints?: FingerprintSet;
 }
 
-/** Called on every transition; return 'stop' to end the search (e.g. all properties decided). */
+/** Called on every transition (`toIndex` is -1 for a state seen before); return 'stop' to end the search (e.g. all properties decided). */
 export type Visitor<S, L> = (from: S, t: Transition<S, L>, fromIndex: number, toIndex: number, isNew: boolean, depth: number) => void | 'stop';
 
 /** The visited set: fingerprints, or exact texts when the system gives them. */
