@@ -3,7 +3,7 @@
  * state, fingerprints against exact keys side by side in one run; the search engine alone on a
  * synthetic system of over a million states; and @xstate/graph's traversal of the same kind of
  * composite state where it can run at all. Not run by npm test.
- *   npx tsx bench/explore.bench.ts [scopes|engine|parts|xstate]...   (all by default)
+ *   npx tsx bench/explore.bench.ts [scopes|symmetry|engine|parts|xstate]...   (all by default)
  *   node --expose-gc --import tsx bench/explore.bench.ts scopes      (heap growth measured after a GC)
  *
  * The engine before fingerprints (a Map of 106-bit keys and every frontier state kept) is not
@@ -60,6 +60,18 @@ if (run('scopes')) {
     }
     console.log(`  ${name.padEnd(24)} ${cells.join('  |  ')}`);
   }
+}
+
+if (run('symmetry')) {
+  // Three pods with the same manifest (spec/scopes.yaml `replicas`): distinct states without and with --symmetry.
+  const spec = loadSpec();
+  const scope = spec.scopes.find((s) => s.name === 'replicas')!;
+  const cells = [false, true].map((symmetry) => {
+    const c0 = process.cpuUsage();
+    const r = explore({ scope, timing: 'sync', depth: scope.explore!.depth, timeLimitSeconds: 600, symmetry, invariants: spec.invariants.filter((i) => i.timings.has('sync')) });
+    return `${r.states} states, ${r.transitions} transitions, ${cpuSeconds(c0).toFixed(1)} cpu s`;
+  });
+  console.log(`replicas (depth ${scope.explore!.depth}): ${cells[0]}  |  --symmetry: ${cells[1]}`);
 }
 
 if (run('engine')) {
