@@ -11,7 +11,7 @@
  * allocation per state).
  */
 import type { ClusterState } from '../../model/index.ts';
-import { type SectionLines, stateParts } from './state-key.ts';
+import { type Section, stateParts } from './state-key.ts';
 
 /** The last fingerprint computed (read it before computing the next). */
 export const fp = { hi: 0, lo: 0 };
@@ -77,35 +77,31 @@ function nested(fold: () => void): readonly [number, number] {
  * A section's hash: the hash of its records' line hashes in key order. A step that changes one
  * pod re-hashes that pod's line only; the other records' line hashes are memoised on them.
  */
-function sectionHash(name: string, owner: object, make: () => string, lines?: SectionLines): readonly [number, number] {
-  const sections = memoOf(sectionHashes, name);
+function sectionHash(sec: Section, owner: object): readonly [number, number] {
+  const sections = memoOf(sectionHashes, sec.name);
   let h = sections.get(owner);
   if (h !== undefined) return h;
-  if (lines === undefined) {
-    h = nested(() => text(make()));
-  } else {
-    const records = memoOf(lineHashes, name);
-    const entries = lines.entries();
-    h = nested(() => {
-      for (const [key, value] of entries) {
-        let lh = records.get(value);
-        if (lh === undefined) records.set(value, (lh = nested(() => text(lines.line(key, value)))));
-        word(lh[0]);
-        word(lh[1]);
-      }
-      word(entries.length);
-    });
-  }
+  const records = memoOf(lineHashes, sec.name);
+  const entries = (owner as { sortedEntries(): [string, object][] }).sortedEntries();
+  h = nested(() => {
+    for (const [key, value] of entries) {
+      let lh = records.get(value);
+      if (lh === undefined) records.set(value, (lh = nested(() => text(sec.line(key, value)))));
+      word(lh[0]);
+      word(lh[1]);
+    }
+    word(entries.length);
+  });
   sections.set(owner, h);
   return h;
 }
 
-function foldPart(name: string, owner: object | undefined, make: () => string, lines?: SectionLines): void {
-  if (owner === undefined) {
-    text(make());
+function foldPart(sec: Section | undefined, owner: object | undefined, make: (() => string) | undefined): void {
+  if (sec === undefined) {
+    text(make!());
     return;
   }
-  const h = sectionHash(name, owner, make, lines);
+  const h = sectionHash(sec, owner!);
   word(h[0]);
   word(h[1]);
 }

@@ -67,48 +67,76 @@ function section<V>(name: string, map: { sortedEntries(): [string, V][] } & obje
   return texts(map, () => map.sortedEntries().map(([k, v]) => line(k, v)).join('\n'));
 }
 
-/** A section's entries and how each one reads as a line (a record's line is a function of the record). */
-export interface SectionLines {
-  entries(): [string, object][];
+/** A kind of section: a PMap of records, each read as one line (a function of the record). */
+export interface Section {
+  readonly name: string;
   line(key: string, value: object): string;
 }
 
 /**
- * One part of the canonical state: `name` and `owner` identify a section, when it is one; a
- * section also gives its `lines`, so a fingerprint can hash records one by one (and memoise each).
+ * One part of the canonical state: either a section (`section` and its map as `owner`; its text
+ * is `sectionText(section, owner)`, and a fingerprint can hash its records one by one and
+ * memoise each), or a loose `text`.
  */
-export type StatePart = (name: string, owner: object | undefined, text: () => string, lines?: SectionLines) => void;
+export type StatePart = (section: Section | undefined, owner: object | undefined, text: (() => string) | undefined) => void;
+
+type Records = { sortedEntries(): [string, object][] } & object;
+
+/** A section's text: its lines in key order. */
+export function sectionText(sec: Section, map: object): string {
+  return section(sec.name, map as Records, sec.line);
+}
 
 /**
  * The state's canonical parts, in order. `owner` is the persistent value a part is a function of
  * (when there is one): a fingerprint can memoise the part's hash on it and skip the text.
  */
 export function stateParts(s: ClusterState, part: StatePart): void {
-  part('', undefined, () => String(s.rng));
-  sectionPart(part, 'nodes', s.nodes, (_, n) => `N${n.name},${n.ip},${n.pods},${n.lastIP}`);
-  sectionPart(part, 'pods', s.pods, (_, p) => `P${podText(p)}`);
-  sectionPart(part, 'services', s.services, (k, r) =>
-    `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}`);
-  sectionPart(part, 'endpoints', s.endpoints, (k, e) => `E${k};${e.managed ? 1 : 0};${subsetTexts(e.object, () => json(e.object.subsets ?? []))}`);
-  sectionPart(part, 'rcs', s.rcs, (k, rc) => `R${k};${rcSpecs(rc, () => json(rc.spec))}`);
-  sectionPart(part, 'ingresses', s.ingresses, (k, i) => `I${k};${ingressSpecs(i.object.spec, () => json(i.object.spec))};${i.machine.id};${i.address ?? ''}`);
-  sectionPart(part, 'ingressClasses', s.ingressClasses, (k, c) => `C${k};${classSpecs(c, () => json(c.spec))}`);
-  sectionPart(part, 'proxies', s.proxies, (node, x) => `X${node};${programmedTexts(x.services, () => x.services.sortedEntries().map(([k, p]) => `${k}:${programmedSpecs(p.service, () => json(p.service.spec))}:${programmedEntries(p.entries, () => json(p.entries))}`).join('|'))}`);
+  part(undefined, undefined, () => String(s.rng));
+  part(NODES, s.nodes, undefined);
+  part(PODS, s.pods, undefined);
+  part(SERVICES, s.services, undefined);
+  part(ENDPOINTS, s.endpoints, undefined);
+  part(RCS, s.rcs, undefined);
+  part(INGRESSES, s.ingresses, undefined);
+  part(CLASSES, s.ingressClasses, undefined);
+  part(PROXIES, s.proxies, undefined);
   // Affinity: which endpoint, and how long ago (only its age against the timeout matters).
   for (const [node, x] of s.proxies.sortedEntries()) {
-    for (const [k, a] of x.affinity.sortedEntries()) part('', undefined, () => `A${node};${k}=${a.endpoint}@${Math.min(s.time - a.at, 86401)}`);
+    for (const [k, a] of x.affinity.sortedEntries()) part(undefined, undefined, () => `A${node};${k}=${a.endpoint}@${Math.min(s.time - a.at, 86401)}`);
   }
-  part('', undefined, () => `T${pendingTimers(s).join(',')}`);
-  part('', undefined, () => `Q${section('pendingStatus', s.pendingStatus, (k) => k)}|${section('pendingEndpoints', s.pendingEndpoints, (k) => k)}|${section('pendingProxy', s.pendingProxy, (n, set) => `${n}:${[...set.keys()].sort()}`)}`);
+  part(undefined, undefined, () => `T${pendingTimers(s).join(',')}`);
+  part(undefined, undefined, () => `Q${section('pendingStatus', s.pendingStatus, keyLine)}|${section('pendingEndpoints', s.pendingEndpoints, keyLine)}|${section('pendingProxy', s.pendingProxy, pendingProxyLine)}`);
 }
 
-function sectionPart<V extends object>(part: StatePart, name: string, map: { sortedEntries(): [string, V][] } & object, line: (k: string, v: V) => string): void {
-  part(name, map, () => section(name, map, line), { entries: () => map.sortedEntries(), line: line as (k: string, v: object) => string });
-}
+// Each section's line, a function of one record (defined once: stateParts runs for every state).
+type Entry<M> = M extends { sortedEntries(): [string, infer V][] } ? V : never;
+const nodeLine = (_: string, n: Entry<ClusterState['nodes']>) => `N${n.name},${n.ip},${n.pods},${n.lastIP}`;
+const podLine = (_: string, p: PodRecordView) => `P${podText(p)}`;
+const serviceLine = (k: string, r: Entry<ClusterState['services']>) =>
+  `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}`;
+const endpointsLine = (k: string, e: Entry<ClusterState['endpoints']>) => `E${k};${e.managed ? 1 : 0};${subsetTexts(e.object, () => json(e.object.subsets ?? []))}`;
+const rcLine = (k: string, rc: Entry<ClusterState['rcs']>) => `R${k};${rcSpecs(rc, () => json(rc.spec))}`;
+const ingressLine = (k: string, i: Entry<ClusterState['ingresses']>) => `I${k};${ingressSpecs(i.object.spec, () => json(i.object.spec))};${i.machine.id};${i.address ?? ''}`;
+const classLine = (k: string, c: Entry<ClusterState['ingressClasses']>) => `C${k};${classSpecs(c, () => json(c.spec))}`;
+const proxyLine = (node: string, x: Entry<ClusterState['proxies']>) =>
+  `X${node};${programmedTexts(x.services, () => x.services.sortedEntries().map(([k, p]) => `${k}:${programmedSpecs(p.service, () => json(p.service.spec))}:${programmedEntries(p.entries, () => json(p.entries))}`).join('|'))}`;
+const keyLine = (k: string) => k;
+const pendingProxyLine = (n: string, set: Entry<ClusterState['pendingProxy']>) => `${n}:${[...set.keys()].sort()}`;
+
+const sectionOf = <V>(name: string, line: (k: string, v: V) => string): Section => ({ name, line: line as unknown as Section['line'] });
+const NODES = sectionOf('nodes', nodeLine);
+const PODS = sectionOf('pods', podLine);
+const SERVICES = sectionOf('services', serviceLine);
+const ENDPOINTS = sectionOf('endpoints', endpointsLine);
+const RCS = sectionOf('rcs', rcLine);
+const INGRESSES = sectionOf('ingresses', ingressLine);
+const CLASSES = sectionOf('ingressClasses', classLine);
+const PROXIES = sectionOf('proxies', proxyLine);
 
 /** The whole canonical text (`--exact-keys`): equal texts, equal futures. */
 export function stateText(s: ClusterState): string {
   const parts: string[] = [];
-  stateParts(s, (_, __, text) => parts.push(text()));
+  stateParts(s, (sec, owner, text) => parts.push(sec ? sectionText(sec, owner!) : text!()));
   return parts.join('\n');
 }

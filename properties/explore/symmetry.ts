@@ -14,7 +14,7 @@
  */
 import type { ClusterState } from '../../model/index.ts';
 import { fingerprintText } from './fingerprint.ts';
-import { stateParts } from './state-key.ts';
+import { sectionText, stateParts } from './state-key.ts';
 
 type Manifest = { kind?: string; metadata?: { name?: string; namespace?: string } };
 
@@ -81,7 +81,7 @@ function renamedTexts(groups: readonly string[][]): (s: ClusterState) => string[
   const token = new RegExp(`(?<![a-z0-9.-])(${keys.map(escape).join('|')})(?![a-z0-9.-])|"name":"(${[...names.keys()].map(escape).join('|')})"`, 'g');
   return (s) => {
     const parts: { section: boolean; text: string }[] = [];
-    stateParts(s, (name, _owner, text) => parts.push({ section: name !== '', text: text() }));
+    stateParts(s, (sec, owner, text) => parts.push(sec ? { section: true, text: sectionText(sec, owner!) } : { section: false, text: text!() }));
     return maps.map((m) => {
       const rename = (text: string) =>
         text.replace(token, (_whole, key: string | undefined, name: string | undefined) => {
