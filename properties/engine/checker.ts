@@ -87,6 +87,8 @@ interface Plan {
   readonly memo: Map<string, 'skip' | 'ok'>;
   /** Indexes into the checker's accessor table; undefined when a read changes every step. */
   readonly inputs?: readonly number[];
+  /** Plans with the same inputs share a group: their memo key is built once per step. */
+  readonly group: number;
 }
 
 /** A plain function, not a closure per invariant and step: the explorer calls checkAll on every transition. */
@@ -115,6 +117,7 @@ export class InvariantChecker {
   ) {
     this.cluster = toCelValue(clusterVariable(config));
     const table = new Map<string, number>();
+    const groups = new Map<string, number>();
     for (const inv of invariants) {
       const stats = { checked: 0, held: 0, violations: 0 };
       this.stats.set(inv.id, stats);
@@ -132,7 +135,10 @@ export class InvariantChecker {
             return i;
           })
         : undefined;
-      this.plans.push({ invariant: inv, stats, memo: new Map(), inputs });
+      const signature = inputs?.join(',') ?? '';
+      let group = groups.get(signature);
+      if (group === undefined) groups.set(signature, (group = groups.size));
+      this.plans.push({ invariant: inv, stats, memo: new Map(), inputs, group });
     }
   }
 
@@ -167,21 +173,26 @@ export class InvariantChecker {
     if (plans.length === 0) return found;
     const vars: Record<string, unknown> = { prev, state, op: celOfOp(op), result: toCelValue(result), cluster: this.cluster, alternatives: alternatives.length ? toCelValue(alternatives) : EMPTY, history };
     const ids: number[] = new Array(this.accessors.length);
+    const keys: (string | undefined)[] = [];
     for (const plan of plans) {
       const inv = plan.invariant;
       if (skip?.(inv.id)) continue;
       if (count) plan.stats.checked++;
       let key: string | undefined;
       if (plan.inputs) {
-        key = '';
-        for (const i of plan.inputs) {
-          let id = ids[i];
-          if (id === undefined) {
-            const a = this.accessors[i];
-            const root = vars[a.root] as Record<string, unknown> | undefined;
-            ids[i] = id = idOf(a.field === undefined ? root : root?.[a.field]);
+        key = keys[plan.group];
+        if (key === undefined) {
+          key = '';
+          for (const i of plan.inputs) {
+            let id = ids[i];
+            if (id === undefined) {
+              const a = this.accessors[i];
+              const root = vars[a.root] as Record<string, unknown> | undefined;
+              ids[i] = id = idOf(a.field === undefined ? root : root?.[a.field]);
+            }
+            key += String.fromCharCode(id & 0xffff, id >>> 16);
           }
-          key += String.fromCharCode(id & 0xffff, id >>> 16);
+          keys[plan.group] = key;
         }
         const known = plan.memo.get(key);
         if (known !== undefined) {
