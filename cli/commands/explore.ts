@@ -10,7 +10,7 @@ import type { Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
-import { exploreJson, exploreMarkdown, traceScenario, traceText } from '../report/explore-report.ts';
+import { bytesText, collisionText, exploreJson, exploreMarkdown, traceScenario, traceText } from '../report/explore-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { exploreSuites } from '../report/junit-suites.ts';
 import { ONLY_FLAG, checkOnly, junitFile, reportFlags } from './shared-flags.ts';
@@ -22,7 +22,8 @@ export const EXPLORE_FLAGS: FlagSpec = {
   ...ONLY_FLAG,
   'max-states': { type: 'number', help: 'stop after this many distinct states' },
   'time-limit': { type: 'number', help: 'seconds per scope (default: the scope\'s explore.timeLimitSeconds)' },
-  'exact-keys': { type: 'boolean', help: 'deduplicate on the full state text instead of its 106-bit hash' },
+  'exact-keys': { type: 'boolean', help: 'deduplicate on the full state text instead of its 64-bit fingerprint' },
+  symmetry: { type: 'boolean', help: 'one state per renaming of pods whose manifests differ only in name' },
   ...reportFlags('explore'),
 };
 
@@ -53,6 +54,7 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
       timeLimitSeconds: flags['time-limit'] as number | undefined,
       only: flags.only as string[] | undefined,
       exactKeys: flags['exact-keys'] === true,
+      symmetry: flags.symmetry === true,
       onProgress: (p) => progress.update(`explore ${name}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`),
     });
     progress.done();
@@ -68,11 +70,12 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
     if (!flags.json) {
       process.stdout.write(
         `${name} (${explored}): ${r.states} distinct states, ${r.transitions} transitions, depth ${r.depthCompleted} completed` +
-          ` (${r.stoppedBy}) in ${r.seconds.toFixed(1)}s, ${Math.round(r.statesPerSecond)} states/s\n`,
+          ` (${r.stoppedBy}) in ${r.seconds.toFixed(1)}s, ${Math.round(r.statesPerSecond)} states/s, ${bytesText(r)}\n  ${collisionText(r)}\n`,
       );
       const counts = { ok: 0, violation: 0, unknown: 0 };
       for (const v of r.verdicts) counts[v.verdict]++;
       const history = r.verdicts.filter((v) => v.reason).length;
+      if (r.symmetry) process.stdout.write(`  symmetry: ${r.symmetry.length ? r.symmetry.map((g) => g.join(' ~ ')).join('; ') : 'no interchangeable pods'}\n`);
       process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
       for (const v of r.verdicts.filter((x) => x.trace)) {
         const tag = expected.has(v.invariant.id) ? (v.invariant.id.startsWith('witness/') ? 'reached' : 'violated (expected: declared for another timing)') : 'VIOLATED';

@@ -16,6 +16,10 @@ export function exploreJson(reports: readonly ExploreReport[], replayFiles: Read
       stoppedBy: r.stoppedBy,
       seconds: Number(r.seconds.toFixed(3)),
       statesPerSecond: Math.round(r.statesPerSecond),
+      ...(r.bytesPerState !== undefined ? { bytesPerState: Number(r.bytesPerState.toFixed(1)) } : {}),
+      ...(r.replayedSteps !== undefined ? { replayedSteps: r.replayedSteps } : {}),
+      ...(r.symmetry ? { symmetry: r.symmetry } : {}),
+      ...(r.collision ? { fingerprintCollision: { optimistic: r.collision.optimistic, actual: r.collision.actual } } : {}),
       invariants: r.verdicts.map((v) => ({
         id: v.invariant.id,
         verdict: v.verdict,
@@ -26,13 +30,32 @@ export function exploreJson(reports: readonly ExploreReport[], replayFiles: Read
   };
 }
 
+/** The fingerprint collision probability as TLC prints it: optimistic, then from the actual fingerprints. */
+export function collisionText(r: ExploreReport): string {
+  if (!r.collision) return 'exact keys (no fingerprints)';
+  return `fingerprint collision probability ${r.collision.optimistic.toExponential(1)} (optimistic), ${r.collision.actual.toExponential(1)} (actual fingerprints)`;
+}
+
+/** Bytes per distinct state the search held (visited set, frontier, parent links). */
+export function bytesText(r: ExploreReport): string {
+  return r.bytesPerState === undefined ? '' : `${r.bytesPerState.toFixed(1)} bytes/state`;
+}
+
 export function traceText(v: InvariantVerdict): string {
   return (v.trace ?? []).map((s, i) => `  ${String(i + 1).padStart(3)} ${describeOp(s.op)}   ${describeResult(s.result)}`).join('\n');
 }
 
 export function exploreMarkdown(reports: readonly ExploreReport[], replayFiles: ReadonlyMap<string, string>): string {
-  const out = ['# svcspec explore', '', '| scope | timing | distinct states | transitions | depth completed | stopped by | seconds | states/s |', '|---|---|---|---|---|---|---|---|'];
-  for (const r of reports) out.push(`| ${r.scope} | ${r.timing} | ${r.states} | ${r.transitions} | ${r.depthCompleted} | ${r.stoppedBy} | ${r.seconds.toFixed(1)} | ${Math.round(r.statesPerSecond)} |`);
+  const out = [
+    '# svcspec explore',
+    '',
+    '| scope | timing | distinct states | transitions | depth completed | stopped by | seconds | states/s | bytes/state | fingerprint collision (optimistic / actual) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of reports) {
+    const collision = r.collision ? `${r.collision.optimistic.toExponential(1)} / ${r.collision.actual.toExponential(1)}` : 'exact keys';
+    out.push(`| ${r.scope} | ${r.timing} | ${r.states} | ${r.transitions} | ${r.depthCompleted} | ${r.stoppedBy} | ${r.seconds.toFixed(1)} | ${Math.round(r.statesPerSecond)} | ${r.bytesPerState?.toFixed(1) ?? ''} | ${collision} |`);
+  }
   for (const r of reports) {
     out.push('', `## ${r.scope} (${r.timing})`, '', '| invariant | verdict |', '|---|---|');
     for (const v of r.verdicts) out.push(`| \`${v.invariant.id}\` | ${v.verdict === 'violation' ? `**violation** (${v.trace!.length} steps)` : v.reason ? `${v.verdict} (${v.reason})` : v.verdict} |`);

@@ -87,6 +87,14 @@ interface Plan {
   readonly memo: Map<string, 'skip' | 'ok'>;
   /** Indexes into the checker's accessor table; undefined when a read changes every step. */
   readonly inputs?: readonly number[];
+  /** Plans with the same inputs share a group: their memo key is built once per step. */
+  readonly group: number;
+}
+
+/** A plain function, not a closure per invariant and step: the explorer calls checkAll on every transition. */
+function remember(plan: Plan, key: string, verdict: 'skip' | 'ok', limit: number): void {
+  if (plan.memo.size >= limit) plan.memo.clear();
+  plan.memo.set(key, verdict);
 }
 
 export class InvariantChecker {
@@ -102,9 +110,16 @@ export class InvariantChecker {
     readonly invariants: readonly Invariant[],
     readonly timing: Timing,
     config: Config,
+    /**
+     * Memoised verdicts kept per invariant before the memo starts over. A memo key names its
+     * inputs by object identity, so once those objects are gone its entries never hit again:
+     * the explorer, which keeps no states, keeps a small memo (recent siblings share inputs).
+     */
+    private readonly memoLimit = MEMO_LIMIT,
   ) {
     this.cluster = toCelValue(clusterVariable(config));
     const table = new Map<string, number>();
+    const groups = new Map<string, number>();
     for (const inv of invariants) {
       const stats = { checked: 0, held: 0, violations: 0 };
       this.stats.set(inv.id, stats);
@@ -122,7 +137,10 @@ export class InvariantChecker {
             return i;
           })
         : undefined;
-      this.plans.push({ invariant: inv, stats, memo: new Map(), inputs });
+      const signature = inputs?.join(',') ?? '';
+      let group = groups.get(signature);
+      if (group === undefined) groups.set(signature, (group = groups.size));
+      this.plans.push({ invariant: inv, stats, memo: new Map(), inputs, group });
     }
   }
 
@@ -158,21 +176,26 @@ export class InvariantChecker {
     if (plans.length === 0) return found;
     const vars: Record<string, unknown> = { prev, state, op: celOfOp(op), result: toCelValue(result), cluster: this.cluster, alternatives: alternatives.length ? toCelValue(alternatives) : EMPTY, history };
     const ids: number[] = new Array(this.accessors.length);
+    const keys: (string | undefined)[] = [];
     for (const plan of plans) {
       const inv = plan.invariant;
       if (skip?.(inv.id)) continue;
       if (count) plan.stats.checked++;
       let key: string | undefined;
       if (plan.inputs) {
-        key = '';
-        for (const i of plan.inputs) {
-          let id = ids[i];
-          if (id === undefined) {
-            const a = this.accessors[i];
-            const root = vars[a.root] as Record<string, unknown> | undefined;
-            ids[i] = id = idOf(a.field === undefined ? root : root?.[a.field]);
+        key = keys[plan.group];
+        if (key === undefined) {
+          key = '';
+          for (const i of plan.inputs) {
+            let id = ids[i];
+            if (id === undefined) {
+              const a = this.accessors[i];
+              const root = vars[a.root] as Record<string, unknown> | undefined;
+              ids[i] = id = idOf(a.field === undefined ? root : root?.[a.field]);
+            }
+            key += String.fromCharCode(id & 0xffff, id >>> 16);
           }
-          key += String.fromCharCode(id & 0xffff, id >>> 16);
+          keys[plan.group] = key;
         }
         const known = plan.memo.get(key);
         if (known !== undefined) {
@@ -183,14 +206,9 @@ export class InvariantChecker {
           continue;
         }
       }
-      const remember = (verdict: 'skip' | 'ok') => {
-        if (key === undefined) return;
-        if (plan.memo.size >= MEMO_LIMIT) plan.memo.clear();
-        plan.memo.set(key, verdict);
-      };
       try {
         if (inv.when && inv.when.fn(vars) !== true) {
-          remember('skip');
+          if (key !== undefined) remember(plan, key, 'skip', this.memoLimit);
           continue;
         }
         if (count) {
@@ -199,7 +217,7 @@ export class InvariantChecker {
         }
         const value = inv.holds.fn(vars);
         if (value === true) {
-          remember('ok');
+          if (key !== undefined) remember(plan, key, 'ok', this.memoLimit);
           continue;
         }
         if (count) plan.stats.violations++;

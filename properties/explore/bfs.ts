@@ -1,11 +1,16 @@
 /**
- * Breadth-first search over any transition system, with states deduplicated by a canonical key:
- * the first time a state is reached is by a shortest path, so the first violation found at the
- * smallest depth has the shortest trace (as TLC's BFS). Only the frontier's states are held;
- * every visited state keeps a parent link (index and label) so any trace can be rebuilt.
+ * Breadth-first search over any transition system, TLC-style: the visited set holds 64-bit
+ * fingerprints only (fingerprint-set.ts) and the frontier holds no states (frontier.ts: a parent
+ * number and an action code per state, states re-executed when expanded). The first time a state
+ * is reached is by a shortest path, so the first violation found at the smallest depth has the
+ * shortest trace (as TLC's BFS); the parent links rebuild it.
  */
+import { FingerprintSet } from './fingerprint-set.ts';
+import { Frontier } from './frontier.ts';
 
 export interface Transition<S, L> {
+  /** A code `replay` re-executes to reach `state` again from the same source state. */
+  readonly action: number;
   readonly label: L;
   readonly state: S;
 }
@@ -13,7 +18,12 @@ export interface Transition<S, L> {
 export interface BfsSystem<S, L> {
   readonly initial: S;
   successors(state: S): Iterable<Transition<S, L>>;
-  key(state: S): string;
+  /** The successor `action` names: the same state `successors` gave with that code. */
+  replay(state: S, action: number): S;
+  /** Writes the state's 64-bit fingerprint (two unsigned 32-bit halves). */
+  fingerprint(state: S): { readonly hi: number; readonly lo: number };
+  /** When given, states are told apart by this exact text instead (no collisions, far more memory). */
+  exactKey?(state: S): string;
 }
 
 export interface BfsBounds {
@@ -23,70 +33,103 @@ export interface BfsBounds {
   readonly deadlineMs?: number;
 }
 
-export interface BfsResult<L> {
+export interface BfsResult {
   readonly states: number;
   readonly transitions: number;
   /** Trace length fully explored: every state reachable in at most this many steps was visited and checked. */
   readonly depthCompleted: number;
   /** Why the search ended: no new states (exhaustive), the depth bound, or the state or time bound. */
   readonly stoppedBy: 'exhausted' | 'depth' | 'states' | 'time' | 'visitor';
-  readonly trace: (index: number) => L[];
+  /** The actions from the initial state to the state numbered `index`. */
+  readonly path: (index: number) => number[];
+  /** Bytes the search held for its states: visited set plus frontier and parent links. */
+  readonly bytes: number;
+  /** Steps re-executed to re-materialise frontier states. */
+  readonly replayed: number;
+  /** The fingerprint set, for collision estimates (absent with exact keys). */
+  readonly fingerprints?: FingerprintSet;
 }
 
-/** Called on every transition; return 'stop' to end the search (e.g. all properties decided). */
+/** Called on every transition (`toIndex` is -1 for a state seen before); return 'stop' to end the search (e.g. all properties decided). */
 export type Visitor<S, L> = (from: S, t: Transition<S, L>, fromIndex: number, toIndex: number, isNew: boolean, depth: number) => void | 'stop';
 
-export function bfs<S, L>(sys: BfsSystem<S, L>, bounds: BfsBounds, visit?: Visitor<S, L>, onLevel?: (depth: number, states: number, frontier: number) => void): BfsResult<L> {
-  const index = new Map<string, number>();
-  const parent: number[] = [-1];
-  const labels: (L | undefined)[] = [undefined];
-  index.set(sys.key(sys.initial), 0);
-  let frontier: { state: S; index: number }[] = [{ state: sys.initial, index: 0 }];
+/** The visited set: fingerprints, or exact texts when the system gives them. */
+function visitedSet<S>(sys: BfsSystem<S, unknown>): { add(s: S): boolean; bytes(): number; fingerprints?: FingerprintSet } {
+  if (sys.exactKey) {
+    const texts = new Set<string>();
+    let chars = 0;
+    return {
+      add(s) {
+        const k = sys.exactKey!(s);
+        if (texts.has(k)) return false;
+        texts.add(k);
+        chars += k.length;
+        return true;
+      },
+      bytes: () => chars * 2,
+    };
+  }
+  const set = new FingerprintSet();
+  return {
+    add(s) {
+      const f = sys.fingerprint(s);
+      return set.add(f.hi, f.lo);
+    },
+    bytes: () => set.bytes,
+    fingerprints: set,
+  };
+}
+
+export function bfs<S, L>(sys: BfsSystem<S, L>, bounds: BfsBounds, visit?: Visitor<S, L>, onLevel?: (depth: number, states: number, frontier: number) => void): BfsResult {
+  const visited = visitedSet(sys);
+  visited.add(sys.initial);
+  const tree = new Frontier<S>(sys.initial, (s, a) => sys.replay(s, a));
+  // The frontier is the range [levelStart, levelEnd) of state numbers.
+  let levelStart = 0;
+  let levelEnd = 1;
   let transitions = 0;
   let depthCompleted = 0;
-  let stoppedBy: BfsResult<L>['stoppedBy'] = 'exhausted';
+  let stoppedBy: BfsResult['stoppedBy'] = 'exhausted';
   const clock = () => (bounds.deadlineMs === undefined ? 0 : performance.now());
-  outer: for (let depth = 0; frontier.length > 0; depth++) {
+  outer: for (let depth = 0; levelEnd > levelStart; depth++) {
     if (depth >= bounds.depth) {
       stoppedBy = 'depth';
       break;
     }
-    const next: { state: S; index: number }[] = [];
-    for (const { state, index: from } of frontier) {
+    for (let from = levelStart; from < levelEnd; from++) {
       if (bounds.deadlineMs !== undefined && clock() > bounds.deadlineMs) {
         stoppedBy = 'time';
         break outer;
       }
+      const state = tree.state(from, depth);
       for (const t of sys.successors(state)) {
         transitions++;
-        const k = sys.key(t.state);
-        let to = index.get(k);
-        const isNew = to === undefined;
-        if (to === undefined) {
-          to = parent.length;
-          index.set(k, to);
-          parent.push(from);
-          labels.push(t.label);
-          next.push({ state: t.state, index: to });
-        }
+        const isNew = visited.add(t.state);
+        // A state seen before keeps its first (shortest) path; its number is not needed again.
+        const to = isNew ? tree.add(from, t.action) : -1;
         if (visit?.(state, t, from, to, isNew, depth + 1) === 'stop') {
           stoppedBy = 'visitor';
           break outer;
         }
-        if (bounds.maxStates !== undefined && parent.length >= bounds.maxStates) {
+        if (bounds.maxStates !== undefined && tree.size >= bounds.maxStates) {
           stoppedBy = 'states';
           break outer;
         }
       }
     }
     depthCompleted = depth + 1;
-    frontier = next;
-    onLevel?.(depth + 1, parent.length, frontier.length);
+    levelStart = levelEnd;
+    levelEnd = tree.size;
+    onLevel?.(depth + 1, tree.size, levelEnd - levelStart);
   }
-  const trace = (i: number): L[] => {
-    const out: L[] = [];
-    for (let j = i; j > 0; j = parent[j]) out.push(labels[j] as L);
-    return out.reverse();
+  return {
+    states: tree.size,
+    transitions,
+    depthCompleted,
+    stoppedBy,
+    path: (i) => tree.path(i),
+    bytes: visited.bytes() + tree.bytes,
+    replayed: tree.replayed,
+    fingerprints: visited.fingerprints,
   };
-  return { states: parent.length, transitions, depthCompleted, stoppedBy, trace };
 }

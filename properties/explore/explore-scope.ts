@@ -16,7 +16,7 @@ export interface ScopeExploration {
   readonly violated: readonly InvariantVerdict[];
 }
 
-export interface ScopeExplorationOptions extends Partial<Pick<ExploreOptions, 'depth' | 'maxStates' | 'timeLimitSeconds' | 'exactKeys' | 'onProgress'>> {
+export interface ScopeExplorationOptions extends Partial<Pick<ExploreOptions, 'depth' | 'maxStates' | 'timeLimitSeconds' | 'exactKeys' | 'symmetry' | 'onProgress'>> {
   readonly timing?: Timing;
   readonly only?: readonly string[];
 }
@@ -37,6 +37,7 @@ export function exploreScope(spec: Spec, scope: Scope, o: ScopeExplorationOption
     invariants,
     alsoCheck: [...alsoCheck, ...scope.witnesses],
     exactKeys: o.exactKeys === true,
+    symmetry: o.symmetry === true,
     onProgress: o.onProgress,
   });
   const violated = report.verdicts.filter((v) => v.verdict === 'violation' && !expected.has(v.invariant.id));

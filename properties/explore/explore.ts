@@ -14,7 +14,10 @@ import { type System, modelSystem } from '../engine/system.ts';
 import type { Invariant, Scope, Timing } from '../spec/types.ts';
 import { staticAlphabet } from './alphabet.ts';
 import { bfs } from './bfs.ts';
-import { stateKey } from './state-key.ts';
+import { optimisticCollisionProbability } from './fingerprint-set.ts';
+import { fingerprintState, fingerprintText } from './fingerprint.ts';
+import { stateText } from './state-key.ts';
+import { closedGroups, interchangeablePods, symmetricFingerprint, symmetricText } from './symmetry.ts';
 
 export interface ExploreOptions<S = ClusterState> {
   readonly scope: Scope;
@@ -30,6 +33,8 @@ export interface ExploreOptions<S = ClusterState> {
   /** Check these even though they are not declared for this timing (to show where they break). */
   readonly alsoCheck?: readonly Invariant[];
   readonly exactKeys?: boolean;
+  /** Symmetry reduction: pods with the same manifest but for their names are interchangeable (symmetry.ts). */
+  readonly symmetry?: boolean;
   readonly onProgress?: (p: { depth: number; states: number; frontier: number; statesPerSecond: number }) => void;
 }
 
@@ -60,11 +65,65 @@ export interface ExploreReport {
   readonly stoppedBy: string;
   readonly seconds: number;
   readonly statesPerSecond: number;
+  /** Bytes held per distinct state by the visited set, the frontier and the parent links (not the model's caches). */
+  readonly bytesPerState?: number;
+  /** Steps re-executed to re-materialise frontier states and traces (states are not kept). */
+  readonly replayedSteps?: number;
+  /**
+   * Probability that two distinct states shared a fingerprint (so one was never explored), as TLC
+   * reports it: optimistic n(n-1)/2 / 2^64, and from the actual fingerprints (1 / smallest gap).
+   * Absent with exact keys.
+   */
+  readonly collision?: { readonly optimistic: number; readonly actual: number };
+  /** With `symmetry`: the groups of interchangeable pods the search reduced by (empty: none found). */
+  readonly symmetry?: readonly (readonly string[])[];
   readonly verdicts: readonly InvariantVerdict[];
 }
 
+/** Verdicts memoised per invariant: enough for the siblings and cousins of a level that share inputs. */
+const EXPLORE_MEMO_LIMIT = 4096;
+
+/** Operations per action code: an action is `op index + OPS * outcome code`. */
+const OPS = 4096;
+
+/** The canonical chooser, except that endpoint picks follow `code`, one mixed-radix digit per pick. */
+function picking(code: number, counts?: number[]): Chooser {
+  return {
+    pick(kind, keys, ctx) {
+      if (kind !== 'endpoint') return canonicalChooser.pick(kind, keys, ctx);
+      counts?.push(keys.length);
+      const p = code % keys.length;
+      code = Math.floor(code / keys.length);
+      return p;
+    },
+    allocate: (kind, size, isFree, ctx) => canonicalChooser.allocate(kind, size, isFree, ctx),
+  };
+}
+
+/**
+ * Every outcome of `op` in `s`: one per sequence of endpoint picks (all of them, depth first),
+ * each with its outcome code (the picks as a mixed-radix number, so `picking(code)` replays it).
+ */
+function outcomes<S>(sys: System<S>, s: S, op: Operation): { state: S; result: Result; code: number }[] {
+  const out: { state: S; result: Result; code: number }[] = [];
+  const todo: number[][] = [[]];
+  while (todo.length) {
+    const prefix = todo.pop()!;
+    const counts: number[] = [];
+    const run = sys.step(s, op, scriptedPicks(prefix, counts));
+    let code = 0;
+    for (let d = counts.length - 1; d >= 0; d--) code = code * counts[d] + (d < prefix.length ? prefix[d] : 0);
+    out.push({ ...run, code });
+    for (let d = prefix.length; d < counts.length; d++) {
+      const base = [...prefix, ...new Array<number>(d - prefix.length).fill(0)];
+      for (let i = 1; i < counts[d]; i++) todo.push([...base, i]);
+    }
+  }
+  return out;
+}
+
 /** A chooser that takes the given endpoint picks in order (then the first), and records how many there were. */
-function scripted(picks: readonly number[], counts: number[]): Chooser {
+function scriptedPicks(picks: readonly number[], counts: number[]): Chooser {
   return {
     pick(kind, keys, ctx) {
       if (kind !== 'endpoint') return canonicalChooser.pick(kind, keys, ctx);
@@ -76,28 +135,29 @@ function scripted(picks: readonly number[], counts: number[]): Chooser {
   };
 }
 
-/** Every outcome of `op` in `s`: one per sequence of endpoint picks (all of them, depth first). */
-function outcomes<S>(sys: System<S>, s: S, op: Operation): { state: S; result: Result }[] {
-  const out: { state: S; result: Result }[] = [];
-  const todo: number[][] = [[]];
-  while (todo.length) {
-    const prefix = todo.pop()!;
-    const counts: number[] = [];
-    out.push(sys.step(s, op, scripted(prefix, counts)));
-    for (let d = prefix.length; d < counts.length; d++) {
-      const base = [...prefix, ...new Array<number>(d - prefix.length).fill(0)];
-      for (let i = 1; i < counts[d]; i++) todo.push([...base, i]);
-    }
-  }
-  return out;
+/** The exact key of a model state, or of a wrapped one (`{inner, extra}`, as test faults keep memory). */
+function keyOf(s: unknown): string {
+  const w = s as { inner?: unknown; extra?: unknown; config?: unknown };
+  if (w.config !== undefined) return stateText(s as ClusterState);
+  if (w.inner !== undefined) return `${keyOf(w.inner)}|${JSON.stringify(w.extra)}`;
+  throw new Error('explore: cannot key this state (give the system a model state or an {inner, extra} wrapper)');
 }
 
-/** The key of a model state, or of a wrapped one (`{inner, extra}`, as test faults keep memory). */
-function keyOf(s: unknown, exact: boolean): string {
+/** The fingerprint of a model state or of a wrapped one. */
+function fingerprintOf(s: unknown): { hi: number; lo: number } {
   const w = s as { inner?: unknown; extra?: unknown; config?: unknown };
-  if (w.config !== undefined) return stateKey(s as ClusterState, exact);
-  if (w.inner !== undefined) return `${keyOf(w.inner, exact)}|${JSON.stringify(w.extra)}`;
+  if (w.config !== undefined) return fingerprintState(s as ClusterState);
+  if (w.inner !== undefined) {
+    const inner = fingerprintOf(w.inner);
+    return fingerprintText(`${inner.hi}.${inner.lo}|${JSON.stringify(w.extra)}`);
+  }
   throw new Error('explore: cannot key this state (give the system a model state or an {inner, extra} wrapper)');
+}
+
+/** The pod manifests a scope can create: its explore manifests and the objects its operations apply. */
+function manifestsOf(scope: Scope, alphabet: readonly Operation[]): unknown[] {
+  const applied = [...alphabet, ...(scope.explore?.setup ?? [])].flatMap((op) => (op.op === 'apply' ? [(op as { object?: unknown }).object] : []));
+  return [...(scope.explore?.manifests ?? []), ...applied].filter((m, i, all) => all.indexOf(m) === i);
 }
 
 function hasTemplates(ops: readonly Operation[]): boolean {
@@ -122,7 +182,7 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   // A rule over a run's history has nothing to judge in a state: it stays unknown here.
   const all = listed.filter((i) => !readsHistory([...(i.when?.reads ?? []), ...i.holds.reads]));
   // Invariants declared for another timing are checked here as if they were declared for this one.
-  const checker = new InvariantChecker(all.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) })), o.timing, normalizeConfig(config));
+  const checker = new InvariantChecker(all.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) })), o.timing, normalizeConfig(config), EXPLORE_MEMO_LIMIT);
   const celOf = new WeakMap<object, unknown>();
   const cel = (s: S) => {
     let c = celOf.get(s as object);
@@ -132,23 +192,38 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
     }
     return c;
   };
+  // The operations tried in a state, in a fixed order: an action code names one by its index.
+  const opsIn = (s: S): Operation[] => {
+    const steps = internal(s);
+    // Templates name things by role ($clusterIP:ns/svc): resolved against this state.
+    const concrete = templated ? alphabet.map((t) => new Resolver().resolve(t, sys.observe(s), () => steps)) : alphabet;
+    return steps.length ? [...concrete, ...steps] : (concrete as Operation[]);
+  };
+  const stepBy = (s: S, action: number) => {
+    const op = opsIn(s)[action % OPS];
+    return { op, ...sys.step(s, op, picking(Math.floor(action / OPS))) };
+  };
+  const groups = o.symmetry ? closedGroups(interchangeablePods(manifestsOf(o.scope, alphabet)), alphabet) : [];
+  if (groups.length > 0 && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
+  const fingerprint = groups.length > 0 ? (symmetricFingerprint(groups) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
   const found = new Map<string, { from: number; step: Step; violation: Violation }>();
   const t0 = performance.now();
   const result = bfs<S, Step>(
     {
       initial,
-      key: (s) => keyOf(s, o.exactKeys === true),
+      fingerprint,
+      exactKey: o.exactKeys !== true ? undefined : groups.length > 0 ? (symmetricText(groups) as unknown as (s: S) => string) : keyOf,
       *successors(s) {
-        const steps = internal(s);
-        // Templates name things by role ($clusterIP:ns/svc): resolved against this state.
-        const concrete = templated ? alphabet.map((t) => new Resolver().resolve(t, sys.observe(s), () => steps)) : alphabet;
-        for (const op of [...concrete, ...steps]) {
-          for (const out of outcomes(sys, s, op)) {
+        const ops = opsIn(s);
+        if (ops.length > OPS) throw new Error(`explore: more than ${OPS} operations in one state`);
+        for (let i = 0; i < ops.length; i++) {
+          for (const out of outcomes(sys, s, ops[i])) {
             // A refused request leaves the state as it was: a self-loop, still checked below.
-            yield { label: { op, result: out.result }, state: out.state };
+            yield { action: i + OPS * out.code, label: { op: ops[i], result: out.result }, state: out.state };
           }
         }
       },
+      replay: (s, action) => stepBy(s, action).state,
     },
     { depth: o.depth, maxStates: o.maxStates, deadlineMs: o.timeLimitSeconds === undefined ? undefined : t0 + o.timeLimitSeconds * 1000 },
     (from, t, fromIndex) => {
@@ -162,11 +237,20 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
     (depth, states, frontier) => o.onProgress?.({ depth, states, frontier, statesPerSecond: states / ((performance.now() - t0) / 1000) }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  // The path to a state, re-executed from the initial state: the same steps, the same results.
+  const trace = (index: number): Step[] => {
+    let s = initial;
+    return result.path(index).map((action) => {
+      const out = stepBy(s, action);
+      s = out.state;
+      return { op: out.op, result: out.result };
+    });
+  };
   const complete = result.stoppedBy === 'exhausted' || result.stoppedBy === 'depth';
   const verdicts = listed.map((invariant): InvariantVerdict => {
     if (!all.includes(invariant)) return { invariant, verdict: 'unknown', reason: HISTORY_REASON };
     const f = found.get(invariant.id);
-    if (f) return { invariant, verdict: 'violation', trace: [...setup, ...result.trace(f.from), f.step], setupSteps: setup.length, violation: f.violation };
+    if (f) return { invariant, verdict: 'violation', trace: [...setup, ...trace(f.from), f.step], setupSteps: setup.length, violation: f.violation };
     return { invariant, verdict: complete ? 'ok' : 'unknown' };
   });
   return {
@@ -178,6 +262,12 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
     stoppedBy: result.stoppedBy,
     seconds,
     statesPerSecond: result.states / Math.max(seconds, 1e-9),
+    bytesPerState: result.bytes / result.states,
+    replayedSteps: result.replayed,
+    ...(result.fingerprints
+      ? { collision: { optimistic: optimisticCollisionProbability(result.states), actual: result.fingerprints.actualCollisionEstimate() } }
+      : {}),
+    ...(o.symmetry ? { symmetry: groups } : {}),
     verdicts,
   };
 }

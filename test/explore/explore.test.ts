@@ -54,4 +54,34 @@ describe('explore', () => {
     expect(a.verdicts.filter((v) => v.reason).map((v) => v.invariant.id)).toContain('traffic/spreads-load');
     expect([a.states, a.transitions]).toEqual([b.states, b.transitions]);
   });
+
+  it('keeps fingerprints, not states: the same states as with exact keys, a few dozen bytes each, and a collision estimate', () => {
+    const s = scope('readiness-race-settled');
+    const fingerprints = explore({ scope: s, timing: 'async', depth: 30, invariants: declaredFor('async') });
+    const exact = explore({ scope: s, timing: 'async', depth: 30, invariants: declaredFor('async'), exactKeys: true });
+    expect([fingerprints.states, fingerprints.transitions]).toEqual([exact.states, exact.transitions]);
+    expect(fingerprints.bytesPerState).toBeLessThan(100);
+    expect(exact.bytesPerState).toBeGreaterThan(1000);
+    expect(fingerprints.collision!.optimistic).toBe((fingerprints.states * (fingerprints.states - 1)) / 2 / 2 ** 64);
+    expect(fingerprints.collision!.actual).toBeGreaterThan(0);
+    expect(exact.collision).toBeUndefined();
+    // Frontier states are re-executed, not kept: a price paid, but far below one step per transition.
+    expect(fingerprints.replayedSteps).toBeGreaterThan(0);
+    expect(fingerprints.replayedSteps).toBeLessThan(fingerprints.transitions / 2);
+  });
+
+  it('with symmetry, keeps one state per renaming of interchangeable pods: fewer states, the same verdicts and trace lengths', () => {
+    const s = scope('replicas');
+    const plain = explore({ scope: s, timing: 'sync', depth: 3, invariants: declaredFor('sync'), alsoCheck: spec.invariants.filter((i) => i.id === 'traffic/ready-pods-only') });
+    const reduced = explore({ scope: s, timing: 'sync', depth: 3, invariants: declaredFor('sync'), alsoCheck: spec.invariants.filter((i) => i.id === 'traffic/ready-pods-only'), symmetry: true });
+    expect(reduced.symmetry).toEqual([['default/a', 'default/b', 'default/c']]);
+    expect(reduced.states).toBeLessThan(plain.states / 2);
+    const summary = (r: typeof plain) => r.verdicts.map((v) => `${v.invariant.id} ${v.verdict} ${v.trace?.length ?? ''}`);
+    expect(summary(reduced)).toEqual(summary(plain));
+  });
+
+  it('finds no symmetry between pods with different manifests (the server and the client of the readiness race)', () => {
+    const r = explore({ scope: scope('readiness-race-settled'), timing: 'async', depth: 2, invariants: [], symmetry: true });
+    expect(r.symmetry).toEqual([]);
+  });
 });

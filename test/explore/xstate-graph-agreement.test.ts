@@ -7,19 +7,22 @@ import type { AnyStateMachine } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { endpointMembershipMachine, machineTable, podLifecycleMachine, readinessProbeMachine, serviceMachine, stableJson } from '../../model/machines/index.ts';
 import { bfs } from '../../properties/explore/bfs.ts';
+import { fingerprintText } from '../../properties/explore/fingerprint.ts';
 
 const key = (value: unknown, context: unknown) => `${stableJson(value)}|${stableJson(context)}`;
 
 function ours(machine: AnyStateMachine, events: readonly { type: string }[], input?: unknown): Map<string, number> {
   const table = machineTable(machine);
   const depthOf = new Map<string, number>();
-  const r = bfs(
+  type Snap = ReturnType<typeof table.initial>;
+  const r = bfs<Snap, string>(
     {
       initial: table.initial(input as never),
-      key: (s) => s.key,
+      fingerprint: (s) => fingerprintText(s.key),
       *successors(s) {
-        for (const e of events) yield { label: e.type, state: table.next(s, e as never).snap };
+        for (let i = 0; i < events.length; i++) yield { action: i, label: events[i].type, state: table.next(s, events[i] as never).snap };
       },
+      replay: (s, i) => table.next(s, events[i] as never).snap,
     },
     { depth: 100 },
     (_from, t, _fi, _ti, isNew, depth) => {
