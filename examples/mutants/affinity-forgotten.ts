@@ -2,6 +2,7 @@
 /**
  * Mutant: ClientIP session affinity that forgets.
  * Breaks: traffic/affinity-sticks
+ * Counterexample: at most 5 steps
  *
  * kube-proxy keeps, per endpoint chain, a `-m recent` list of client addresses and sends a client
  * back to the endpoint it reached last while that entry is younger than timeoutSeconds. This

@@ -1,7 +1,8 @@
 /**
  * Every mutant in examples/mutants — the reference adapter with one real bug put in — must be
  * caught by `svcspec conform` with its default budget, and caught by the very invariant its header
- * names (`Breaks: <id>`): the spec's rules are what find these bugs, not luck.
+ * names (`Breaks: <id>`): the spec's rules are what find these bugs, not luck. A header may also
+ * promise a short counterexample (`Counterexample: at most N steps`), and the shrunk one must keep it.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ const mutants = readdirSync(join(ROOT, DIR))
   .sort()
   .map((file) => {
     const text = readFileSync(join(ROOT, DIR, file), 'utf8');
-    return { file, breaks: /Breaks: (\S+)/.exec(text)?.[1], shebang: text.split('\n')[0] };
+    const most = /Counterexample: at most (\d+) steps/.exec(text)?.[1];
+    return { file, breaks: /Breaks: (\S+)/.exec(text)?.[1], shebang: text.split('\n')[0], mostSteps: most ? Number(most) : undefined };
   });
 
 describe('the mutants', () => {
@@ -37,6 +39,7 @@ describe.concurrent('svcspec conform catches each mutant with the invariant it n
       expect(failed.counterexample.rule).toBe(m.breaks);
       expect(failed.counterexample.replay).toContain('--path');
       expect(failed.counterexample.oneMinimal, 'no single step can be deleted with the failure kept').toBe(true);
+      if (m.mostSteps !== undefined) expect(failed.counterexample.steps.length, 'the counterexample is as short as the header promises').toBeLessThanOrEqual(m.mostSteps);
     }, 300_000);
   }
 });
