@@ -100,7 +100,7 @@ export function affinityArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]>
  * A Service's nodePorts through the update paths: a NodePort or LoadBalancer Service with two ports
  * (a LoadBalancer maybe without node ports, allocateLoadBalancerNodePorts false, or with a class
  * the cluster's cloud does not serve), its nodePorts swapped between its ports, then re-applied as
- * kubectl apply does, nodePorts omitted; maybe then turned into an ExternalName Service, or deleted.
+ * kubectl apply does, nodePorts omitted; maybe then turned into an ExternalName Service, deleted, or both.
  */
 export function nodePortUpdatesArb(scope: Scope): fc.Arbitrary<Operation[]> {
   const distinct = scope.servicePorts.filter((p, i, all) => all.findIndex((q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP')) === i);
@@ -110,7 +110,7 @@ export function nodePortUpdatesArb(scope: Scope): fc.Arbitrary<Operation[]> {
     type: fc.constantFrom('NodePort', 'LoadBalancer'),
     lb: fc.constantFrom('plain', 'noNodePorts', 'noNodePorts', 'classed'),
     ports: fc.uniqueArray(fc.constantFrom(...distinct), { minLength: Math.min(2, distinct.length), maxLength: 2 }),
-    end: fc.constantFrom('kept', 'externalName', 'deleted'),
+    end: fc.constantFrom('kept', 'externalName', 'deleted', 'externalNameDeleted'),
   }).map(({ name, namespace, type, lb, ports, end }) => {
     const extra = type !== 'LoadBalancer' ? {} : lb === 'noNodePorts' ? { allocateLoadBalancerNodePorts: false } : lb === 'classed' ? { loadBalancerClass: 'example.com/internal' } : {};
     const spec = { type, ...extra, ports: ports.map((p, i) => ({ name: `p${i}`, port: p.port, targetPort: p.targetPort, ...(p.protocol ? { protocol: p.protocol } : {}) })) };
@@ -120,7 +120,8 @@ export function nodePortUpdatesArb(scope: Scope): fc.Arbitrary<Operation[]> {
       apply(service),
       { op: 'apply', object: { kind: 'Service', $swapNodePorts: { namespace, name } } },
       apply({ ...service, spec: { ...spec, $update: true } }),
-      ...(end === 'externalName' ? [apply(externalName)] : end === 'deleted' ? [{ op: 'delete', kind: 'Service', namespace, name }] : []),
+      ...(end === 'externalName' || end === 'externalNameDeleted' ? [apply(externalName)] : []),
+      ...(end === 'deleted' || end === 'externalNameDeleted' ? [{ op: 'delete', kind: 'Service', namespace, name }] : []),
     ] as unknown as Operation[];
   });
 }

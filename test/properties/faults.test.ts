@@ -40,14 +40,21 @@ function check(fault: Pick<Fault, 'scope' | 'timing'>, only: string[], faulty?: 
 
 /**
  * The shortest sequence over the counterexample's distinct operations that breaks the same rule,
- * found breadth-first by the explorer (undefined when it does not reach it within a small bound:
- * it picks endpoints exhaustively but allocates canonically, and rules over history are not its).
+ * found breadth-first by the explorer — when that sequence breaks it under check's own choices too
+ * (the explorer allocates canonically where check draws from the seed, so a fault that hangs on
+ * which address is drawn may break at once for one and never for the other). Undefined when the
+ * explorer does not reach it within a small bound, or only by other choices; rules over history
+ * are not the explorer's.
  */
 function explorerShortest(system: ReturnType<Fault['wrap']>, scope: Scope, timing: Timing, invariants: Invariant[], templates: readonly Operation[]): number | undefined {
   if (invariants.some((i) => readsHistory([...(i.when?.reads ?? []), ...i.holds.reads]))) return undefined;
   const alphabet = [...new Map(templates.map((t) => [JSON.stringify(t), t])).values()];
   const r = explore({ scope, system, alphabet, timing, depth: templates.length, invariants, maxStates: 3_000, timeLimitSeconds: 3 });
-  return r.verdicts[0]?.trace?.length;
+  const v = r.verdicts[0];
+  if (!v?.trace || v.setupSteps) return undefined;
+  const checker = new InvariantChecker(invariants, timing, normalizeConfig({ ...scope.cluster, timing }));
+  const again = execute(system, scope, timing, v.trace.map((t) => t.op), checker, false);
+  return again.violation?.invariant.id === invariants[0].id ? v.trace.length : undefined;
 }
 
 interface Row {
