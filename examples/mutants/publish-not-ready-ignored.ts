@@ -1,14 +1,14 @@
 #!/usr/bin/env -S npx tsx
 /**
  * Mutant: publishNotReadyAddresses ignored.
- * Breaks: endpoints/complete
+ * Breaks: endpoints/complete, endpoints/ready-in-addresses
  *
  * `publishNotReadyAddresses: true` (what StatefulSets' headless Services use so peers can find each
  * other before they are ready) must list every pod under `addresses`, terminating ones included.
  * This controller stores the field but never reads it: a terminating pod leaves the Endpoints
- * (endpoints/complete, the rule the default run meets first) and unready pods stay under
+ * (endpoints/complete) and unready pods stay under
  * notReadyAddresses (endpoints/ready-in-addresses), so peer discovery waits for readiness that
- * itself waits for the peers.
+ * itself waits for the peers. Which of the two rules a run meets first depends on what it draws.
  * Run: npx svcspec conform --adapter "npx tsx examples/mutants/publish-not-ready-ignored.ts"
  */
 import type { Operation, Result } from '../../model/index.ts';
