@@ -143,7 +143,7 @@ describe('slice and incremental evaluation agree with CEL on the whole observati
       );
     });
   }
-  it('judging window rules once per instant reports the same violations as judging them after every event', async () => {
+  it('judging window rules once per instant reports only violations that judging them after every event reports too', async () => {
     const runs = await Promise.all(sequences(6, 8, 'small').map(async (ops, i) => eventsOf(exported(modelRun(ops, { scope: 'small', timing: 'async' }, i + 1)))));
     const violations = (evs: readonly TraceEvent[], deferWindow: boolean) => {
       const c = new TraceChecker(spec.invariants, { deferWindow, maxDetails: 1000 });
@@ -156,7 +156,11 @@ describe('slice and incremental evaluation agree with CEL on the whole observati
     fc.assert(
       fc.property(fc.nat(runs.length - 1), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true })), { maxLength: 6 }), (run, picks) => {
         const evs = corrupt(runs[run]!, picks);
-        expect(violations(evs, true)).toEqual(violations(evs, false));
+        // Never a violation of its own; after every event the checker may also see a state that
+        // lasts less than an instant (events recorded at one time, the last of them repairing it),
+        // which no observer of that instant could have seen.
+        const everyEvent = new Set(violations(evs, false));
+        expect(violations(evs, true).filter((v) => !everyEvent.has(v))).toEqual([]);
       }),
       { seed: 23, numRuns: 80 },
     );

@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Operation } from '../../../model/index.ts';
 import { runCheck } from '../../../properties/engine/check.ts';
+import type { Scope } from '../../../properties/spec/types.ts';
+import { DEFAULT_RUNS } from '../../../cli/commands/check.ts';
 import { modelSystem } from '../../../properties/engine/system.ts';
 import { allFaults } from '../../properties/faults/index.ts';
 import { checkText, observedRun, spec, traced, violated } from './helpers.ts';
@@ -29,11 +31,20 @@ describe('a faulty implementation exports a stream svcspec trace rejects', () =>
   });
   for (const fault of faults) {
     it(`${fault.invariant}: ${fault.description}`, async () => {
-      const scope = spec.scopes.find((s) => s.name === fault.scope)!;
       const sys = fault.wrap(modelSystem as never);
-      // check's own search (the faults suite's budget and seed), or a script where that budget is not enough
-      const r = runCheck(spec, { scope, timing: fault.timing, runs: 200, maxSteps: scope.maxSteps, seed: 42, only: [fault.invariant] }, sys);
-      const ops = r.counterexample?.transcript.ops ?? SCRIPTS[fault.invariant];
+      // check's own search as the faults suite runs it (the default budget, seed 42, the fault's scope
+      // and then the other default one), or a script where that budget is not enough
+      let found: { scope: Scope; ops: readonly Operation[] } | undefined;
+      for (const name of [fault.scope, ...['small', 'medium'].filter((x) => x !== fault.scope)]) {
+        const scope = spec.scopes.find((s) => s.name === name)!;
+        const r = runCheck(spec, { scope, timing: fault.timing, runs: DEFAULT_RUNS, maxSteps: scope.maxSteps, seed: 42, only: [fault.invariant] }, sys);
+        if (r.counterexample) {
+          found = { scope, ops: r.counterexample.transcript.ops };
+          break;
+        }
+      }
+      const scope = found?.scope ?? spec.scopes.find((s) => s.name === fault.scope)!;
+      const ops = found?.ops ?? SCRIPTS[fault.invariant];
       expect(ops, 'check finds the fault, or a script shows it').toBeDefined();
       const text = observedRun(sys, { ...scope.cluster, timing: fault.timing }, ops!);
       const report = await checkText(text, { file: `${fault.invariant.replaceAll('/', '-')}.json` });
