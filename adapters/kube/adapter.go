@@ -127,6 +127,15 @@ func (a *adapter) init(ctx context.Context, cluster any) map[string]any {
 	if err != nil {
 		return map[string]any{"ok": false, "error": err.Error()}
 	}
+	if a.api != nil && sameCluster(a.cfg, cfg) {
+		if err := a.wipe(ctx); err == nil {
+			a.cfg, a.time, a.created = cfg, 0, map[string]int{}
+			a.kubelet.cfg = cfg
+			return a.bootstrap(ctx, started)
+		} else {
+			fmt.Fprintln(os.Stderr, "kube-adapter: wipe failed, starting a new API server:", err)
+		}
+	}
 	a.teardown()
 	if a.etcd == nil {
 		if a.etcd, err = startEtcd(a.root); err != nil {
@@ -154,7 +163,19 @@ func (a *adapter) init(ctx context.Context, cluster any) map[string]any {
 	if a.ctrl, err = startControllers(a.api.config, cfg, a.kubelet); err != nil {
 		return fail(err)
 	}
-	// A kubeadm cluster: the kubernetes Service with its Endpoints, and kube-dns.
+	if _, err := a.client.CoreV1().Namespaces().Create(ctx, &v1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "other"}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return fail(err)
+	}
+	return a.bootstrap(ctx, started)
+}
+
+// bootstrap makes what a kubeadm cluster starts with: the kubernetes Service with its Endpoints, and kube-dns.
+func (a *adapter) bootstrap(ctx context.Context, started time.Time) map[string]any {
+	cfg := a.cfg
+	fail := func(err error) map[string]any {
+		a.teardown()
+		return map[string]any{"ok": false, "error": err.Error()}
+	}
 	if err := a.ctrl.reconcileKubernetesService(); err != nil {
 		return fail(err)
 	}
@@ -166,9 +187,6 @@ func (a *adapter) init(ctx context.Context, cluster any) map[string]any {
 		}},
 	}
 	if _, err := a.client.CoreV1().Services("kube-system").Create(ctx, dns, metav1.CreateOptions{}); err != nil {
-		return fail(err)
-	}
-	if _, err := a.client.CoreV1().Namespaces().Create(ctx, &v1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "other"}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
 		return fail(err)
 	}
 	if !a.catchUp() {
@@ -292,7 +310,9 @@ func (a *adapter) delete(ctx context.Context, req map[string]any) map[string]any
 		ns = "default"
 	}
 	name, _ := req["name"].(string)
-	if err := a.dyn.Resource(gvr).Namespace(ns).Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+	// kubectl delete's default cascade: the object goes, the garbage collector takes its dependents.
+	background := metav1.DeletePropagationBackground
+	if err := a.dyn.Resource(gvr).Namespace(ns).Delete(ctx, name, metav1.DeleteOptions{PropagationPolicy: &background}); err != nil {
 		return apiRefusal(err)
 	}
 	return map[string]any{"ok": true}

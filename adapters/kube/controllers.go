@@ -12,14 +12,22 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	"k8s.io/apimachinery/pkg/util/wait"
+	cacheddiscovery "k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/metadata/metadatainformer"
 	restclient "k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/component-base/metrics/legacyregistry"
+	"k8s.io/controller-manager/pkg/informerfactory"
+	"k8s.io/klog/v2"
 	"k8s.io/kubernetes/pkg/controller/endpoint"
 	"k8s.io/kubernetes/pkg/controller/endpointslice"
 	"k8s.io/kubernetes/pkg/controller/endpointslicemirroring"
+	"k8s.io/kubernetes/pkg/controller/garbagecollector"
 	"k8s.io/kubernetes/pkg/controller/replication"
 	"k8s.io/kubernetes/pkg/controlplane/controller/kubernetesservice"
 	"k8s.io/kubernetes/pkg/controlplane/reconcilers"
@@ -48,6 +56,25 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 	eps := endpointslice.NewController(ctx, pods, services, nodes, slices, 100, client, 0)
 	epsm := endpointslicemirroring.NewController(ctx, endpoints, slices, services, 100, client, 0)
 	rm := replication.NewReplicationManager(ctx, pods, rcs, client, replication.BurstReplicas)
+	// The garbage collector deletes a ReplicationController's pods after it (kubectl delete's
+	// background cascade), set up as test/integration/garbagecollector sets it up.
+	discovery := cacheddiscovery.NewMemCacheClient(client.Discovery())
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(discovery)
+	mapper.Reset()
+	meta, err := metadata.NewForConfig(config)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	metaFactory := metadatainformer.NewSharedInformerFactory(meta, 0)
+	started := make(chan struct{})
+	close(started)
+	gc, err := garbagecollector.NewGarbageCollector(ctx, client, meta, mapper, garbagecollector.DefaultIgnoredResources(),
+		informerfactory.NewInformerFactory(factory, metaFactory), started)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
 	c := &controllers{client: client, factory: factory, cancel: cancel}
 	c.kubeSvc = kubernetesservice.New(kubernetesservice.Config{
 		PublicIP:           net.ParseIP(cfg.nodes[0].ip),
@@ -71,6 +98,15 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 	go epsm.Run(ctx, 1)
 	go rm.Run(ctx, 1)
 	go kubelet.run(ctx)
+	metaFactory.Start(ctx.Done())
+	go wait.Until(mapper.Reset, 30*time.Second, ctx.Done())
+	go gc.Run(ctx, 1, 30*time.Second)
+	go gc.Sync(ctx, client.Discovery(), 30*time.Second)
+	// The collector's graph must know the objects before it can cascade a deletion.
+	if !cache.WaitForCacheSync(ctx.Done(), func() bool { return gc.IsSynced(klog.FromContext(ctx)) }) {
+		cancel()
+		return nil, context.Canceled
+	}
 	return c, nil
 }
 
@@ -154,5 +190,3 @@ func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) boo
 	}
 	return false
 }
-
-var _ = cache.WaitForCacheSync

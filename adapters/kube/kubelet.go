@@ -346,3 +346,11 @@ func registerNodes(ctx context.Context, client kubernetes.Interface, cfg *cluste
 }
 
 var _ = net.ParseIP
+
+// reset forgets every pod: called once the API holds none.
+func (k *kubelet) reset() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.managed, k.started, k.ending = map[string]bool{}, map[string]*startedPod{}, map[string]terminating{}
+	k.podCount, k.lastIP = map[string]int{}, map[string]uint32{}
+}
