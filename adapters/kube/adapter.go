@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/util/retry"
 )
 
 // supports is this adapter's answer to init (spec/schema/supports.schema.json): no containers,
@@ -42,6 +43,8 @@ type adapter struct {
 	cfg     *clusterConfig
 	time    int
 	created map[string]int // Service uid → model time of creation
+	// The nodes' own resolv.conf (empty): what Default-policy pods get.
+	hostResolvConf string
 }
 
 func badRequest(msg string) map[string]any {
@@ -137,6 +140,12 @@ func (a *adapter) init(ctx context.Context, cluster any) map[string]any {
 		}
 	}
 	a.teardown()
+	if a.hostResolvConf == "" {
+		a.hostResolvConf = a.root + "/node-resolv.conf"
+		if err := os.WriteFile(a.hostResolvConf, nil, 0o644); err != nil {
+			return map[string]any{"ok": false, "error": err.Error()}
+		}
+	}
 	if a.etcd == nil {
 		if a.etcd, err = startEtcd(a.root); err != nil {
 			return map[string]any{"ok": false, "error": err.Error()}
@@ -275,12 +284,17 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 		if err := json.Unmarshal(b, &st); err != nil {
 			return refuse("BadRequest", "status: "+err.Error())
 		}
-		pod, err := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
-			return apiRefusal(err)
-		}
-		pod.Status = st
-		updated, err := a.client.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+		// A controller may write the pod meanwhile (a ReplicationController adopting it): retry on conflict.
+		var updated *v1.Pod
+		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			pod, err := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			pod.Status = st
+			updated, err = a.client.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
+			return err
+		})
 		if err != nil {
 			return apiRefusal(err)
 		}

@@ -5,11 +5,15 @@ package main
 
 import (
 	"context"
+	"net"
 	"sort"
+	"strings"
 
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/kubernetes/pkg/kubelet/network/dns"
 )
 
 type obj = map[string]any
@@ -169,7 +173,7 @@ func (a *adapter) podView(p *v1.Pod) obj {
 		v["hostNetwork"] = true
 	}
 	if !a.kubelet.isManaged(key) {
-		v["dns"] = a.dnsView(p)
+		v["dns"] = a.dnsView(context.Background(), p)
 	}
 	for _, o := range p.OwnerReferences {
 		if o.Controller != nil && *o.Controller {
@@ -179,20 +183,35 @@ func (a *adapter) podView(p *v1.Pod) obj {
 	return v
 }
 
-// dnsView is the resolv.conf the kubelet writes (pkg/kubelet/network/dns): ClusterFirst pods get
-// the cluster DNS Service and the search path of their namespace, ndots 5.
-func (a *adapter) dnsView(p *v1.Pod) obj {
+// dnsView is the resolv.conf the kubelet writes for the pod, from the kubelet's own DNS configurer
+// (pkg/kubelet/network/dns), the node's own resolv.conf empty as in the model.
+func (a *adapter) dnsView(ctx context.Context, p *v1.Pod) obj {
 	policy := string(p.Spec.DNSPolicy)
 	if policy == "" {
 		policy = string(v1.DNSClusterFirst)
 	}
-	d := a.cfg.clusterDomain
-	v := obj{"policy": policy, "nameservers": []string{a.cfg.dnsServiceIP},
-		"searches": []string{p.Namespace + ".svc." + d, "svc." + d, d}, "ndots": 5}
+	configurer := dns.NewConfigurer(record.NewFakeRecorder(16), &v1.ObjectReference{Kind: "Node", Name: p.Spec.NodeName},
+		nil, []net.IP{net.ParseIP(a.cfg.dnsServiceIP)}, a.cfg.clusterDomain, a.hostResolvConf)
+	v := obj{"policy": policy, "nameservers": []string{}, "searches": []string{}, "ndots": 1}
+	if conf, err := configurer.GetPodDNS(ctx, p); err == nil {
+		v["nameservers"], v["searches"] = nonNil(conf.Servers), nonNil(conf.Searches)
+		for _, o := range conf.Options {
+			if n, ok := strings.CutPrefix(o, "ndots:"); ok {
+				v["ndots"] = min(atoi(n), 15) // the resolver reads at most 15 (resolv.conf(5))
+			}
+		}
+	}
 	if p.Spec.DNSConfig != nil {
 		v["dnsConfig"] = true
 	}
 	return v
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func (a *adapter) serviceView(s *v1.Service) obj {
