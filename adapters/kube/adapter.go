@@ -267,9 +267,25 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			_ = existing
 		}
 	}
-	// kubectl apply --server-side: fields this manager set before and omits now are removed, fields
-	// the server set (clusterIP, nodePorts, a pod's node) are kept.
-	result, err := a.dyn.Resource(gvr).Namespace(ns).Apply(ctx, name, u, metav1.ApplyOptions{FieldManager: "svcspec", Force: true})
+	// Create (POST) when the object is absent, else replace it (PUT) as the contract's apply does:
+	// the API server keeps the clusterIP and nodePorts an update omits (the Service registry's
+	// patchAllocatedValues); a pod keeps what the server set in its spec (its node, the default
+	// tolerations), since kubectl apply's merge would not remove them either.
+	var result *unstructured.Unstructured
+	existing, err := a.dyn.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	switch {
+	case apierrors.IsNotFound(err):
+		result, err = a.dyn.Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
+	case err == nil:
+		u.SetResourceVersion(existing.GetResourceVersion())
+		if kind == "Pod" {
+			keepServerSet(u, existing, "nodeName", "tolerations")
+			if st, ok := existing.Object["status"]; ok {
+				u.Object["status"] = st
+			}
+		}
+		result, err = a.dyn.Resource(gvr).Namespace(ns).Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
+	}
 	if err != nil {
 		if status != nil {
 			if _, gerr := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{}); apierrors.IsNotFound(gerr) {
@@ -405,3 +421,15 @@ func (a *adapter) createdAt(s *v1.Service) int {
 }
 
 var _ = strings.TrimSpace
+
+// keepServerSet copies spec fields the manifest leaves out from the stored object.
+func keepServerSet(u, existing *unstructured.Unstructured, fields ...string) {
+	for _, f := range fields {
+		if _, found, _ := unstructured.NestedFieldNoCopy(u.Object, "spec", f); found {
+			continue
+		}
+		if v, found, _ := unstructured.NestedFieldCopy(existing.Object, "spec", f); found {
+			unstructured.SetNestedField(u.Object, v, "spec", f)
+		}
+	}
+}
