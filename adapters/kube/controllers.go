@@ -1,0 +1,192 @@
+package main
+
+// The controllers under check, started on shared informers as the upstream integration tests
+// start them (test/integration/endpointslice/endpointslicemirroring_test.go,
+// test/integration/replicationcontroller/replicationcontroller_test.go), and the wait for them
+// to catch up.
+
+import (
+	"context"
+	"net"
+	"strings"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"k8s.io/apimachinery/pkg/util/wait"
+	cacheddiscovery "k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/metadata/metadatainformer"
+	restclient "k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/component-base/metrics/legacyregistry"
+	"k8s.io/controller-manager/pkg/informerfactory"
+	"k8s.io/klog/v2"
+	"k8s.io/kubernetes/pkg/controller/endpoint"
+	"k8s.io/kubernetes/pkg/controller/endpointslice"
+	"k8s.io/kubernetes/pkg/controller/endpointslicemirroring"
+	"k8s.io/kubernetes/pkg/controller/garbagecollector"
+	"k8s.io/kubernetes/pkg/controller/replication"
+	"k8s.io/kubernetes/pkg/controlplane/controller/kubernetesservice"
+	"k8s.io/kubernetes/pkg/controlplane/reconcilers"
+)
+
+type controllers struct {
+	client   kubernetes.Interface
+	factory  informers.SharedInformerFactory
+	cancel   context.CancelFunc
+	kubeSvc  *kubernetesservice.Controller
+	baseline map[string]queueCounts
+}
+
+func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *kubelet) (*controllers, error) {
+	client, err := kubernetes.NewForConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	factory := informers.NewSharedInformerFactory(client, 0)
+	pods, services, endpoints := factory.Core().V1().Pods(), factory.Core().V1().Services(), factory.Core().V1().Endpoints()
+	slices, nodes, rcs := factory.Discovery().V1().EndpointSlices(), factory.Core().V1().Nodes(), factory.Core().V1().ReplicationControllers()
+	// Batch periods 0: each change is synced at once (kube-controller-manager's default for the
+	// endpoints controller; the slice controllers default to 1 s, which only merges updates).
+	ep := endpoint.NewEndpointController(ctx, pods, services, endpoints, client, 0)
+	eps := endpointslice.NewController(ctx, pods, services, nodes, slices, 100, client, 0)
+	epsm := endpointslicemirroring.NewController(ctx, endpoints, slices, services, 100, client, 0)
+	rm := replication.NewReplicationManager(ctx, pods, rcs, client, replication.BurstReplicas)
+	// The garbage collector deletes a ReplicationController's pods after it (kubectl delete's
+	// background cascade), set up as test/integration/garbagecollector sets it up.
+	discovery := cacheddiscovery.NewMemCacheClient(client.Discovery())
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(discovery)
+	mapper.Reset()
+	meta, err := metadata.NewForConfig(config)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	metaFactory := metadatainformer.NewSharedInformerFactory(meta, 0)
+	started := make(chan struct{})
+	close(started)
+	gc, err := garbagecollector.NewGarbageCollector(ctx, client, meta, mapper, garbagecollector.DefaultIgnoredResources(),
+		informerfactory.NewInformerFactory(factory, metaFactory), started)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	c := &controllers{client: client, factory: factory, cancel: cancel}
+	c.kubeSvc = kubernetesservice.New(kubernetesservice.Config{
+		PublicIP:           net.ParseIP(cfg.nodes[0].ip),
+		EndpointReconciler: reconcilers.NewMasterCountEndpointReconciler(1, reconcilers.NewEndpointsAdapter(client.CoreV1(), client.DiscoveryV1())),
+		EndpointInterval:   10 * time.Second,
+		ServiceIP:          net.ParseIP(cfg.kubeServiceIP),
+		ServicePort:        443,
+		PublicServicePort:  6443,
+	}, client, services)
+	kubelet.attach(ctx, client, pods, services, nodes)
+	c.baseline = queueSnapshot()
+	factory.Start(ctx.Done())
+	for _, ok := range factory.WaitForCacheSync(ctx.Done()) {
+		if !ok {
+			cancel()
+			return nil, context.Canceled
+		}
+	}
+	go ep.Run(ctx, 1)
+	go eps.Run(ctx, 1)
+	go epsm.Run(ctx, 1)
+	go rm.Run(ctx, 1)
+	go kubelet.run(ctx)
+	metaFactory.Start(ctx.Done())
+	go wait.Until(mapper.Reset, 30*time.Second, ctx.Done())
+	go gc.Run(ctx, 1, 30*time.Second)
+	go gc.Sync(ctx, client.Discovery(), 30*time.Second)
+	// The collector's graph must know the objects before it can cascade a deletion.
+	if !cache.WaitForCacheSync(ctx.Done(), func() bool { return gc.IsSynced(klog.FromContext(ctx)) }) {
+		cancel()
+		return nil, context.Canceled
+	}
+	return c, nil
+}
+
+// reconcileKubernetesService is one run of the API server's kubernetes-Service controller.
+func (c *controllers) reconcileKubernetesService() error {
+	return c.kubeSvc.UpdateKubernetesService(false)
+}
+
+func (c *controllers) stop() { c.cancel() }
+
+// queueCounts are a work queue's client-go metrics (k8s.io/component-base/metrics/prometheus/
+// workqueue): items waiting, items ever added, items finished.
+type queueCounts struct{ depth, adds, done float64 }
+
+func queueSnapshot() map[string]queueCounts {
+	out := map[string]queueCounts{}
+	families, err := legacyregistry.DefaultGatherer.Gather()
+	if err != nil {
+		return out
+	}
+	for _, f := range families {
+		name := f.GetName()
+		if !strings.HasPrefix(name, "workqueue_") {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			q := label(m, "name")
+			v := out[q]
+			switch name {
+			case "workqueue_depth":
+				v.depth = m.GetGauge().GetValue()
+			case "workqueue_adds_total":
+				v.adds = m.GetCounter().GetValue()
+			case "workqueue_work_duration_seconds":
+				v.done = float64(m.GetHistogram().GetSampleCount())
+			}
+			out[q] = v
+		}
+	}
+	return out
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
+}
+
+// idle: no queue of this cluster's controllers (and kubelet) holds or processes an item. The
+// baseline removes what queues of earlier clusters left behind (their gauges stay as they were).
+func (c *controllers) idle() bool {
+	for q, v := range queueSnapshot() {
+		b := c.baseline[q]
+		depth := v.depth - b.depth
+		inFlight := (v.adds - b.adds) - depth - (v.done - b.done)
+		if depth > 0 || inFlight > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// caughtUp waits until the queues are idle and etcd has taken no write for a quiet period: by then
+// every watch event has reached the informers and every controller has acted on it.
+func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	last, since := rev(), time.Now()
+	for time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+		r := rev()
+		if r != last || !c.idle() {
+			last, since = r, time.Now()
+			continue
+		}
+		if time.Since(since) >= quiet {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,356 @@
+package main
+
+// A small kubelet of the adapter's own: it registers the configured Nodes, binds and "starts" the
+// pods nobody gave a status to (the ReplicationController's), writes their status, keeps the
+// environment their containers would have got, and ends graceful deletions on model time.
+// Pods applied with a status are status-managed (as under KWOK): it never touches them.
+// No container, probe or packet is run.
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sort"
+	"sync"
+	"time"
+
+	v1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	coreinformers "k8s.io/client-go/informers/core/v1"
+	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/util/workqueue"
+)
+
+type startedPod struct {
+	uid       types.UID
+	node      string
+	ip        string
+	startedAt int
+	// The Services a container started now sees (the kubelet reads them when it starts one).
+	services []*v1.Service
+}
+
+type terminating struct {
+	uid types.UID
+	end int
+}
+
+type kubelet struct {
+	cfg    *clusterConfig
+	now    func() int
+	client kubernetes.Interface
+
+	podLister corelisters.PodLister
+	svcLister corelisters.ServiceLister
+	queue     workqueue.TypedRateLimitingInterface[string]
+
+	mu       sync.Mutex
+	managed  map[string]bool // namespace/name of status-managed pods
+	started  map[string]*startedPod
+	ending   map[string]terminating
+	podCount map[string]int
+	lastIP   map[string]uint32
+}
+
+func newKubelet(cfg *clusterConfig, now func() int) *kubelet {
+	return &kubelet{cfg: cfg, now: now, managed: map[string]bool{}, started: map[string]*startedPod{},
+		ending: map[string]terminating{}, podCount: map[string]int{}, lastIP: map[string]uint32{}}
+}
+
+func (k *kubelet) attach(ctx context.Context, client kubernetes.Interface, pods coreinformers.PodInformer, services coreinformers.ServiceInformer, nodes coreinformers.NodeInformer) {
+	k.client = client
+	k.podLister = pods.Lister()
+	k.svcLister = services.Lister()
+	_ = nodes.Informer()
+	k.queue = workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
+		workqueue.TypedRateLimitingQueueConfig[string]{Name: "svcspec_kubelet"})
+	enqueue := func(obj any) {
+		if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
+			k.queue.Add(key)
+		}
+	}
+	pods.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    enqueue,
+		UpdateFunc: func(_, n any) { enqueue(n) },
+		DeleteFunc: enqueue,
+	})
+}
+
+func (k *kubelet) run(ctx context.Context) {
+	go func() {
+		<-ctx.Done()
+		k.queue.ShutDown()
+	}()
+	for {
+		key, quit := k.queue.Get()
+		if quit {
+			return
+		}
+		if err := k.sync(ctx, key); err != nil {
+			k.queue.AddRateLimited(key)
+		} else {
+			k.queue.Forget(key)
+		}
+		k.queue.Done(key)
+	}
+}
+
+func (k *kubelet) setManaged(key string, managed bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if managed {
+		k.managed[key] = true
+	} else {
+		delete(k.managed, key)
+	}
+}
+
+func (k *kubelet) isManaged(key string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.managed[key]
+}
+
+func (k *kubelet) sync(ctx context.Context, key string) error {
+	ns, name, _ := cache.SplitMetaNamespaceKey(key)
+	pod, err := k.podLister.Pods(ns).Get(name)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if apierrors.IsNotFound(err) {
+		if s := k.started[key]; s != nil {
+			k.podCount[s.node]--
+		}
+		delete(k.started, key)
+		delete(k.ending, key)
+		delete(k.managed, key)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s := k.started[key]
+	if s != nil && s.uid != pod.UID { // the same name again: a new pod
+		k.podCount[s.node]--
+		delete(k.started, key)
+		delete(k.ending, key)
+		s = nil
+	}
+	if pod.DeletionTimestamp != nil {
+		// The kubelet ends the pod when its grace period has passed, in model time.
+		if _, ok := k.ending[key]; !ok && s != nil {
+			grace := 30
+			if pod.DeletionGracePeriodSeconds != nil {
+				grace = int(*pod.DeletionGracePeriodSeconds)
+			}
+			k.ending[key] = terminating{uid: pod.UID, end: k.now() + grace}
+		}
+		return nil
+	}
+	if k.managed[key] || s != nil {
+		return nil
+	}
+	if pod.Status.Phase == v1.PodSucceeded || pod.Status.Phase == v1.PodFailed {
+		return nil
+	}
+	node := pod.Spec.NodeName
+	if node == "" {
+		node = k.chooseNode()
+		if node == "" {
+			return nil
+		}
+		binding := &v1.Binding{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, UID: pod.UID}, Target: v1.ObjectReference{Kind: "Node", Name: node}}
+		if err := k.client.CoreV1().Pods(ns).Bind(ctx, binding, metav1.CreateOptions{}); err != nil {
+			if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+				return nil
+			}
+			return err
+		}
+	}
+	nc := k.nodeConfig(node)
+	if nc == nil {
+		return nil // a node that does not exist: the pod stays Pending
+	}
+	ip := nc.ip
+	if !pod.Spec.HostNetwork {
+		ip = k.assignIP(nc)
+		if ip == "" {
+			return nil
+		}
+	}
+	services, _ := k.svcLister.List(labelsEverything())
+	s = &startedPod{uid: pod.UID, node: node, ip: ip, startedAt: k.now(), services: services}
+	k.started[key] = s
+	k.podCount[node]++
+	fresh, err := k.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	fresh.Status = runningStatus(fresh, nc.ip, ip)
+	if _, err := k.client.CoreV1().Pods(ns).UpdateStatus(ctx, fresh, metav1.UpdateOptions{}); err != nil {
+		delete(k.started, key)
+		k.podCount[node]--
+		return ignoreNotFound(err)
+	}
+	return nil
+}
+
+func ignoreNotFound(err error) error {
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// runningStatus is what a kubelet writes once every container runs: Ready unless a container has a
+// readiness probe (probes are not run here, so such a container never becomes ready).
+func runningStatus(pod *v1.Pod, hostIP, podIP string) v1.PodStatus {
+	now := metav1.NewTime(time.Now())
+	ready := true
+	var cs []v1.ContainerStatus
+	for _, c := range pod.Spec.Containers {
+		r := c.ReadinessProbe == nil
+		ready = ready && r
+		started := true
+		cs = append(cs, v1.ContainerStatus{Name: c.Name, Image: c.Image, Ready: r, Started: &started,
+			State: v1.ContainerState{Running: &v1.ContainerStateRunning{StartedAt: now}}})
+	}
+	cond := func(t v1.PodConditionType, ok bool) v1.PodCondition {
+		s := v1.ConditionFalse
+		if ok {
+			s = v1.ConditionTrue
+		}
+		return v1.PodCondition{Type: t, Status: s, LastTransitionTime: now}
+	}
+	return v1.PodStatus{
+		Phase:             v1.PodRunning,
+		HostIP:            hostIP,
+		HostIPs:           []v1.HostIP{{IP: hostIP}},
+		PodIP:             podIP,
+		PodIPs:            []v1.PodIP{{IP: podIP}},
+		StartTime:         &now,
+		Conditions:        []v1.PodCondition{cond(v1.PodReadyToStartContainers, true), cond(v1.PodInitialized, true), cond(v1.ContainersReady, ready), cond(v1.PodReady, ready), cond(v1.PodScheduled, true)},
+		ContainerStatuses: cs,
+	}
+}
+
+func (k *kubelet) nodeConfig(name string) *nodeConfig {
+	for i := range k.cfg.nodes {
+		if k.cfg.nodes[i].name == name {
+			return &k.cfg.nodes[i]
+		}
+	}
+	return nil
+}
+
+// chooseNode: the node with the fewest pods this kubelet runs, ties to the earlier (the model's
+// scheduler; any node is an allowed choice).
+func (k *kubelet) chooseNode() string {
+	best := ""
+	for _, n := range k.cfg.nodes {
+		if best == "" || k.podCount[n.name] < k.podCount[best] {
+			best = n.name
+		}
+	}
+	return best
+}
+
+// assignIP: host-local IPAM in the node's block, the next free address after the last handed out,
+// skipping the block's .0, .1 and last address.
+func (k *kubelet) assignIP(n *nodeConfig) string {
+	taken := map[string]bool{}
+	pods, _ := k.podLister.List(labelsEverything())
+	for _, p := range pods {
+		if p.Status.PodIP != "" && p.Status.Phase != v1.PodSucceeded && p.Status.Phase != v1.PodFailed && !p.Spec.HostNetwork {
+			taken[p.Status.PodIP] = true
+		}
+	}
+	for _, s := range k.started {
+		taken[s.ip] = true
+	}
+	base := ipToInt(n.podRange.IP)
+	size := uint32(rangeSize(n.podRange))
+	last := k.lastIP[n.name]
+	for i := uint32(1); i <= size; i++ {
+		off := (last + i) % size
+		if off < 2 || off == size-1 {
+			continue
+		}
+		ip := intToIP(base + off).String()
+		if !taken[ip] {
+			k.lastIP[n.name] = off
+			return ip
+		}
+	}
+	return ""
+}
+
+// advance ends the graceful deletions whose grace period has passed by model time `now`.
+func (k *kubelet) advance(ctx context.Context, now int) error {
+	k.mu.Lock()
+	type due struct {
+		key string
+		t   terminating
+	}
+	var list []due
+	for key, t := range k.ending {
+		if t.end <= now {
+			list = append(list, due{key, t})
+		}
+	}
+	k.mu.Unlock()
+	sort.Slice(list, func(i, j int) bool {
+		return list[i].t.end < list[j].t.end || (list[i].t.end == list[j].t.end && list[i].key < list[j].key)
+	})
+	for _, d := range list {
+		ns, name, _ := cache.SplitMetaNamespaceKey(d.key)
+		zero := int64(0)
+		uid := d.t.uid
+		err := k.client.CoreV1().Pods(ns).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &uid}})
+		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			return fmt.Errorf("ending pod %s: %w", d.key, err)
+		}
+	}
+	return nil
+}
+
+// startedInfo is what the kubelet knows of a pod it started (nil for the others).
+func (k *kubelet) startedInfo(key string) *startedPod {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.started[key]
+}
+
+// registerNodes creates the configured Nodes, Ready, with their InternalIP.
+func registerNodes(ctx context.Context, client kubernetes.Interface, cfg *clusterConfig) error {
+	for i, n := range cfg.nodes {
+		node := &v1.Node{ObjectMeta: metav1.ObjectMeta{Name: n.name, Labels: map[string]string{"kubernetes.io/hostname": n.name}},
+			Spec: v1.NodeSpec{PodCIDR: n.podRange.String(), PodCIDRs: []string{n.podRange.String()}}}
+		created, err := client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
+		if err != nil {
+			return err
+		}
+		created.Status = v1.NodeStatus{
+			Addresses:  []v1.NodeAddress{{Type: v1.NodeInternalIP, Address: n.ip}, {Type: v1.NodeHostName, Address: n.name}},
+			Conditions: []v1.NodeCondition{{Type: v1.NodeReady, Status: v1.ConditionTrue, Reason: "KubeletReady", LastHeartbeatTime: metav1.Now(), LastTransitionTime: metav1.Now()}},
+		}
+		if _, err := client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+			return err
+		}
+		_ = i
+	}
+	return nil
+}
+
+var _ = net.ParseIP
+
+// reset forgets every pod: called once the API holds none.
+func (k *kubelet) reset() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.managed, k.started, k.ending = map[string]bool{}, map[string]*startedPod{}, map[string]terminating{}
+	k.podCount, k.lastIP = map[string]int{}, map[string]uint32{}
+}
