@@ -98,7 +98,7 @@ export function checkMarkdown(reports: readonly CheckReport[], coverage: readonl
     for (const { invariant, stats, floor } of r.invariants) {
       const verdict = verdictOf(r, invariant.id);
       const mark = verdict === 'ok' ? 'ok' : verdict === 'violation' ? '**violation**' : '⚠ never exercised';
-      const met = floor.status === 'met' ? 'met' : floor.status === 'below' ? `**below** (${floor.missing} short)` : `out of reach: ${floor.reason.replace(/\|/g, '\\|')}`;
+      const met = floor.status === 'met' ? 'met' : floor.status === 'below' ? `**below** (${floor.missing} short)` : floor.status === 'unchecked' ? 'not checked in this scope' : `out of reach: ${floor.reason.replace(/\|/g, '\\|')}`;
       out.push(`| \`${invariant.id}\` | ${invariant.statement.replace(/\|/g, '\\|')} | ${mark} | ${stats.checked} | ${stats.held} | ${met} |`);
     }
     out.push('');

@@ -24,11 +24,17 @@ export function outOfReachReason(scope: Scope, timing: Timing, id: string): stri
   return scope.outOfReach?.find((x) => x.invariant === id && (!x.timings || x.timings.includes(timing)))?.reason;
 }
 
-export type FloorVerdict = { readonly status: 'met' } | { readonly status: 'below'; readonly missing: number } | { readonly status: 'out-of-reach'; readonly reason: string };
+/** `unchecked`: the scope never drew an operation the rule is checked after (a partial scope's, say). */
+export type FloorVerdict =
+  | { readonly status: 'met' }
+  | { readonly status: 'below'; readonly missing: number }
+  | { readonly status: 'out-of-reach'; readonly reason: string }
+  | { readonly status: 'unchecked' };
 
 export function floorVerdict(scope: Scope, timing: Timing, id: string, s: Pick<InvariantStats, 'checked' | 'held'>): FloorVerdict {
   const reason = outOfReachReason(scope, timing, id);
   if (reason !== undefined) return { status: 'out-of-reach', reason };
+  if (s.checked === 0) return { status: 'unchecked' };
   const missing = floorDeficit(s);
   return missing === 0 ? { status: 'met' } : { status: 'below', missing };
 }
