@@ -5,6 +5,7 @@
  * over that counterexample's own operations. Not run by npm test (it runs the catalogue 24 times).
  *   npx tsx bench/power.bench.ts                 # every fault, seeds 0-23
  *   SEEDS=8 FAULTS=traffic/ npx tsx bench/power.bench.ts
+ *   FROM=12 SEEDS=12 npx tsx bench/power.bench.ts   # seeds 12-23 (another process takes 0-11)
  * Writes reports/power.json and prints a Markdown table (the README's).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ import type { Invariant, Scope, Timing } from '../properties/spec/types.ts';
 import { type Fault, allFaults } from '../test/properties/faults/index.ts';
 
 const SEEDS = Number(process.env.SEEDS ?? 24);
+/** The first seed (seeds FROM … FROM+SEEDS-1): a long run can be split and the tables added up. */
+const FROM = Number(process.env.FROM ?? 0);
 const spec = loadSpec();
 const scopeNamed = (name: string): Scope => spec.scopes.find((s) => s.name === name)!;
 const median = (xs: number[]) => {
@@ -58,7 +61,7 @@ function explorerShortest(fault: Fault, scope: Scope, timing: Timing, templates:
 const faults = allFaults.filter((f) => !process.env.FAULTS || f.invariant.includes(process.env.FAULTS));
 const rows = [];
 for (const fault of faults) {
-  const tries = Array.from({ length: SEEDS }, (_, seed) => catchOnce(fault, seed));
+  const tries = Array.from({ length: SEEDS }, (_, i) => catchOnce(fault, FROM + i));
   const caught = tries.filter((t) => t.caught);
   const first = caught[0] as (typeof caught)[number] & { templates: Operation[]; scope: Scope };
   const row = {
@@ -75,7 +78,7 @@ for (const fault of faults) {
   process.stderr.write(`${row.invariant}: ${row.caught}/${SEEDS}\n`);
 }
 mkdirSync('reports', { recursive: true });
-writeFileSync(join('reports', 'power.json'), `${JSON.stringify({ runs: DEFAULT_RUNS, seeds: SEEDS, rows }, null, 2)}\n`);
+writeFileSync(join('reports', `power${FROM ? `-from-${FROM}` : ''}.json`), `${JSON.stringify({ runs: DEFAULT_RUNS, from: FROM, seeds: SEEDS, rows }, null, 2)}\n`);
 console.log('| fault (the invariant that must catch it) | seeds caught | median operations to the first catch | median time | counterexample (median steps) | explorer\'s shortest |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| \`${r.invariant}\`: ${r.description} | ${r.caught}/${r.seeds} | ${r.medianOperations} | ${r.medianMs} ms | ${r.medianLength} | ${r.explorerShortest ?? '—'} |`);
