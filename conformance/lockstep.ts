@@ -106,6 +106,14 @@ export interface Context {
   sent: Operation[];
   /** The implementation was just initialised (to learn what it supports): the next run skips its init. */
   fresh?: boolean;
+  /** False for an implementation without a data plane (no `connect` or `http` in its supports): no proxies to compare. */
+  compareProxies?: boolean;
+}
+
+/** The observations compared as the implementation can be held to them (a control plane has no proxies). */
+function differencesFor(ctx: Context, model: Observation, implementation: Observation, limit?: number): Difference[] {
+  if (ctx.compareProxies !== false) return observationDifferences(model, implementation, limit);
+  return observationDifferences({ ...model, proxies: [] }, { ...implementation, proxies: [] }, limit);
 }
 
 function withSettle(templates: readonly Operation[], policy: SettlePolicy): { template: Operation; inserted: boolean }[] {
@@ -160,7 +168,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     return mode.target && matches(d, mode.target) ? { steps, failure: d, divergence: d, indefinite } : undefined;
   };
   if (mode.compare) {
-    const differences = observationDifferences(modelObs, implObs);
+    const differences = differencesFor(ctx, modelObs, implObs);
     const done = differences.length ? diverged({ kind: 'observation', step: -1, differences }) : undefined;
     if (done) return done;
     if (!differences.length) agreed = { model: modelObs, impl: implObs };
@@ -196,7 +204,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     if (unsure) {
       // It may or may not have happened: the implementation's observation says which.
       indefinite++;
-      if (observationDifferences(modelObs, implNext, 50).length < observationDifferences(nextObs, implNext, 50).length) {
+      if (differencesFor(ctx, modelObs, implNext, 50).length < differencesFor(ctx, nextObs, implNext, 50).length) {
         happened = false;
         next = model;
         nextObs = modelObs;
@@ -218,7 +226,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
       let done: Execution | undefined;
       if (a.allowed === false) done = diverged({ kind: 'result', step: i, op, differences: a.differences, alternatives: a.alternatives });
       else if (comparable && (ctx.timing === 'sync' || enabledInternalSteps(next).length === 0) && !(agreed && agreed.impl === implNext && sameSections(agreed.model, nextObs))) {
-        const differences = observationDifferences(nextObs, implNext);
+        const differences = differencesFor(ctx, nextObs, implNext);
         if (differences.length) done = diverged({ kind: 'observation', step: i, op, differences });
         else agreed = { model: nextObs, impl: implNext };
       }

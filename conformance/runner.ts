@@ -121,6 +121,18 @@ export const MINIMIZE_BUDGET = 200;
 /** Generated operations a run got through (the settles the policy inserted are not generated). */
 const templatesRun = (exec: Execution): number => exec.steps.filter((s) => !s.inserted).length;
 
+/** Why a proxy rule went unjudged: the implementation declared no traffic. */
+const NO_DATA_PLANE = 'the implementation supports no traffic (no connect or http): it has no proxies to judge';
+
+/** An implementation that routes traffic (connect or http in its supports, or no supports at all). */
+function hasDataPlane(supports: Supports | undefined): boolean {
+  return !supports?.operations || supports.operations.some((op) => op === 'connect' || op === 'http');
+}
+
+function readsProxies(inv: Invariant): boolean {
+  return [...(inv.when?.reads ?? []), ...inv.holds.reads].some((r) => /^(prev|state)\.proxies/.test(r));
+}
+
 /** The contract's operations and kinds an implementation left out of its `supports`. */
 function unsupportedNames(supports: Supports | undefined): Unexercised['unsupported'] {
   const known = knownNames();
@@ -143,10 +155,11 @@ export function readsResult(inv: Invariant): boolean {
  * again by a second pass with the same seed, which skips (without running) the runs before it.
  */
 export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): Promise<ConformReport> {
-  const invariants = selectInvariants(spec, o.timing, o.only);
+  const selected = selectInvariants(spec, o.timing, o.only);
+  let invariants = selected;
   const compare = !o.only?.length || o.only.some((x) => x === 'conform' || x.startsWith('conform/'));
   const config = normalizeConfig({ ...o.scope.cluster, timing: o.timing });
-  const search: Mode = { checker: new InvariantChecker(invariants, o.timing, config), count: true, compare };
+  let search: Mode = { checker: new InvariantChecker(invariants, o.timing, config), count: true, compare };
   const ctx: Context = { scope: o.scope, timing: o.timing, settle: o.settle, resultReaders: new Set(invariants.filter(readsResult).map((i) => i.id)), sent: [] };
   let runs = 0;
   let steps = 0;
@@ -159,10 +172,13 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       generators: inScope.filter((g) => supportsGenerator(g, supports) && !drawn.has(g.name)).map((g) => g.name),
       unsupportedGenerators: inScope.filter((g) => !supportsGenerator(g, supports)).map((g) => g.name),
       unsupported: unsupportedNames(supports),
-      invariants: invariants.filter((i) => search.checker.stats.get(i.id)!.held === 0).map((i) => {
-        const reason = o.scope.outOfReach?.find((x) => x.invariant === i.id)?.reason;
-        return reason ? { id: i.id, reason } : { id: i.id };
-      }),
+      invariants: [
+        ...invariants.filter((i) => search.checker.stats.get(i.id)!.held === 0).map((i) => {
+          const reason = o.scope.outOfReach?.find((x) => x.invariant === i.id)?.reason;
+          return reason ? { id: i.id, reason } : { id: i.id };
+        }),
+        ...selected.filter((i) => !invariants.includes(i)).map((i) => ({ id: i.id, reason: NO_DATA_PLANE })),
+      ],
     };
     return { compared: compare, ...(supports ? { supports } : {}), unexercised };
   };
@@ -174,6 +190,12 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   try {
     supports = await impl.init({ ...o.scope.cluster, timing: o.timing });
     ctx.fresh = true;
+    if (!hasDataPlane(supports)) {
+      // Nothing to judge proxies on: their rules and their comparison are left out, and reported so.
+      invariants = selected.filter((i) => !readsProxies(i));
+      search = { ...search, checker: new InvariantChecker(invariants, o.timing, config) };
+      ctx.compareProxies = false;
+    }
     // The same sequences as `check` with the same seed (for an implementation that supports
     // everything). Each shrinking attempt is a whole run through the process, so shrinking stops
     // after SHRINK_BUDGET attempts (the counterexample may then be a little longer than minimal).

@@ -131,6 +131,25 @@ describe('conform against a partial implementation', () => {
     expect(r.unexercised.unsupported).toEqual({ operations: [], kinds: [] });
   });
 
+  it('a control plane (no traffic, no proxies) is compared on everything else, its proxy rules reported as not its own', async () => {
+    const CONTROL_PLANE = { operations: ['apply', 'delete', 'advance', 'env'], kinds: ['Pod', 'Service', 'Endpoints', 'ReplicationController'] } as unknown as Supports;
+    // The reference as a control plane shows it: no proxies at all.
+    const inner = new LoopbackAdapter({ supports: CONTROL_PLANE });
+    const noProxies = {
+      init: inner.init.bind(inner),
+      protocolFault: inner.protocolFault.bind(inner),
+      exchange: async (ops: Parameters<LoopbackAdapter['exchange']>[0]) =>
+        (await inner.exchange(ops)).map((r, i) => (ops[i].op === 'observe' && r.ok ? { ...r, state: { ...(r as { state: object }).state, proxies: [] } } : r)) as Awaited<ReturnType<LoopbackAdapter['exchange']>>,
+    };
+    const scope = spec.scopes.find((s) => s.name === 'control-plane')!;
+    const r = await runConform(spec, options({ runs: 30, scope }), noProxies);
+    expect(r.verdict).toBe('ok');
+    expect(r.compared).toBe(true);
+    const unjudged = r.unexercised.invariants.filter((i) => i.reason?.includes('supports no traffic')).map((i) => i.id);
+    expect(unjudged).toEqual(expect.arrayContaining(['proxy/follows-endpoints', 'traffic/programmed-endpoints-only']));
+    expect(unjudged).not.toContain('api/refusal-changes-nothing');
+  });
+
   it('under --only without conform nothing is compared, and the report says so', async () => {
     const r = await runConform(spec, options({ runs: 5, only: ['service/cluster-ip/stable'] }), new LoopbackAdapter());
     expect(r.compared).toBe(false);
