@@ -7,6 +7,7 @@
  * the same invariant, or the same kind of divergence on the same operation.
  */
 import type { CheckOptions } from '../properties/engine/check.ts';
+import { outOfReachReason } from '../properties/engine/floor.ts';
 import fc from 'fast-check';
 import type { Operation, Supports } from '../model/index.ts';
 import { normalizeConfig } from '../model/index.ts';
@@ -174,7 +175,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       unsupported: unsupportedNames(supports),
       invariants: [
         ...invariants.filter((i) => search.checker.stats.get(i.id)!.held === 0).map((i) => {
-          const reason = o.scope.outOfReach?.find((x) => x.invariant === i.id)?.reason;
+          const reason = outOfReachReason(o.scope, o.timing, i.id);
           return reason ? { id: i.id, reason } : { id: i.id };
         }),
         ...selected.filter((i) => !invariants.includes(i)).map((i) => ({ id: i.id, reason: NO_DATA_PLANE })),

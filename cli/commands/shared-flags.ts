@@ -7,6 +7,7 @@ import type { Scope, Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { claimFile } from '../io.ts';
 import { didYouMean } from '../../properties/load/diagnostics.ts';
+import { catalogueWeights } from '../../properties/engine/bias.ts';
 
 /** The random sequences of check and conform (replay names the same flags for one shrunk run). */
 export function randomRunFlags(defaultScopes: string, sameSeed: string, defaultRuns: number): FlagSpec {
@@ -26,7 +27,7 @@ export const WEIGHTS_FLAG: FlagSpec = {
 /** `--weights name=n,…`: the catalogue's weights with these replaced; undefined when the flag is absent. */
 export function weightsOf(spec: Spec, text: string | undefined): Map<string, number> | undefined {
   if (text === undefined) return undefined;
-  const weights = new Map(spec.generators.map((g) => [g.name, g.weight]));
+  const weights = new Map(catalogueWeights(spec.generators));
   for (const part of text.split(',').filter((p) => p.trim())) {
     const m = /^\s*([a-z0-9-]+)=(\d+)\s*$/.exec(part);
     if (!m) throw new UsageError(`--weights: "${part}" is not NAME=N (a generator of spec/operations.yaml and a whole number)`);

@@ -10,7 +10,7 @@ import { canonicalChooser, normalizeConfig } from '../../model/index.ts';
 import { InvariantChecker, type Violation, observationForCel } from '../engine/checker.ts';
 import { readsHistory } from '../engine/history.ts';
 import { Resolver } from '../engine/resolve.ts';
-import { type System, modelSystem } from '../engine/system.ts';
+import { type System, everyPick, modelSystem } from '../engine/system.ts';
 import type { Invariant, Scope, Timing } from '../spec/types.ts';
 import { staticAlphabet } from './alphabet.ts';
 import { bfs } from './bfs.ts';
@@ -105,34 +105,11 @@ function picking(code: number, counts?: number[]): Chooser {
  * each with its outcome code (the picks as a mixed-radix number, so `picking(code)` replays it).
  */
 function outcomes<S>(sys: System<S>, s: S, op: Operation): { state: S; result: Result; code: number }[] {
-  const out: { state: S; result: Result; code: number }[] = [];
-  const todo: number[][] = [[]];
-  while (todo.length) {
-    const prefix = todo.pop()!;
-    const counts: number[] = [];
-    const run = sys.step(s, op, scriptedPicks(prefix, counts));
+  return everyPick(canonicalChooser, (chooser) => sys.step(s, op, chooser)).map(({ value, picks, counts }) => {
     let code = 0;
-    for (let d = counts.length - 1; d >= 0; d--) code = code * counts[d] + (d < prefix.length ? prefix[d] : 0);
-    out.push({ ...run, code });
-    for (let d = prefix.length; d < counts.length; d++) {
-      const base = [...prefix, ...new Array<number>(d - prefix.length).fill(0)];
-      for (let i = 1; i < counts[d]; i++) todo.push([...base, i]);
-    }
-  }
-  return out;
-}
-
-/** A chooser that takes the given endpoint picks in order (then the first), and records how many there were. */
-function scriptedPicks(picks: readonly number[], counts: number[]): Chooser {
-  return {
-    pick(kind, keys, ctx) {
-      if (kind !== 'endpoint') return canonicalChooser.pick(kind, keys, ctx);
-      const d = counts.length;
-      counts.push(keys.length);
-      return d < picks.length ? picks[d] : 0;
-    },
-    allocate: (kind, size, isFree, ctx) => canonicalChooser.allocate(kind, size, isFree, ctx),
-  };
+    for (let d = counts.length - 1; d >= 0; d--) code = code * counts[d] + picks[d];
+    return { ...value, code };
+  });
 }
 
 /** The exact key of a model state, or of a wrapped one (`{inner, extra}`, as test faults keep memory). */
