@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/kubernetes/pkg/controller/endpoint"
 	"k8s.io/kubernetes/pkg/kubelet/network/dns"
 )
 
@@ -73,9 +74,14 @@ func (a *adapter) observe(ctx context.Context) (obj, error) {
 		svcViews = append(svcViews, a.serviceView(&services.Items[i]))
 	}
 	sortByNsName(svcViews)
+	managed := map[string]bool{}
+	for _, s := range services.Items {
+		managed[s.Namespace+"/"+s.Name] = len(s.Spec.Selector) > 0 && s.Spec.Type != v1.ServiceTypeExternalName
+	}
 	epViews := []obj{}
 	for i := range endpoints.Items {
-		epViews = append(epViews, endpointsView(&endpoints.Items[i]))
+		e := &endpoints.Items[i]
+		epViews = append(epViews, endpointsView(e, managed[e.Namespace+"/"+e.Name]))
 	}
 	sortByNsName(epViews)
 	rcViews := []obj{}
@@ -289,7 +295,9 @@ func addressView(ad v1.EndpointAddress) obj {
 	return v
 }
 
-func endpointsView(e *v1.Endpoints) obj {
+// endpointsView marks the Endpoints of a Service with a selector userWritten when they lack the label
+// the endpoints controller puts on every Endpoints it writes: a user wrote them since its last sync.
+func endpointsView(e *v1.Endpoints, managed bool) obj {
 	subsets := []obj{}
 	for _, s := range e.Subsets {
 		addrs, notReady, ports := []obj{}, []obj{}, []obj{}
@@ -308,5 +316,9 @@ func endpointsView(e *v1.Endpoints) obj {
 		}
 		subsets = append(subsets, obj{"addresses": addrs, "notReadyAddresses": notReady, "ports": ports})
 	}
-	return obj{"namespace": e.Namespace, "name": e.Name, "subsets": subsets}
+	v := obj{"namespace": e.Namespace, "name": e.Name, "subsets": subsets}
+	if managed && e.Labels[endpoint.LabelManagedBy] != endpoint.ControllerName {
+		v["userWritten"] = true
+	}
+	return v
 }

@@ -97,7 +97,8 @@ export class TraceState {
         break;
       }
       case 'Endpoints': {
-        const view = drop ? undefined : endpointsViewOf(o);
+        const svc = this.store.services.get(key)?.view;
+        const view = drop ? undefined : endpointsViewOf(o, !!svc?.selector && svc.type !== 'ExternalName');
         const was = this.store.endpoints.get(key);
         if (was && view && sameJson(was.view, view)) {
           this.store.endpoints.set(key, again(was, ref));

@@ -103,7 +103,7 @@ export function objectsOfObservation(obs: Observation, op?: Operation): ApiObjec
   for (const s of obs.services) out.push({ kind: 'Service', key: `Service/${s.namespace}/${s.name}`, source: s, writer: 'user', render: () => serviceObject(s) });
   for (const p of obs.pods) out.push({ kind: 'Pod', key: `Pod/${p.namespace}/${p.name}`, source: p, writer: 'user', render: () => podObject(p, timestamp(obs.time)) });
   for (const e of obs.endpoints) {
-    out.push({ kind: 'Endpoints', key: `Endpoints/${e.namespace}/${e.name}`, source: e, writer: userWrote(op, e.namespace, e.name) ? 'user' : 'controller', render: () => endpointsObject(e) });
+    out.push({ kind: 'Endpoints', key: `Endpoints/${e.namespace}/${e.name}`, source: e, writer: e.userWritten || userWrote(op, e.namespace, e.name) ? 'user' : 'controller', render: () => endpointsObject(e) });
   }
   return out;
 }

@@ -10,7 +10,11 @@
 // - Service: the model's own serviceView, plus the legacy annotation
 //   `service.alpha.kubernetes.io/tolerate-unready-endpoints: "true"`, which the endpoints
 //   controller honours exactly as spec.publishNotReadyAddresses, so it sets that flag.
-// - Endpoints: the model's endpointsView.
+// - Endpoints: the model's endpointsView; for a Service with a selector, marked userWritten when the
+//   object says a user wrote it last: no label endpoints.kubernetes.io/managed-by=endpoint-controller
+//   (the controller sets it on every write, v1.37 endpoints_controller.go syncService) and a last
+//   managedFields entry whose manager is not kube-controller-manager. An object that says neither
+//   (recordings from before managedFields) counts as the controller's.
 // - EndpointSlices (discovery.k8s.io/v1) are folded into an Endpoints view of their Service
 //   (label kubernetes.io/service-name), and only when the recording holds no Endpoints object of
 //   that name: clusters and recordings that no longer carry Endpoints are still checked. Each slice
@@ -94,10 +98,20 @@ export function serviceViewOf(o: Obj): ServiceView {
   return v;
 }
 
-export function endpointsViewOf(o: Obj): EndpointsView {
+export function endpointsViewOf(o: Obj, selectorService = false): EndpointsView {
   const m = meta(o);
   const subsets = arr(o.subsets).filter(isObj) as EndpointSubset[];
-  return endpointsView(str(m.namespace) ?? '', str(m.name) ?? '', subsets);
+  return endpointsView(str(m.namespace) ?? '', str(m.name) ?? '', subsets, selectorService && userWroteLast(m));
+}
+
+const MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
+
+function userWroteLast(m: Obj): boolean {
+  if (labelsOf(m)[MANAGED_BY] === 'endpoint-controller') return false;
+  // The latest entry by time (RFC 3339 strings order as times); the list's own order means nothing.
+  let last: Obj | undefined;
+  for (const f of arr(m.managedFields).filter(isObj)) if (!last || String(f.time ?? '') >= String(last.time ?? '')) last = f;
+  return last !== undefined && typeof last.manager === 'string' && last.manager !== 'kube-controller-manager';
 }
 
 /** The Service an EndpointSlice belongs to, or undefined when it names none. */

@@ -34,7 +34,8 @@ export function apiObjects(s: ClusterState): ApiObject[] {
     out.push({ kind: 'Pod', key: `Pod/${ns(p.object)}/${p.object.metadata.name}`, source: p, writer: 'user', render: () => podObject(p, s.nodes.get(p.node)?.ip) });
   }
   for (const e of s.endpoints.values()) {
-    out.push({ kind: 'Endpoints', key: `Endpoints/${ns(e.object)}/${e.object.metadata.name}`, source: e.object, writer: e.managed ? 'controller' : 'user', render: () => e.object });
+    const shown = e.userWrite ?? e.object;
+    out.push({ kind: 'Endpoints', key: `Endpoints/${ns(shown)}/${shown.metadata.name}`, source: shown, writer: e.managed && !e.userWrite ? 'controller' : 'user', render: () => shown });
   }
   for (const c of s.ingressClasses.values()) out.push({ kind: 'IngressClass', key: `IngressClass//${c.metadata.name}`, source: c, writer: 'user', render: () => c });
   for (const i of s.ingresses.values()) out.push({ kind: 'Ingress', key: `Ingress/${ns(i.object)}/${i.object.metadata.name}`, source: i.object, writer: 'user', render: () => i.object });

@@ -36,7 +36,10 @@ function existingObject(d: Draft, kind: Kind, key: string): AnyObject | undefine
   switch (kind) {
     case 'Pod': return d.pods.get(key)?.object;
     case 'Service': return d.services.get(key)?.object;
-    case 'Endpoints': return d.endpoints.get(key)?.object;
+    case 'Endpoints': {
+      const rec = d.endpoints.get(key);
+      return rec?.userWrite ?? rec?.object;
+    }
     case 'ReplicationController': return d.rcs.get(key);
     case 'Node': { const n = d.nodes.get(key); return n ? nodeObject(n.name, n.ip) : undefined; }
     case 'Ingress': return d.ingresses.get(key)?.object;
@@ -111,9 +114,15 @@ export function apply(d: Draft, manifest: KubeObject): ApplyOutcome {
     }
     case 'Endpoints': {
       const ep = object as Endpoints;
+      const existing = d.endpoints.get(key);
+      const spec = d.services.get(key)?.object.spec;
+      if (existing?.managed && spec?.selector && spec.type !== 'ExternalName') {
+        // Kept as written until the controller's next sync of the Service, which no Endpoints
+        // write triggers (KK v1.37 NewEndpointController: the Endpoints informer has a DeleteFunc alone).
+        d.endpoints = d.endpoints.set(key, { ...existing, userWrite: ep });
+        return { ok: true, object: ep };
+      }
       d.endpoints = d.endpoints.set(key, { key, object: ep, managed: false, entries: entriesOfEndpoints(ep) });
-      // A Service with a selector owns its Endpoints: the controller rewrites them at its next sync.
-      if (d.services.get(key)?.object.spec.selector) markEndpoints(d, key);
       markProxies(d, key);
       return { ok: true, object: ep };
     }

@@ -121,6 +121,17 @@ function sameEntries(a: readonly SliceEntry[], b: readonly SliceEntry[]): boolea
   return true;
 }
 
+/**
+ * A user's write over a Service that no longer has a selector (or is gone) is simply the user's
+ * Endpoints: the controller will not rewrite it, and the mirroring controller follows it.
+ */
+export function releaseUserWrite(d: Draft, svcKey: string): void {
+  const rec = d.endpoints.get(svcKey);
+  if (!rec?.userWrite) return;
+  d.endpoints = d.endpoints.set(svcKey, { key: svcKey, object: rec.userWrite, managed: false, entries: entriesOfEndpoints(rec.userWrite) });
+  markProxies(d, svcKey);
+}
+
 /** One sync of one Service: what a real controller does when its work queue hands it the key. */
 export function syncEndpoints(d: Draft, svcKey: string): void {
   d.pendingEndpoints = d.pendingEndpoints.delete(svcKey);
@@ -140,7 +151,8 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
   if (spec.type === 'ExternalName' || !spec.selector) {
     // No longer managed: what stays is the Endpoints object as written, and proxies follow it.
     if (existing?.managed) {
-      d.endpoints = d.endpoints.set(svcKey, { ...existing, managed: false, entries: entriesOfEndpoints(existing.object) });
+      const object = existing.userWrite ?? existing.object;
+      d.endpoints = d.endpoints.set(svcKey, { key: svcKey, object, managed: false, entries: entriesOfEndpoints(object) });
       markProxies(d, svcKey);
     }
     return;
@@ -172,7 +184,8 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
     }
   }
   if (members !== svc.members) d.services = d.services.set(svcKey, { ...svc, members });
-  if (existing?.managed && sameEntries(existing.entries, entries)) return;
+  // A user's write is overwritten even when the pods have not changed (syncService compares the stored subsets).
+  if (existing?.managed && !existing.userWrite && sameEntries(existing.entries, entries)) return;
   const labels = { ...(svc.object.metadata.labels ?? {}) };
   if (spec.clusterIP === 'None' || !spec.clusterIP) labels['service.kubernetes.io/headless'] = '';
   const object: Endpoints = {

@@ -107,8 +107,8 @@ function addressView(a: EndpointAddress): EndpointAddressView {
   return v;
 }
 
-export function endpointsView(namespace: string, name: string, subsets: import('../k8s/objects.ts').EndpointSubset[] | undefined): EndpointsView {
-  return {
+export function endpointsView(namespace: string, name: string, subsets: import('../k8s/objects.ts').EndpointSubset[] | undefined, userWritten = false): EndpointsView {
+  const view: EndpointsView = {
     namespace,
     name,
     subsets: (subsets ?? []).map((s) => ({
@@ -121,6 +121,8 @@ export function endpointsView(namespace: string, name: string, subsets: import('
       }),
     })),
   };
+  if (userWritten) view.userWritten = true;
+  return view;
 }
 
 function proxyView(node: string, proxy: ProxyRecord): ProxyView {
@@ -199,7 +201,7 @@ export function observe(s: ClusterState): Observation {
     nodes: section(s.nodes, (n) => ({ name: n.name, ip: n.ip })),
     pods: section(s.pods, (p) => podView(p, s.config)),
     services: section(s.services, (r) => ({ ...serviceView(r.object), created: r.createdAt })),
-    endpoints: section(s.endpoints, (e) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, e.object.subsets)),
+    endpoints: section(s.endpoints, (e) => endpointsView(e.object.metadata.namespace!, e.object.metadata.name!, (e.userWrite ?? e.object).subsets, !!e.userWrite)),
     ingresses: section(s.ingresses, ingressView),
     proxies: section(s.proxies, (p, node) => proxyView(node, p)),
     replicationControllers: section(s.rcs, (rc) => ({

@@ -11,6 +11,7 @@ import type { Service, ServicePort } from '../k8s/objects.ts';
 import { allocateClusterIP, allocateLoadBalancerIP, allocateNodePort, releaseClusterIP, releaseLoadBalancerIP, releaseNodePort } from './allocation.ts';
 import type { Draft } from './draft.ts';
 import { markEndpoints, markProxies } from './pending.ts';
+import { releaseUserWrite } from './endpoints-controller.ts';
 import { PMap } from './pmap.ts';
 import { indexService, unindexService } from './selection.ts';
 import type { ServiceRecord } from './state.ts';
@@ -215,6 +216,7 @@ export function storeService(d: Draft, key: string, svc: Service, old: ServiceRe
   indexService(d, ns, key, svc.spec.selector);
   const record: ServiceRecord = { key, object: stored, machine, members: old?.members ?? PMap.empty(), seq: old?.seq ?? seq, createdAt: old?.createdAt ?? d.time };
   d.services = d.services.set(key, record);
+  if (!svc.spec.selector || type === 'ExternalName') releaseUserWrite(d, key);
   markEndpoints(d, key);
   markProxies(d, key);
   return stored;
@@ -231,6 +233,7 @@ export function deleteService(d: Draft, rec: ServiceRecord): void {
   releaseLoadBalancerIP(d, rec.object.status?.loadBalancer?.ingress?.[0]?.ip, rec.key);
   unindexService(d, rec.object.metadata.namespace!, rec.key, spec.selector);
   d.services = d.services.delete(rec.key);
+  releaseUserWrite(d, rec.key);
   markEndpoints(d, rec.key);
   markProxies(d, rec.key);
 }

@@ -84,6 +84,12 @@ export interface EndpointsRecord {
   /** Written by the endpoints controller (a selector Service), as opposed to by a user. */
   readonly managed: boolean;
   readonly entries: readonly SliceEntry[];
+  /**
+   * A user's write over a managed record: what the API shows until the controller next syncs the
+   * Service (KK v1.37 endpoints_controller.go watches Endpoints for deletion only). `object` and
+   * `entries` stay the controller's: proxies and DNS follow EndpointSlices, which the write leaves alone.
+   */
+  readonly userWrite?: Endpoints;
 }
 
 export interface ServiceRecord {

@@ -498,6 +498,10 @@ export interface EndpointsView {
   namespace: string;
   name: string;
   subsets: EndpointSubsetView[];
+  /**
+   * Present on the Endpoints of a Service with a selector while they are as a user last wrote them: the endpoints controller has not synced the Service since (it watches Endpoints only for deletion, and rewrites them at its next sync of the Service). A real cluster shows this by the absence of the label endpoints.kubernetes.io/managed-by=endpoint-controller, which the controller sets on every write (k8s.io/kubernetes v1.37 pkg/controller/endpoint/endpoints_controller.go syncService). Absent on every other Endpoints object.
+   */
+  userWritten?: true;
 }
 
 export interface EndpointSubsetView {

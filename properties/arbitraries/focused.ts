@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { Operation } from '../../model/index.ts';
 import type { Domains, Scope } from '../spec/types.ts';
-import { podArb } from './manifests.ts';
+import { endpointsArb, podArb } from './manifests.ts';
 
 type Obj = Record<string, any>;
 
@@ -140,6 +140,32 @@ export function runToCompletionArb(scope: Scope, d: Domains): fc.Arbitrary<Opera
       { op: 'exit', ...ref, code },
       { op: 'settle' },
       { op: 'delete', kind: 'Pod', namespace: ref.namespace, name: ref.pod },
+    ] as unknown as Operation[];
+  });
+}
+
+/**
+ * A user writes the Endpoints of a Service that has a selector: the controller keeps them as written
+ * (it watches Endpoints only for deletion) until its next sync of the Service — here a change to
+ * the Service (its session affinity, or its selector's value), or the user's deletion of the Endpoints.
+ */
+export function endpointsOverrideArb(scope: Scope): fc.Arbitrary<Operation[]> {
+  const [key, values] = Object.entries(scope.labels)[0];
+  return fc.record({
+    endpoints: endpointsArb(scope),
+    value: fc.constantFrom(...values),
+    port: fc.constantFrom(...scope.servicePorts),
+    end: fc.constantFrom('affinity', 'selector', 'deleteEndpoints'),
+  }).map(({ endpoints, value, port, end }) => {
+    const { name, namespace } = endpoints.metadata as { name: string; namespace: string };
+    const spec = { selector: { [key]: value }, ports: [{ ...(port.name ? { name: port.name } : {}), port: port.port, targetPort: port.targetPort, ...(port.protocol ? { protocol: port.protocol } : {}) }] };
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec };
+    const other = values.find((v) => v !== value) ?? value;
+    const changed = end === 'affinity' ? { ...spec, sessionAffinity: 'ClientIP' } : { ...spec, selector: { [key]: other } };
+    return [
+      apply(service),
+      apply(endpoints),
+      end === 'deleteEndpoints' ? { op: 'delete', kind: 'Endpoints', namespace, name } : apply({ ...service, spec: changed }),
     ] as unknown as Operation[];
   });
 }

@@ -12,7 +12,7 @@ import { INGRESS_NAMES, envArb, httpArb, ingressArb, ingressClassArb, resolveArb
 import { drawnGenerators } from './capabilities.ts';
 import { endedPodArb, endpointsArb, labelsArb, podArb, podEndpointsArb, replicationControllerArb, serviceArb, statusPodArb } from './manifests.ts';
 import { dataplaneTrafficArb } from './dataplane.ts';
-import { affinityArb, discoveryArb, nodePortUpdatesArb, runToCompletionArb } from './focused.ts';
+import { affinityArb, discoveryArb, endpointsOverrideArb, nodePortUpdatesArb, runToCompletionArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
@@ -313,6 +313,7 @@ export function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains, supports?: S
     case 'dataplane-traffic': return dataplaneTrafficArb(scope, d);
     case 'node-port-updates': return nodePortUpdatesArb(scope);
     case 'run-to-completion': return runToCompletionArb(scope, d);
+    case 'endpoints-override': return endpointsOverrideArb(scope);
     default: return generatorArb(g, scope, d, supports).map((op) => [op]);
   }
 }

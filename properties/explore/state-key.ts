@@ -115,7 +115,8 @@ const nodeLine = (_: string, n: Entry<ClusterState['nodes']>) => `N${n.name},${n
 const podLine = (_: string, p: PodRecordView) => `P${podText(p)}`;
 const serviceLine = (k: string, r: Entry<ClusterState['services']>) =>
   `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}`;
-const endpointsLine = (k: string, e: Entry<ClusterState['endpoints']>) => `E${k};${e.managed ? 1 : 0};${subsetTexts(e.object, () => json(e.object.subsets ?? []))}`;
+const endpointsLine = (k: string, e: Entry<ClusterState['endpoints']>) =>
+  `E${k};${e.managed ? 1 : 0};${subsetTexts(e.object, () => json(e.object.subsets ?? []))}${e.userWrite ? `;U${subsetTexts(e.userWrite, () => json(e.userWrite!.subsets ?? []))}` : ''}`;
 const rcLine = (k: string, rc: Entry<ClusterState['rcs']>) => `R${k};${rcSpecs(rc, () => json(rc.spec))}`;
 const ingressLine = (k: string, i: Entry<ClusterState['ingresses']>) => `I${k};${ingressSpecs(i.object.spec, () => json(i.object.spec))};${i.machine.id};${i.address ?? ''}`;
 const classLine = (k: string, c: Entry<ClusterState['ingressClasses']>) => `C${k};${classSpecs(c, () => json(c.spec))}`;

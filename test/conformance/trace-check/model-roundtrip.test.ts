@@ -137,7 +137,7 @@ describe('observations and objects are inverse', () => {
       const views = {
         services: objects.filter((o) => o.kind === 'Service').map(serviceViewOf),
         pods: objects.filter((o) => o.kind === 'Pod').map(podViewOf),
-        endpoints: objects.filter((o) => o.kind === 'Endpoints').map(endpointsViewOf),
+        endpoints: objects.filter((o) => o.kind === 'Endpoints').map((o) => endpointsViewOf(o)),
       };
       expect(views.services).toEqual(obs.services.map(({ created: _c, ...s }) => s));
       // `dns` is the resolv.conf the kubelet wrote, not an API field: no object shows it.

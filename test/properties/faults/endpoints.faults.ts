@@ -1,5 +1,5 @@
 /** Faults of the endpoints controller: which pods an Endpoints object lists, and where. */
-import { type Eps, type Fault, type Obs, type Svc, addAddress, address, endpointsOf, hasAddress, isTerminal, managed, rewriteObservation, selects, upsertSorted } from './wrap.ts';
+import { type Eps, type Fault, type Obs, type Svc, addAddress, address, endpointsOf, hasAddress, isTerminal, managed, rewriteObservation, selects, stateful, upsertSorted } from './wrap.ts';
 
 /** For every managed Service with Endpoints: `add` the pods it returns (ready → addresses). */
 function listExtra(obs: Obs, extra: (s: Svc, e: Eps) => { pod: Obs['pods'][number]; ready: boolean }[]): void {
@@ -159,6 +159,42 @@ export const endpointsFaults: Fault[] = [
           for (const p of obs.pods) if (p.namespace === s.namespace && p.ip !== '' && !isTerminal(p)) addAddress(e, s, address(p), p.ready);
           obs.endpoints = upsertSorted(obs.endpoints, e);
         }
+      }),
+  },
+  {
+    invariant: 'endpoints/user-write-marked',
+    scope: 'small',
+    timing: 'sync',
+    description: "the check for the controller's managed-by label is inverted: what the controller wrote is reported as a user's write",
+    wrap: (sys) =>
+      rewriteObservation(sys, (obs) => {
+        for (const s of obs.services) {
+          const e = managed(s) ? endpointsOf(obs, s) : undefined;
+          if (e) {
+            if (e.userWritten) delete e.userWritten;
+            else e.userWritten = true;
+          }
+        }
+      }),
+  },
+  {
+    invariant: 'endpoints/user-write-overwritten',
+    scope: 'small',
+    timing: 'sync',
+    description: "a user's write of a selector Service's Endpoints is never rewritten: the controller skips Endpoints it did not write",
+    wrap: (sys) =>
+      stateful<Record<string, Eps>>(sys, {
+        init: {},
+        // What the user wrote stays, until the user deletes it.
+        remember: (kept, op, _result, _before, after) => {
+          const next = { ...kept };
+          for (const e of after.endpoints) if (e.userWritten) next[`${e.namespace}/${e.name}`] = e;
+          for (const k of Object.keys(next)) if (!after.endpoints.some((e) => `${e.namespace}/${e.name}` === k)) delete next[k];
+          return next;
+        },
+        observe: (obs, kept) => {
+          obs.endpoints = obs.endpoints.map((e) => kept[`${e.namespace}/${e.name}`] ?? e);
+        },
       }),
   },
 ];
