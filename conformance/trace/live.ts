@@ -77,6 +77,7 @@ export function endpointsCel(e: EndpointsView): unknown {
       notReadyAddresses: ss.notReadyAddresses.map(addressCel),
       ports: ss.ports.map((x) => (x.name !== undefined ? { port: big(x.port), protocol: x.protocol, name: x.name } : { port: big(x.port), protocol: x.protocol })),
     })),
+    ...(e.userWritten ? { userWritten: true } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 // Who wrote an Endpoints object is not in an observation; it is inferred from the step: a write of
 // that very object by the operation is a user's, any other change the endpoints controller's.
 import { type ApiObject, type Observation, type Operation, timestamp } from '../../model/index.ts';
+import { MANAGED_BY } from './observation.ts';
 import type { KubeObject } from '../../model/k8s/objects.ts';
 
 type View<K extends keyof Observation> = Observation[K] extends (infer T)[] | undefined ? T : never;
@@ -67,7 +68,8 @@ function serviceObject(s: View<'services'>): KubeObject {
   };
 }
 
-function endpointsObject(e: View<'endpoints'>): KubeObject {
+/** The controller's Endpoints carry the label it sets on every write (v1.37 endpoints_controller.go syncService). */
+function endpointsObject(e: View<'endpoints'>, byController: boolean): KubeObject {
   const addr = (a: View<'endpoints'>['subsets'][number]['addresses'][number]) => ({
     ip: a.ip,
     ...(a.hostname ? { hostname: a.hostname } : {}),
@@ -76,7 +78,13 @@ function endpointsObject(e: View<'endpoints'>): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { namespace: e.namespace, name: e.name },
+    metadata: {
+      namespace: e.namespace,
+      name: e.name,
+      ...(byController ? { labels: { [MANAGED_BY]: 'endpoint-controller' } } : {}),
+      // A user's write over the controller's, as the API's field manager records it.
+      ...(e.userWritten ? { managedFields: [{ manager: 'kubectl-client-side-apply', operation: 'Update' }] } : {}),
+    },
     subsets: e.subsets.map((ss) => ({
       ...(ss.addresses.length ? { addresses: ss.addresses.map(addr) } : {}),
       ...(ss.notReadyAddresses.length ? { notReadyAddresses: ss.notReadyAddresses.map(addr) } : {}),
@@ -103,7 +111,8 @@ export function objectsOfObservation(obs: Observation, op?: Operation): ApiObjec
   for (const s of obs.services) out.push({ kind: 'Service', key: `Service/${s.namespace}/${s.name}`, source: s, writer: 'user', render: () => serviceObject(s) });
   for (const p of obs.pods) out.push({ kind: 'Pod', key: `Pod/${p.namespace}/${p.name}`, source: p, writer: 'user', render: () => podObject(p, timestamp(obs.time)) });
   for (const e of obs.endpoints) {
-    out.push({ kind: 'Endpoints', key: `Endpoints/${e.namespace}/${e.name}`, source: e, writer: e.userWritten || userWrote(op, e.namespace, e.name) ? 'user' : 'controller', render: () => endpointsObject(e) });
+    const writer = e.userWritten || userWrote(op, e.namespace, e.name) ? 'user' : 'controller';
+    out.push({ kind: 'Endpoints', key: `Endpoints/${e.namespace}/${e.name}`, source: e, writer, render: () => endpointsObject(e, writer === 'controller') });
   }
   return out;
 }

@@ -104,7 +104,7 @@ export function endpointsViewOf(o: Obj, selectorService = false): EndpointsView 
   return endpointsView(str(m.namespace) ?? '', str(m.name) ?? '', subsets, selectorService && userWroteLast(m));
 }
 
-const MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
+export const MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
 
 function userWroteLast(m: Obj): boolean {
   if (labelsOf(m)[MANAGED_BY] === 'endpoint-controller') return false;

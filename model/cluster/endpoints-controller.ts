@@ -188,6 +188,8 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
   if (existing?.managed && !existing.userWrite && sameEntries(existing.entries, entries)) return;
   const labels = { ...(svc.object.metadata.labels ?? {}) };
   if (spec.clusterIP === 'None' || !spec.clusterIP) labels['service.kubernetes.io/headless'] = '';
+  // Set on every write (KK v1.37 endpoints_controller.go syncService): how a reader tells the controller's Endpoints from a user's.
+  labels['endpoints.kubernetes.io/managed-by'] = 'endpoint-controller';
   const object: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',

@@ -78,7 +78,12 @@ export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
   unindexPod(d, ns, old.key, old.object.metadata);
   indexPod(d, ns, old.key, metadata);
   d.pods = d.pods.set(old.key, rec);
-  markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
+  // The controllers' pod handlers sync the Services only on a change they can see: labels,
+  // readiness, IP or deletion (k8s.io/endpointslice v0.37 util podEndpointsChanged); the phase is
+  // taken too, so that a pod that ends leaves its Endpoints (the kubelet makes it unready as well).
+  const seen = !sameLabels(old.object.metadata.labels, metadata.labels) || rec.status.ready !== old.status.ready || rec.status.ip !== old.status.ip || rec.status.phase !== old.status.phase;
+  if (seen) markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
+  else d.touched.add(ns);
   return rec;
 }
 
@@ -106,4 +111,9 @@ export function podObject(rec: PodRecord, hostIP: string | undefined): Pod {
       containerStatuses: st.containers.map((c) => ({ name: c.name, ready: c.ready, restartCount: c.restartCount, started: st.phase === 'Running' })),
     },
   };
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const ka = Object.keys(a ?? {}), kb = Object.keys(b ?? {});
+  return ka.length === kb.length && ka.every((k) => a![k] === b?.[k]);
 }

@@ -12,11 +12,18 @@ import { allocateClusterIP, allocateLoadBalancerIP, allocateNodePort, releaseClu
 import type { Draft } from './draft.ts';
 import { markEndpoints, markProxies } from './pending.ts';
 import { releaseUserWrite } from './endpoints-controller.ts';
+import { sameWrite } from '../k8s/same-write.ts';
 import { PMap } from './pmap.ts';
 import { indexService, unindexService } from './selection.ts';
 import type { ServiceRecord } from './state.ts';
 
 const needsNodePorts = (t: string | undefined) => t === 'NodePort' || t === 'LoadBalancer';
+/**
+ * Whether the API server allocates (and so refills on update) nodePorts: a NodePort Service, or a
+ * LoadBalancer unless allocateLoadBalancerNodePorts is false (KK v1.37 pkg/registry/core/service/storage
+ * storage.go needsNodePort; patchAllocatedValues refills only when the old and new Service both do).
+ */
+const allocatesNodePorts = (spec: Service['spec']) => spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
 const needsHealthCheck = (s: Service) => s.spec.type === 'LoadBalancer' && s.spec.externalTrafficPolicy === 'Local';
 
 /**
@@ -39,7 +46,7 @@ export function patchFromOld(svc: Service, old: Service): Service {
     delete spec.ipFamilies;
     delete spec.ipFamilyPolicy;
   }
-  if (needsNodePorts(spec.type) && needsNodePorts(oldSpec.type)) {
+  if (allocatesNodePorts(spec) && allocatesNodePorts(oldSpec)) {
     spec.ports = refillNodePorts(spec.ports, oldSpec.ports ?? []);
   } else if (!needsNodePorts(spec.type) && needsNodePorts(oldSpec.type) && addsNoNodePort(spec.ports ?? [], oldSpec.ports ?? [])) {
     // Leaving NodePort/LoadBalancer without asking for a nodePort the old object did not hold:
@@ -216,6 +223,8 @@ export function storeService(d: Draft, key: string, svc: Service, old: ServiceRe
   indexService(d, ns, key, svc.spec.selector);
   const record: ServiceRecord = { key, object: stored, machine, members: old?.members ?? PMap.empty(), seq: old?.seq ?? seq, createdAt: old?.createdAt ?? d.time };
   d.services = d.services.set(key, record);
+  // A write that changes nothing makes no watch event: no controller syncs on it.
+  if (old && sameWrite(old.object, stored)) return stored;
   if (!svc.spec.selector || type === 'ExternalName') releaseUserWrite(d, key);
   markEndpoints(d, key);
   markProxies(d, key);

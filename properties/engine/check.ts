@@ -85,6 +85,8 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
   const ops: Operation[] = [];
   const results: Result[] = [];
   const history = checker.needsHistory ? new RunHistory() : undefined;
+  // The other answers a connect could have had cost a step each: only when a rule reads them.
+  const withAlternatives = checker.needsAlternatives;
   for (let i = 0; i < templates.length; i++) {
     const state = s;
     const op = named(resolver.resolve(templates[i], obs, () => system.internalSteps?.(state) ?? []));
@@ -94,7 +96,7 @@ export function execute<S>(system: System<S>, scope: Scope, timing: Timing, temp
     resolver.record(op, out.result.ok);
     const next = system.observe(out.state);
     const nextCel = observationForCel(next);
-    const alts = op.op === 'connect' && out.result.ok ? alternatives(system, s, op) : [];
+    const alts = withAlternatives && op.op === 'connect' && out.result.ok ? alternatives(system, s, op) : [];
     const violation = checker.check(i, prevCel, op, out.result, nextCel, alts, count, history?.record(i, op, out.result, prevCel, nextCel));
     afterStep?.(i);
     if (violation) return { transcript: { ops, results }, violation, prev: obs, state: next };

@@ -163,6 +163,11 @@ export class InvariantChecker {
     return this.checkAll(step, prev, op, result, state, alternatives, count, true, undefined, history)[0];
   }
 
+  /** Some invariant reads `alternatives`: the caller computes the other answers a connect could have had. */
+  get needsAlternatives(): boolean {
+    return this.plans.some((p) => [...(p.invariant.when?.reads ?? []), ...p.invariant.holds.reads].some((r) => r === 'alternatives' || r.startsWith('alternatives.')));
+  }
+
   /** Some invariant reads `history`: the caller keeps a RunHistory and passes it. */
   get needsHistory(): boolean {
     return this.plans.some((p) => readsHistory([...(p.invariant.when?.reads ?? []), ...p.invariant.holds.reads]));

@@ -83,11 +83,25 @@ describe('which Services the controller manages', () => {
     expect(c.endpoints('foo', 'other')).toBeUndefined();
   });
 
-  it('overwrites Endpoints a user writes for a Service with a selector', () => {
+  // The v1.37 controller watches Endpoints for deletion only (NewEndpointController): a user's write
+  // stays, marked, until something makes it sync the Service (docs/fidelity.md F1).
+  it("keeps a user's Endpoints of a Service with a selector until its next sync, then overwrites them", () => {
     const c = new Cluster();
     c.apply(fixturePod('default', 0));
     c.apply(fooService('default', {}));
     c.apply({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'foo' }, subsets: [{ addresses: [{ ip: '6.7.8.9' }], ports: [{ port: 1000 }] }] });
+    expect(c.members('foo')).toEqual({ ready: ['6.7.8.9'], notReady: [] });
+    expect(c.endpoints('foo')?.userWritten).toBe(true);
+    c.apply(fixturePod('default', 1));
+    expect(c.members('foo')).toEqual({ ready: ['pod0', 'pod1'], notReady: [] });
+    expect(c.endpoints('foo')?.userWritten).toBeUndefined();
+  });
+
+  it("resyncs at once when a user deletes a managed Service's Endpoints", () => {
+    const c = new Cluster();
+    c.apply(fixturePod('default', 0));
+    c.apply(fooService('default', {}));
+    c.delete('Endpoints', 'foo');
     expect(c.members('foo')).toEqual({ ready: ['pod0'], notReady: [] });
   });
 
