@@ -311,14 +311,21 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			updated, err = a.client.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
 			return err
 		})
-		if err != nil {
+		switch {
+		case apierrors.IsNotFound(err):
+			// The write itself succeeded; a controller deleted the pod before its status could be
+			// written (a ReplicationController's surplus: docs/fidelity.md F12). The model applies
+			// both at once, then deletes it: answer the write, with the status the caller gave.
+			result.Object["status"] = status
+		case err != nil:
 			return apiRefusal(err)
+		default:
+			b, _ = json.Marshal(updated)
+			var o map[string]any
+			json.Unmarshal(b, &o)
+			o["apiVersion"], o["kind"] = "v1", "Pod"
+			result = &unstructured.Unstructured{Object: o}
 		}
-		b, _ = json.Marshal(updated)
-		var o map[string]any
-		json.Unmarshal(b, &o)
-		o["apiVersion"], o["kind"] = "v1", "Pod"
-		result = &unstructured.Unstructured{Object: o}
 	}
 	if kind == "Service" {
 		if _, seen := a.created[string(result.GetUID())]; !seen {
