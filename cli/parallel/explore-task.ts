@@ -1,0 +1,40 @@
+/**
+ * One scope of `svcspec explore` as a task: for a worker thread (--workers) or a shard (--shard),
+ * and its result as plain data (invariants travel by id, properties/engine/wire.ts) for the thread
+ * or the merge that puts the report together.
+ */
+import { fromWire, toWire } from '../../properties/engine/wire.ts';
+import type { ExploreReport } from '../../properties/explore/explore.ts';
+import { type ScopeExploration, type ScopeExplorationOptions, exploreScope } from '../../properties/explore/explore-scope.ts';
+import type { Spec, Timing } from '../../properties/spec/types.ts';
+
+export interface ExploreTask extends Omit<ScopeExplorationOptions, 'onProgress'> {
+  readonly scope: string;
+}
+
+export interface ExplorationWire {
+  readonly report: unknown;
+  readonly timing: Timing;
+  readonly expected: readonly string[];
+}
+
+export function exploreTask(spec: Spec, task: ExploreTask): ExplorationWire {
+  const { scope: name, ...options } = task;
+  const e = exploreScope(spec, scopeNamed(spec, name), options);
+  return { report: toWire(e.report), timing: e.timing, expected: [...e.expected] };
+}
+
+/** The exploration back, its invariants and witnesses the spec's own objects. */
+export function explorationOf(spec: Spec, name: string, wire: ExplorationWire): ScopeExploration {
+  const scope = scopeNamed(spec, name);
+  const report = fromWire<ExploreReport>(wire.report, [...spec.invariants, ...scope.witnesses]);
+  const expected = new Set(wire.expected);
+  const violated = report.verdicts.filter((v) => v.verdict === 'violation' && !expected.has(v.invariant.id));
+  return { report, timing: wire.timing, expected, violated };
+}
+
+function scopeNamed(spec: Spec, name: string) {
+  const scope = spec.scopes.find((s) => s.name === name);
+  if (!scope) throw new Error(`scope ${name} is not in this spec`);
+  return scope;
+}
