@@ -111,11 +111,13 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: give it to svcspec merge, which finds the first counterexample of all shards');
   const progress = new Progress();
   const exporter = flags['export-watch'] ? new CheckExport(flags['export-watch'] as string, modelSystem) : undefined;
+  // With workers the jobs go at once: one bar for all of them.
   const done = new Map<number, number>();
   const jobs = checkJobs(spec, options, (job, n, total) => {
     exporter?.run(jobs[job].scope.name, jobs[job].timing, n);
+    if (workers <= 1) return progress.bar(`check ${jobs[job].scope.name}/${jobs[job].timing}`, n, total);
     done.set(job, n);
-    progress.bar(workers > 1 || shard ? 'check' : `check ${jobs[job].scope.name}/${jobs[job].timing}`, [...done.values()].reduce((a, b) => a + b, 0), workers > 1 || shard ? mine.length * total : total);
+    progress.bar('check', [...done.values()].reduce((a, b) => a + b, 0), mine.length * total);
   });
   const mine = shardJobs(jobs, shard);
   const results = await runCheckJobs(spec, mine.map((m) => m.job), workers, exporter?.system, (i, r) => {

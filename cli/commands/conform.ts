@@ -82,6 +82,9 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const scopes = scopesOf(spec, (flags.scope as string[] | undefined)?.length ? (flags.scope as string[]) : ['small']);
   const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
   const junit = junitFile(flags);
+  const shard = shardOf(flags);
+  if (shard && flags.path !== undefined) throw new UsageError('--path replays one run of one scope and timing: not with --shard');
+  if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: save it from a plain run of the failing scope and timing');
   const adapter = { command, shell, timeoutMs };
   const controller = new AbortController();
   const onSigint = () => {
@@ -92,9 +95,6 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const logFile = flags['protocol-log'] ? createWriteStream(flags['protocol-log'] as string) : undefined;
   const impl = new ProcessAdapter({ ...adapter, signal: controller.signal, log: logFile && ((dir, line) => logFile.write(`${dir} ${line}\n`)) });
   const progress = new Progress();
-  const shard = shardOf(flags);
-  if (shard && flags.path !== undefined) throw new UsageError('--path replays one run of one scope and timing: not with --shard');
-  if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: save it from a plain run of the failing scope and timing');
   // Jobs in report order, scopes outer: --shard I/N runs those whose index ≡ I (mod N).
   const mine = shardJobs(
     scopes.flatMap((scope) => timings.map((timing) => ({ scope, timing }))),
