@@ -31,7 +31,8 @@ export const CHECK_FLAGS: FlagSpec = {
   ...WEIGHTS_FLAG,
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'export-watch': { type: 'string', help: 'write each run as a kubectl watch stream FILE.<scope>.<timing>.<n>.json (svcspec trace checks them)' },
-  ...parallelFlags('check', 'jobs (scope × timing, in report order)'),
+  seeds: { type: 'string', help: 'A..B: run every scope and timing once per seed A, A+1, …, B (a job each, in the report and for --shard)' },
+  ...parallelFlags('check', 'jobs (scope × timing × seed, in report order)'),
   ...reportFlags('check'),
 };
 
@@ -60,7 +61,8 @@ export interface CheckShardOptions {
   readonly scopes: readonly string[];
   readonly timings: readonly Timing[];
   readonly runs: number;
-  readonly seed: number;
+  /** One job per seed for each scope and timing (--seeds A..B; else the one --seed). */
+  readonly seeds: readonly number[];
   readonly maxSteps?: number;
   readonly only?: readonly string[];
   readonly weights?: string;
@@ -75,17 +77,19 @@ export interface CheckShardPart {
 }
 
 /**
- * The check's jobs, one per scope and timing, scopes outer: small/sync, small/async, medium/sync, …
+ * The check's jobs, one per scope, timing and seed, scopes outer, seeds inner: small/sync,
+ * small/async, medium/sync, … (with --seeds 0..1: small/sync/0, small/sync/1, small/async/0, …).
  * Their order is the order of the report and of --shard's `index ≡ I (mod N)`.
  */
 export function checkJobs(spec: Spec, o: CheckShardOptions, onRun?: (job: number, done: number, total: number) => void): CheckOptions[] {
   const weights = weightsOf(spec, o.weights);
-  return scopesOf(spec, o.scopes).flatMap((scope) => o.timings.map((timing) => ({ scope, timing }))).map(({ scope, timing }, job) => ({
+  const jobs = scopesOf(spec, o.scopes).flatMap((scope) => o.timings.flatMap((timing) => o.seeds.map((seed) => ({ scope, timing, seed }))));
+  return jobs.map(({ scope, timing, seed }, job) => ({
     scope,
     timing,
     runs: o.runs,
     maxSteps: o.maxSteps ?? scope.maxSteps,
-    seed: o.seed,
+    seed,
     only: o.only,
     weights,
     onRun: onRun && ((done: number, total: number) => onRun(job, done, total)),
@@ -99,7 +103,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
     scopes: scopesOf(spec, flags.scope as string[] | undefined).map((s) => s.name),
     timings: timingsOf(flags.timing as string[] | undefined, ['sync', 'async']),
     runs: (flags.runs as number) ?? DEFAULT_RUNS,
-    seed: (flags.seed as number) ?? 0,
+    seeds: seedsOf(flags),
     ...(flags['max-steps'] !== undefined ? { maxSteps: flags['max-steps'] as number } : {}),
     ...(flags.only ? { only: flags.only as string[] } : {}),
     ...(flags.weights !== undefined ? { weights: flags.weights as string } : {}),
@@ -108,6 +112,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
   const workers = workersOf(flags, cores);
   const shard = shardOf(flags);
   if (flags['export-watch'] && workers > 1) throw new UsageError('--export-watch writes the runs one by one in run order: it runs on one thread, not with --workers');
+  if (flags['export-watch'] && options.seeds.length > 1) throw new UsageError('--export-watch names its files by scope, timing and run: give one --seed, not --seeds');
   if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: give it to svcspec merge, which finds the first counterexample of all shards');
   const progress = new Progress();
   const exporter = flags['export-watch'] ? new CheckExport(flags['export-watch'] as string, modelSystem) : undefined;
@@ -129,17 +134,27 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
     const dir = (flags.reports as string) ?? 'reports';
     const file = writeShard(dir, 'check', shard, options as unknown as Record<string, unknown>, parts);
     if (!flags.json) {
-      for (const r of results) printReport(r.report, r.seconds);
-      process.stdout.write(`shard ${shard.index}/${shard.count}: ${mine.length} of ${jobs.length} jobs (${mine.map((m) => `${m.job.scope.name}/${m.job.timing}`).join(', ') || 'none'}); report: ${file} (svcspec merge puts the shards together)\n`);
+      for (const r of results) printReport(r.report, r.seconds, options.seeds.length > 1);
+      process.stdout.write(`shard ${shard.index}/${shard.count}: ${mine.length} of ${jobs.length} jobs (${mine.map((m) => `${m.job.scope.name}/${m.job.timing}${options.seeds.length > 1 ? `/seed ${m.job.seed}` : ''}`).join(', ') || 'none'}); report: ${file} (svcspec merge puts the shards together)\n`);
     }
     return results.some((r) => r.report.counterexample || r.report.error) ? 1 : 0;
   }
   return finish(results, jobs, flags, exporter);
 }
 
-export function printReport(r: CheckReport, seconds: number): void {
+/** --seeds A..B as a list, or the one --seed (default 0). */
+function seedsOf(flags: Record<string, unknown>): number[] {
+  const text = flags.seeds as string | undefined;
+  if (text === undefined) return [(flags.seed as number) ?? 0];
+  if (flags.seed !== undefined) throw new UsageError('--seed and --seeds: give one of them');
+  const m = /^(\d+)\.\.(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) > Number(m[2])) throw new UsageError(`--seeds needs A..B, whole numbers with A ≤ B (e.g. 0..7), got "${text}"`);
+  return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
+}
+
+export function printReport(r: CheckReport, seconds: number, seeded = false): void {
   const verdict = r.error ? `error: ${r.error}` : r.counterexample ? 'VIOLATION' : 'all invariants held';
-  process.stdout.write(`${r.scope} (${r.timing}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
+  process.stdout.write(`${r.scope} (${r.timing}${seeded ? `, seed ${r.seed}` : ''}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
   const below = belowFloor(r);
   if (below.length && !r.counterexample) process.stdout.write(`  below the floor (precondition held ≥ ${FLOOR.held} times and on ≥ ${FLOOR.share * 100}% of checked steps): ${below.map((b) => `${b.id} ${b.held}/${b.checked}`).join(', ')}\n`);
   if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
@@ -148,7 +163,8 @@ export function printReport(r: CheckReport, seconds: number): void {
 /** The reports of the whole check (its jobs' results in order), written and summed up: by check itself and by svcspec merge. */
 export function finish(results: readonly CheckJobResult[], jobs: readonly CheckOptions[], flags: Record<string, unknown>, exporter?: CheckExport): number {
   const reports = results.map((r) => r.report);
-  if (!flags.json) for (const r of results) printReport(r.report, r.seconds);
+  const seeded = new Set(jobs.map((j) => j.seed)).size > 1;
+  if (!flags.json) for (const r of results) printReport(r.report, r.seconds, seeded);
   const first = reports.findIndex((r) => r.counterexample);
   if (first >= 0 && flags['save-counterexample']) writeFile(flags['save-counterexample'] as string, counterexampleScenario(reports[first], jobs[first]));
   const coverage = coverageOf(unionVisited(results.map((r) => r.visited)));

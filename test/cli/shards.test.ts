@@ -7,6 +7,9 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { svcspec, tempDir } from '../conformance/cli.ts';
+import { checkJobs } from '../../cli/commands/check.ts';
+import { shardJobs } from '../../cli/commands/shared-flags.ts';
+import { loadSpec } from '../../properties/spec/load.ts';
 
 const dir = tempDir('shards');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -76,6 +79,22 @@ describe('shards merged equal the unsharded run', () => {
   }, 600_000);
 });
 
+describe('the jobs of a check', () => {
+  it('go scopes outer, seeds inner: the order of the report and of --shard I/N', () => {
+    const spec = loadSpec();
+    const jobs = checkJobs(spec, { scopes: ['small', 'medium'], timings: ['sync', 'async'], seeds: [0, 1], runs: 1 });
+    expect(jobs.map((j) => `${j.scope.name}/${j.timing}/${j.seed}`)).toEqual(['small/sync/0', 'small/sync/1', 'small/async/0', 'small/async/1', 'medium/sync/0', 'medium/sync/1', 'medium/async/0', 'medium/async/1']);
+    expect(shardJobs(jobs, { index: 1, count: 3 }).map((j) => j.index)).toEqual([1, 4, 7]);
+  });
+
+  it('--seeds A..B: shards of eight jobs merged equal the plain run', async () => {
+    const codes = await sharded('seeds', ['check', '--scope', 'small', '--timing', 'sync', '--seeds', '0..7', '--runs', '5']);
+    expect(codes).toEqual({ single: 0, merged: 0, shards: [0, 0, 0, 0] });
+    for (const f of ['check.json', 'check.md']) expect(read('seeds', 'merged', f)).toBe(read('seeds', 'single', f));
+    expect(JSON.parse(read('seeds', 'single', 'check.json')).runs.map((r: any) => r.seed)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  }, 600_000);
+});
+
 describe('bad --workers, --shard and merges', () => {
   const usage = async (args: string[], code: string, message: RegExp) => {
     const r = await svcspec(args);
@@ -91,6 +110,8 @@ describe('bad --workers, --shard and merges', () => {
       usage(['check', '--shard', '5/4'], 'SVC014', /--shard 5\/4: the index counts from 0, so it must be below 4/),
       usage(['explore', '--shard', 'x'], 'SVC014', /--shard needs I\/N/),
       usage(['conform', '--adapter', 'true', '--shard', '1/0'], 'SVC014', /number of shards must be at least 1/),
+      usage(['check', '--seeds', '3..1'], 'SVC014', /--seeds needs A\.\.B/),
+      usage(['check', '--seeds', '0..1', '--seed', '2'], 'SVC014', /--seed and --seeds/),
       usage(['explore', '--workers', 'many'], 'SVC014', /--workers needs a positive whole number/),
       usage(['check', '--workers', '2', '--export-watch', join(dir, 'w')], 'SVC014', /--export-watch .* not with --workers/),
       usage(['conform', '--adapter', 'true', '--shard', '0/2', '--path', '1:2'], 'SVC014', /--path .* not with --shard/),
