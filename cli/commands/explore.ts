@@ -3,13 +3,12 @@
  * progress display on a terminal and reports/explore.json and explore.md. Exit 1 when an invariant
  * declared for the timing is violated (expected violations of `alsoCheck` and witnesses do not count).
  */
-import { toWire } from '../../properties/engine/wire.ts';
 import { type ScopeExploration, exploreScope } from '../../properties/explore/explore-scope.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
-import { type ExplorationWire, type ExploreTask, explorationOf } from '../parallel/explore-task.ts';
+import { type ExplorationWire, type ExploreTask, explorationOf, explorationWire } from '../parallel/explore-task.ts';
 import { WorkerPool, cores } from '../parallel/pool.ts';
 import { Progress } from '../progress.ts';
 import { writeShard } from '../shard-files.ts';
@@ -87,7 +86,7 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
     });
   }
   if (shard) {
-    const parts: ExploreShardPart[] = explorations.map((e, i) => ({ job: mine[i].index, exploration: { report: toWire(e.report), timing: e.timing, expected: [...e.expected] } }));
+    const parts: ExploreShardPart[] = explorations.map((e, i) => ({ job: mine[i].index, exploration: explorationWire(e) }));
     const file = writeShard((flags.reports as string) ?? 'reports', 'explore', shard, options as unknown as Record<string, unknown>, parts);
     if (!flags.json) {
       for (const e of explorations) printExploration(e, new Map());

@@ -5,7 +5,7 @@
  */
 import { fromWire, toWire } from '../../properties/engine/wire.ts';
 import type { ExploreReport } from '../../properties/explore/explore.ts';
-import { type ScopeExploration, type ScopeExplorationOptions, exploreScope } from '../../properties/explore/explore-scope.ts';
+import { type ScopeExploration, type ScopeExplorationOptions, exploreScope, violatedOf } from '../../properties/explore/explore-scope.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
 
 export interface ExploreTask extends Omit<ScopeExplorationOptions, 'onProgress'> {
@@ -20,7 +20,10 @@ export interface ExplorationWire {
 
 export function exploreTask(spec: Spec, task: ExploreTask): ExplorationWire {
   const { scope: name, ...options } = task;
-  const e = exploreScope(spec, scopeNamed(spec, name), options);
+  return explorationWire(exploreScope(spec, scopeNamed(spec, name), options));
+}
+
+export function explorationWire(e: ScopeExploration): ExplorationWire {
   return { report: toWire(e.report), timing: e.timing, expected: [...e.expected] };
 }
 
@@ -29,8 +32,7 @@ export function explorationOf(spec: Spec, name: string, wire: ExplorationWire): 
   const scope = scopeNamed(spec, name);
   const report = fromWire<ExploreReport>(wire.report, [...spec.invariants, ...scope.witnesses]);
   const expected = new Set(wire.expected);
-  const violated = report.verdicts.filter((v) => v.verdict === 'violation' && !expected.has(v.invariant.id));
-  return { report, timing: wire.timing, expected, violated };
+  return { report, timing: wire.timing, expected, violated: violatedOf(report, expected) };
 }
 
 function scopeNamed(spec: Spec, name: string) {

@@ -8,6 +8,7 @@
  * first failure in run order ends the search, so the report does not depend on how many slices
  * there were or where they ran.
  */
+import { type Observation, type Operation, normalizeConfig } from '../../model/index.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
 import { GeneratorCredit, type Weights, catalogueWeights, weightsFlag } from './bias.ts';
 import { type SliceFailure, type SliceResult, type SliceTask, runSlice } from './check-slice.ts';
@@ -19,7 +20,6 @@ import { type Transcript, execute } from './execute.ts';
 import { OneMinimal } from './minimize.ts';
 import { selectInvariants } from './select.ts';
 import { type System, modelSystem } from './system.ts';
-import { normalizeConfig, type Observation, type Operation } from '../../model/index.ts';
 
 export { type Execution, type Transcript, execute } from './execute.ts';
 export { selectInvariants } from './select.ts';
