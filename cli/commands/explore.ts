@@ -70,7 +70,7 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
   const progress = new Progress();
   let explorations: ScopeExploration[];
   if (workers > 1) {
-    const pool = new WorkerPool(Math.min(workers, mine.length));
+    const pool = new WorkerPool(spec, Math.min(workers, mine.length));
     try {
       const wires = await Promise.all(mine.map(({ job }) => pool.run<ExplorationWire>('explore', job)));
       explorations = wires.map((w, i) => explorationOf(spec, mine[i].job.scope, w));
