@@ -2,13 +2,21 @@
  * A small, strict argument parser: `--flag value`, `--flag=value`, boolean flags, repeated
  * flags, positionals. Unknown flags are usage errors (exit 2), never silently ignored.
  */
-import { didYouMean } from '../properties/load/diagnostics.ts';
+import { type Code, didYouMean } from '../properties/load/diagnostics.ts';
 
 export interface FlagSpec {
   readonly [name: string]: { readonly type: 'string' | 'number' | 'boolean' | 'list'; readonly help: string; readonly default?: unknown };
 }
 
-export class UsageError extends Error {}
+/** Bad usage: printed as `svcspec: CODE message`, exit 2 (SVC014 unless another code says more). */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly code: Code = 'SVC014',
+  ) {
+    super(message);
+  }
+}
 
 export interface Parsed {
   readonly flags: Record<string, unknown>;

@@ -24,13 +24,14 @@ const WHERE: Record<Code, string> = {
   SVC007: 'the JSON Schemas (`required`); an `apply` without a manifest',
   SVC008: 'invariant ids, generator names, scope names',
   SVC009: 'CEL: a function or method that is neither built in nor a helper of docs/cel.md',
-  SVC010: "an invariant's `after`, a generator's `op` or `operations`, a scope's `explore.operations`; a generator a scope's `generators` names",
+  SVC010: "an invariant's `after`, a generator's `op`, a scope's `explore.operations`",
   SVC011: 'CEL type checker; `holds`, `when` and `reach` must be bool',
   SVC012: 'CEL: a name that is not a variable of the environment',
-  SVC013: "an invariant a scope's `outOfReach` or `explore.alsoCheck` or a generator's `aims` names; an unknown scope, invariant or timing on the command line is an SVC014 usage error",
+  SVC013: 'reserved, not reported yet: an unknown scope, invariant or timing on the command line is an SVC014 usage error today',
   SVC014: 'command line: unknown flag, missing value, missing argument',
   SVC015: 'a `cluster:` configuration (bad CIDR, range, node names), shown at the field at fault',
   SVC016: 'scenario steps: none or several operations in one step',
+  SVC017: '`svcspec merge`: reports of another command, svcspec version, spec or options; a shard missing or given twice; a file that is no shard report',
 };
 
 /** The `# expect:` codes of each fixture file. */

@@ -20,6 +20,7 @@ const COMMANDS: Record<string, { readonly summary: string; load(): Promise<Comma
   replay: { summary: 're-run a reported counterexample (--seed and --path, or a saved scenario)', load: () => import('./commands/replay.ts').then((m) => ({ flags: m.REPLAY_FLAGS, run: m.replayCommand })) },
   conform: { summary: 'check another implementation over the adapter protocol (--adapter "CMD")', load: () => import('./commands/conform.ts').then((m) => ({ flags: m.CONFORM_FLAGS, run: m.conformCommand })) },
   serve: { summary: 'the reference model as an adapter on stdin/stdout', load: () => import('./commands/serve.ts').then((m) => ({ flags: m.SERVE_FLAGS, run: m.serveCommand })) },
+  merge: { summary: 'merge the reports of check, explore or conform shards (--shard I/N) into the unsharded report', load: () => import('./commands/merge.ts').then((m) => ({ flags: m.MERGE_FLAGS, run: m.mergeCommand })) },
   trace: { summary: 'check recorded watch streams, audit logs or Lists of one cluster against the invariants', load: () => import('./commands/trace.ts').then((m) => ({ flags: m.TRACE_FLAGS, run: m.traceCommand })) },
 };
 
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (e instanceof UsageError) {
-      process.stderr.write(`svcspec: SVC014 ${e.message}\n`);
+      process.stderr.write(`svcspec: ${e.code} ${e.message}\n`);
       return 2;
     }
     throw e;

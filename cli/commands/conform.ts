@@ -17,7 +17,10 @@ import { Progress } from '../progress.ts';
 import { conformJson, conformMarkdown, counterexampleText, faultText, overallVerdict, summaryLine, unexercisedLines } from '../report/conform-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { conformSuites } from '../report/junit-suites.ts';
-import { checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf } from './shared-flags.ts';
+import { toWire } from '../../properties/engine/wire.ts';
+import type { Timing } from '../../properties/spec/types.ts';
+import { writeShard } from '../shard-files.ts';
+import { checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, shardJobs, shardOf, timingsOf } from './shared-flags.ts';
 
 export const CONFORM_FLAGS: FlagSpec = {
   adapter: { type: 'string', help: 'the implementation: a command line, run without a shell (quotes and \\ escapes as in sh)' },
@@ -29,6 +32,7 @@ export const CONFORM_FLAGS: FlagSpec = {
   settle: { type: 'string', help: 'when the runner adds a settle: never, end (after each sequence, default) or each (after every operation)' },
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'protocol-log': { type: 'string', help: 'write every line exchanged with the implementation to this file' },
+  shard: { type: 'string', help: 'run only the scopes × timings (in report order) whose index ≡ I mod N (I/N, from 0; e.g. 0/2) and write conform.shard-I-of-N.json for svcspec merge' },
   ...reportFlags('conform'),
 };
 
@@ -78,6 +82,9 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const scopes = scopesOf(spec, (flags.scope as string[] | undefined)?.length ? (flags.scope as string[]) : ['small']);
   const timings = timingsOf(flags.timing as string[] | undefined, ['sync', 'async']);
   const junit = junitFile(flags);
+  const shard = shardOf(flags);
+  if (shard && flags.path !== undefined) throw new UsageError('--path replays one run of one scope and timing: not with --shard');
+  if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: save it from a plain run of the failing scope and timing');
   const adapter = { command, shell, timeoutMs };
   const controller = new AbortController();
   const onSigint = () => {
@@ -88,47 +95,39 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const logFile = flags['protocol-log'] ? createWriteStream(flags['protocol-log'] as string) : undefined;
   const impl = new ProcessAdapter({ ...adapter, signal: controller.signal, log: logFile && ((dir, line) => logFile.write(`${dir} ${line}\n`)) });
   const progress = new Progress();
-  const reports: ConformReport[] = [];
-  const timed: { report: ConformReport; seconds: number }[] = [];
-  const skipped: { scope: string; timing: string }[] = [];
+  // Jobs in report order, scopes outer: --shard I/N runs those whose index ≡ I (mod N).
+  const mine = shardJobs(
+    scopes.flatMap((scope) => timings.map((timing) => ({ scope, timing }))),
+    shard,
+  );
+  const results: ConformJobResult[] = [];
   let saved = false;
   try {
-    for (const scope of scopes) {
-      for (const timing of timings) {
-        if (reports.some((r) => r.verdict !== 'ok')) {
-          skipped.push({ scope: scope.name, timing });
-          continue;
-        }
-        const opts: ConformOptions = {
-          scope,
-          timing,
-          runs,
-          maxSteps: positive(flags, 'max-steps', scope.maxSteps),
-          seed: (flags.seed as number) ?? 0,
-          path: flags.path === undefined ? undefined : String(flags.path),
-          only,
-          settle,
-          adapter,
-          onRun: (done, total) => progress.bar(`conform ${scope.name}/${timing}`, done, total),
-        };
-        const t0 = performance.now();
-        const r = await runConform(spec, opts, impl).catch((e) => {
-          throw e instanceof BadPath ? new UsageError(e.message) : e;
-        });
-        progress.done();
-        reports.push(r);
-        timed.push({ report: r, seconds: (performance.now() - t0) / 1000 });
-        if (!flags.json) {
-          process.stdout.write(`${summaryLine(r, (performance.now() - t0) / 1000)}\n`);
-          if (r.verdict === 'ok') for (const line of unexercisedLines(r)) process.stdout.write(`  not exercised: ${line}\n`);
-          if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
-          if (r.fault) process.stdout.write(`${faultText(r)}\n`);
-          if (r.error) process.stdout.write(`${r.error}\n`);
-        }
-        if (r.counterexample && flags['save-counterexample'] && !saved) {
-          writeFile(flags['save-counterexample'] as string, counterexampleScenario(r, opts));
-          saved = true;
-        }
+    for (const { job: { scope, timing }, index } of mine) {
+      // A run stops at its first scope and timing that is not ok (so does the merge of shards).
+      if (results.some((r) => r.report.verdict !== 'ok')) continue;
+      const opts: ConformOptions = {
+        scope,
+        timing,
+        runs,
+        maxSteps: positive(flags, 'max-steps', scope.maxSteps),
+        seed: (flags.seed as number) ?? 0,
+        path: flags.path === undefined ? undefined : String(flags.path),
+        only,
+        settle,
+        adapter,
+        onRun: (done, total) => progress.bar(`conform ${scope.name}/${timing}`, done, total),
+      };
+      const t0 = performance.now();
+      const r = await runConform(spec, opts, impl).catch((e) => {
+        throw e instanceof BadPath ? new UsageError(e.message) : e;
+      });
+      progress.done();
+      results.push({ job: index, report: r, seconds: (performance.now() - t0) / 1000 });
+      if (!flags.json) printConform(r, (performance.now() - t0) / 1000);
+      if (r.counterexample && flags['save-counterexample'] && !saved) {
+        writeFile(flags['save-counterexample'] as string, counterexampleScenario(r, opts));
+        saved = true;
       }
     }
   } finally {
@@ -137,6 +136,72 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
     logFile?.end();
   }
   const dir = (flags.reports as string) ?? 'reports';
+  const jobs = scopes.flatMap((scope) => timings.map((timing) => ({ scope: scope.name, timing })));
+  if (shard) {
+    const options: ConformShardOptions = { scopes: scopes.map((s) => s.name), timings, runs, seed: (flags.seed as number) ?? 0, maxSteps: flags['max-steps'] as number | undefined, only, settle, adapter };
+    const parts: ConformShardPart[] = results.map((r) => ({ job: r.job, report: toWire(r.report), seconds: r.seconds }));
+    const file = writeShard(dir, 'conform', shard, JSON.parse(JSON.stringify(options)) as Record<string, unknown>, parts);
+    if (!flags.json) process.stdout.write(`shard ${shard.index}/${shard.count}: ${results.length} of ${jobs.length} scopes and timings; report: ${file} (svcspec merge puts the shards together)\n`);
+    return exitCode(results.map((r) => r.report));
+  }
+  return finishConform(jobs, results, adapter, flags);
+}
+
+export interface ConformJobResult {
+  readonly job: number;
+  readonly report: ConformReport;
+  readonly seconds: number;
+}
+
+/** The options every shard of one conformance run must share (svcspec merge refuses shards that differ). */
+export interface ConformShardOptions {
+  readonly scopes: readonly string[];
+  readonly timings: readonly Timing[];
+  readonly runs: number;
+  readonly seed: number;
+  readonly maxSteps?: number;
+  readonly only?: readonly string[];
+  readonly settle: SettlePolicy;
+  readonly adapter: ConformOptions['adapter'];
+}
+
+export interface ConformShardPart {
+  readonly job: number;
+  readonly report: unknown;
+  readonly seconds: number;
+}
+
+function printConform(r: ConformReport, seconds: number): void {
+  process.stdout.write(`${summaryLine(r, seconds)}\n`);
+  if (r.verdict === 'ok') for (const line of unexercisedLines(r)) process.stdout.write(`  not exercised: ${line}\n`);
+  if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);
+  if (r.fault) process.stdout.write(`${faultText(r)}\n`);
+  if (r.error) process.stdout.write(`${r.error}\n`);
+}
+
+function exitCode(reports: readonly ConformReport[]): number {
+  const verdict = overallVerdict(reports);
+  if (reports.some((r) => r.fault?.kind === 'spawn')) return 2;
+  return verdict === 'ok' ? 0 : verdict === 'unknown' ? 130 : 1;
+}
+
+/**
+ * conform.json, conform.md and JUnit of the whole run, from the results of its jobs (in job order,
+ * some maybe missing): kept up to the first that is not ok, the rest skipped as one run skips them.
+ */
+export function finishConform(jobs: readonly { scope: string; timing: Timing }[], results: readonly ConformJobResult[], adapter: ConformOptions['adapter'], flags: Record<string, unknown>, print = false): number {
+  const reports: ConformReport[] = [];
+  const timed: { report: ConformReport; seconds: number }[] = [];
+  const skipped: { scope: string; timing: string }[] = [];
+  jobs.forEach((job, i) => {
+    const r = results.find((x) => x.job === i);
+    if (!r || reports.some((x) => x.verdict !== 'ok')) return void skipped.push(job);
+    reports.push(r.report);
+    timed.push({ report: r.report, seconds: r.seconds });
+    if (print && !flags.json) printConform(r.report, r.seconds);
+  });
+  const dir = (flags.reports as string) ?? 'reports';
+  const junit = flags.junit as string | undefined;
   const meta = { adapter, skipped };
   const json = conformJson(reports, meta);
   writeFile(`${dir}/conform.json`, `${JSON.stringify(json, null, 2)}\n`);
@@ -144,7 +209,5 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   if (junit) writeFile(junit, junitXml('svcspec conform', conformSuites(timed, skipped)));
   if (flags.json) writeJsonLine(json);
   else process.stdout.write(`reports: ${dir}/conform.json, ${dir}/conform.md${junit ? `, ${junit}` : ''}\n`);
-  const verdict = overallVerdict(reports);
-  if (reports.some((r) => r.fault?.kind === 'spawn')) return 2;
-  return verdict === 'ok' ? 0 : verdict === 'unknown' ? 130 : 1;
+  return exitCode(reports);
 }

@@ -3,17 +3,19 @@
  * progress display on a terminal and reports/explore.json and explore.md. Exit 1 when an invariant
  * declared for the timing is violated (expected violations of `alsoCheck` and witnesses do not count).
  */
-import type { ExploreReport } from '../../properties/explore/explore.ts';
 import { type ScopeExploration, exploreScope } from '../../properties/explore/explore-scope.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
-import type { Timing } from '../../properties/spec/types.ts';
+import type { Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
+import { type ExplorationWire, type ExploreTask, explorationOf, explorationWire } from '../parallel/explore-task.ts';
+import { WorkerPool, cores } from '../parallel/pool.ts';
 import { Progress } from '../progress.ts';
+import { writeShard } from '../shard-files.ts';
 import { bytesText, collisionText, exploreJson, exploreMarkdown, traceScenario, traceText } from '../report/explore-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { exploreSuites } from '../report/junit-suites.ts';
-import { ONLY_FLAG, checkOnly, junitFile, reportFlags } from './shared-flags.ts';
+import { ONLY_FLAG, checkOnly, junitFile, parallelFlags, reportFlags, shardJobs, shardOf, workersOf } from './shared-flags.ts';
 
 export const EXPLORE_FLAGS: FlagSpec = {
   scope: { type: 'list', help: 'scopes to explore (default: every scope with an explore section)' },
@@ -24,8 +26,19 @@ export const EXPLORE_FLAGS: FlagSpec = {
   'time-limit': { type: 'number', help: 'seconds per scope (default: the scope\'s explore.timeLimitSeconds)' },
   'exact-keys': { type: 'boolean', help: 'deduplicate on the full state text instead of its 64-bit fingerprint' },
   symmetry: { type: 'boolean', help: 'one state per renaming of pods whose manifests differ only in name' },
+  ...parallelFlags('explore', 'scopes (in the order explored)'),
   ...reportFlags('explore'),
 };
+
+/** The options every shard of one exploration must share (svcspec merge refuses shards that differ). */
+export interface ExploreShardOptions extends Omit<ExploreTask, 'scope'> {
+  readonly scopes: readonly string[];
+}
+
+export interface ExploreShardPart {
+  readonly job: number;
+  readonly exploration: ExplorationWire;
+}
 
 export async function exploreCommand(flags: Record<string, unknown>): Promise<number> {
   const spec = loadSpec();
@@ -38,55 +51,89 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
   }
   const timing = flags.timing as string | undefined;
   if (timing !== undefined && timing !== 'sync' && timing !== 'async') throw new UsageError(`unknown timing "${timing}"`);
-  const junit = junitFile(flags);
-  const dir = (flags.reports as string) ?? 'reports';
+  junitFile(flags);
+  const workers = workersOf(flags, cores);
+  const shard = shardOf(flags);
+  const options: ExploreShardOptions = {
+    scopes: names,
+    ...(timing !== undefined ? { timing: timing as Timing } : {}),
+    ...(flags.depth !== undefined ? { depth: flags.depth as number } : {}),
+    ...(flags['max-states'] !== undefined ? { maxStates: flags['max-states'] as number } : {}),
+    ...(flags['time-limit'] !== undefined ? { timeLimitSeconds: flags['time-limit'] as number } : {}),
+    ...(flags.only ? { only: flags.only as string[] } : {}),
+    exactKeys: flags['exact-keys'] === true,
+    symmetry: flags.symmetry === true,
+  };
+  const { scopes, ...rest } = options;
+  // One job per scope, in the order given (or spec/scopes.yaml's): --shard I/N explores those ≡ I (mod N).
+  const mine = shardJobs(scopes.map((scope): ExploreTask => ({ scope, ...rest })), shard);
   const progress = new Progress();
-  const reports: ExploreReport[] = [];
-  const explorations: ScopeExploration[] = [];
-  const replayFiles = new Map<string, string>();
-  let failed = false;
-  for (const name of names) {
-    const scope = spec.scopes.find((s) => s.name === name)!;
-    const exploration = exploreScope(spec, scope, {
-      timing: timing as Timing | undefined,
-      depth: flags.depth as number | undefined,
-      maxStates: flags['max-states'] as number | undefined,
-      timeLimitSeconds: flags['time-limit'] as number | undefined,
-      only: flags.only as string[] | undefined,
-      exactKeys: flags['exact-keys'] === true,
-      symmetry: flags.symmetry === true,
-      onProgress: (p) => progress.update(`explore ${name}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`),
-    });
-    progress.done();
-    const { report: r, timing: explored, expected, violated } = exploration;
-    reports.push(r);
-    explorations.push(exploration);
-    for (const v of r.verdicts.filter((x) => x.trace)) {
-      const file = `${dir}/explore-${name}-${v.invariant.id.replace(/\//g, '-')}.yaml`;
-      writeFile(file, traceScenario(scope, explored, v));
-      replayFiles.set(`${name}/${explored}/${v.invariant.id}`, file);
+  let explorations: ScopeExploration[];
+  if (workers > 1) {
+    const pool = new WorkerPool(spec, Math.min(workers, mine.length));
+    try {
+      const wires = await Promise.all(mine.map(({ job }) => pool.run<ExplorationWire>('explore', job)));
+      explorations = wires.map((w, i) => explorationOf(spec, mine[i].job.scope, w));
+    } finally {
+      await pool.close();
     }
-    if (violated.length) failed = true;
+  } else {
+    explorations = mine.map(({ job }) => {
+      const scope = spec.scopes.find((s) => s.name === job.scope)!;
+      const e = exploreScope(spec, scope, { ...job, onProgress: (p) => progress.update(`explore ${job.scope}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`) });
+      progress.done();
+      return e;
+    });
+  }
+  if (shard) {
+    const parts: ExploreShardPart[] = explorations.map((e, i) => ({ job: mine[i].index, exploration: explorationWire(e) }));
+    const file = writeShard((flags.reports as string) ?? 'reports', 'explore', shard, options as unknown as Record<string, unknown>, parts);
     if (!flags.json) {
-      process.stdout.write(
-        `${name} (${explored}): ${r.states} distinct states, ${r.transitions} transitions, depth ${r.depthCompleted} completed` +
-          ` (${r.stoppedBy}) in ${r.seconds.toFixed(1)}s, ${Math.round(r.statesPerSecond)} states/s, ${bytesText(r)}\n  ${collisionText(r)}\n`,
-      );
-      const counts = { ok: 0, violation: 0, unknown: 0 };
-      for (const v of r.verdicts) counts[v.verdict]++;
-      const history = r.verdicts.filter((v) => v.reason).length;
-      if (r.symmetry) process.stdout.write(`  symmetry: ${r.symmetry.length ? r.symmetry.map((g) => g.join(' ~ ')).join('; ') : 'no interchangeable pods'}\n`);
-      process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
-      for (const v of r.verdicts.filter((x) => x.trace)) {
-        const tag = expected.has(v.invariant.id) ? (v.invariant.id.startsWith('witness/') ? 'reached' : 'violated (expected: declared for another timing)') : 'VIOLATED';
-        process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n  replay: npx svcspec replay ${replayFiles.get(`${name}/${explored}/${v.invariant.id}`)}\n`);
-      }
+      for (const e of explorations) printExploration(e, new Map());
+      process.stdout.write(`shard ${shard.index}/${shard.count}: ${mine.length} of ${scopes.length} scopes (${mine.map((m) => m.job.scope).join(', ') || 'none'}); report: ${file} (svcspec merge puts the shards together)\n`);
+    }
+    return explorations.some((e) => e.violated.length) ? 1 : 0;
+  }
+  return finishExplore(spec, explorations, flags);
+}
+
+/** Replay files, the summary, explore.json, explore.md and JUnit of the whole exploration: by explore itself and by svcspec merge. */
+export function finishExplore(spec: Spec, explorations: readonly ScopeExploration[], flags: Record<string, unknown>): number {
+  const dir = (flags.reports as string) ?? 'reports';
+  const junit = flags.junit as string | undefined;
+  const replayFiles = new Map<string, string>();
+  for (const { report: r, timing } of explorations) {
+    const scope = spec.scopes.find((s) => s.name === r.scope)!;
+    for (const v of r.verdicts.filter((x) => x.trace)) {
+      const file = `${dir}/explore-${r.scope}-${v.invariant.id.replace(/\//g, '-')}.yaml`;
+      writeFile(file, traceScenario(scope, timing, v));
+      replayFiles.set(`${r.scope}/${timing}/${v.invariant.id}`, file);
     }
   }
+  if (!flags.json) for (const e of explorations) printExploration(e, replayFiles);
+  const reports = explorations.map((e) => e.report);
   const json = exploreJson(reports, replayFiles);
   writeFile(`${dir}/explore.json`, `${JSON.stringify(json, null, 2)}\n`);
   writeFile(`${dir}/explore.md`, exploreMarkdown(reports, replayFiles));
   if (junit) writeFile(junit, junitXml('svcspec explore', exploreSuites(explorations.map((exploration) => ({ exploration, replayFiles })))));
   if (flags.json) writeJsonLine(json);
-  return failed ? 1 : 0;
+  return explorations.some((e) => e.violated.length) ? 1 : 0;
+}
+
+function printExploration({ report: r, timing: explored, expected }: ScopeExploration, replayFiles: ReadonlyMap<string, string>): void {
+  const name = r.scope;
+  process.stdout.write(
+    `${name} (${explored}): ${r.states} distinct states, ${r.transitions} transitions, depth ${r.depthCompleted} completed` +
+      ` (${r.stoppedBy}) in ${r.seconds.toFixed(1)}s, ${Math.round(r.statesPerSecond)} states/s, ${bytesText(r)}\n  ${collisionText(r)}\n`,
+  );
+  const counts = { ok: 0, violation: 0, unknown: 0 };
+  for (const v of r.verdicts) counts[v.verdict]++;
+  const history = r.verdicts.filter((v) => v.reason).length;
+  if (r.symmetry) process.stdout.write(`  symmetry: ${r.symmetry.length ? r.symmetry.map((g) => g.join(' ~ ')).join('; ') : 'no interchangeable pods'}\n`);
+  process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
+  for (const v of r.verdicts.filter((x) => x.trace)) {
+    const tag = expected.has(v.invariant.id) ? (v.invariant.id.startsWith('witness/') ? 'reached' : 'violated (expected: declared for another timing)') : 'VIOLATED';
+    const file = replayFiles.get(`${name}/${explored}/${v.invariant.id}`);
+    process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n${file ? `  replay: npx svcspec replay ${file}\n` : ''}`);
+  }
 }

@@ -80,3 +80,40 @@ export function junitFile(flags: Record<string, unknown>): string | undefined {
   claimFile(file, '--junit');
   return file;
 }
+
+/** --workers and --shard: the same search spread over threads or machines (docs/parallel.md). */
+export function parallelFlags(name: string, what: string): FlagSpec {
+  return {
+    workers: { type: 'string', help: `worker threads: a number, or auto (one per core); the report is the one a single thread writes (default 1)` },
+    shard: { type: 'string', help: `run only the ${what} whose index ≡ I mod N (I/N, from 0; e.g. 0/4) and write ${name}.shard-I-of-N.json for svcspec merge` },
+  };
+}
+
+export function workersOf(flags: Record<string, unknown>, cores: () => number): number {
+  const v = flags.workers as string | undefined;
+  if (v === undefined) return 1;
+  if (v === 'auto') return cores();
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--workers needs a positive whole number or "auto", got "${v}"`);
+  return Number(v);
+}
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export function shardOf(flags: Record<string, unknown>): Shard | undefined {
+  const v = flags.shard as string | undefined;
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(v.trim());
+  if (!m) throw new UsageError(`--shard needs I/N, the 0-based index of this shard over the number of shards (e.g. 0/4), got "${v}"`);
+  const [index, count] = [Number(m[1]), Number(m[2])];
+  if (count < 1) throw new UsageError(`--shard ${v}: the number of shards must be at least 1`);
+  if (index >= count) throw new UsageError(`--shard ${v}: the index counts from 0, so it must be below ${count} (0/${count} … ${count - 1}/${count})`);
+  return { index, count };
+}
+
+/** The jobs a shard runs: those whose index ≡ I (mod N); all of them without --shard. */
+export function shardJobs<T>(jobs: readonly T[], shard: Shard | undefined): { job: T; index: number }[] {
+  return jobs.map((job, index) => ({ job, index })).filter(({ index }) => !shard || index % shard.count === shard.index);
+}

@@ -18,8 +18,10 @@ import type { JUnitCase, JUnitSuite } from './junit.ts';
 const failed = (id: string, statement: string, text: string) => ({ message: `${id}: ${statement}`, text });
 
 export function checkSuites(runs: readonly { report: CheckReport; seconds: number }[]): JUnitSuite[] {
+  // With several seeds (check --seeds) a scope and timing has a suite per seed: `scope/timing/seed-N`.
+  const seeded = new Set(runs.map((r) => r.report.seed)).size > 1;
   return runs.map(({ report: r, seconds }) => {
-    const classname = `${r.scope}/${r.timing}`;
+    const classname = `${r.scope}/${r.timing}${seeded ? `/seed-${r.seed}` : ''}`;
     const broken = r.counterexample?.violation.invariant.id;
     const cases: JUnitCase[] = r.invariants.map(({ invariant: inv, stats }) => ({
       classname,

@@ -55,6 +55,12 @@ export interface MachineTable<V, C, E, I = unknown> {
   stats(): { snaps: number; edges: number; hits: number; misses: number };
   /** Every (state, event type, state) transition computed so far: what runs have visited (coverage). */
   visited(): readonly { readonly from: Snap<V, C>; readonly event: string; readonly to: Snap<V, C> }[];
+  /**
+   * Starts a mark: from here on touched() lists each transition taken (computed or memoized) once.
+   * What one slice of a check's runs visited, whatever the table had memoized before it.
+   */
+  mark(): void;
+  touched(): readonly { readonly from: Snap<V, C>; readonly event: string; readonly to: Snap<V, C> }[];
   readonly machine: AnyStateMachine;
 }
 
@@ -95,7 +101,12 @@ export function machineTable<M extends AnyStateMachine>(
   type S = Snap<V, C>;
   const byKey = new Map<string, S>();
   const snaps: S[] = [];
-  const rows: Map<string, Step<V, C>>[] = [];
+  // A row maps an event's key to its edge: the index of its step, its visited entry and its mark.
+  const rows: Map<string, number>[] = [];
+  const steps: Step<V, C>[] = [];
+  const marked: number[] = [];
+  let mark = 0;
+  let touched: number[] = [];
   const initials = new Map<string, Step<V, C>>();
   let hits = 0;
   let misses = 0;
@@ -147,15 +158,22 @@ export function machineTable<M extends AnyStateMachine>(
       if (snaps[snap.id] !== snap) throw new Error(`snap ${snap.key} does not belong to machine '${machine.id}'`);
       const k = eventKey(event);
       const hit = row.get(k);
-      if (hit) {
+      if (hit !== undefined) {
         hits++;
-        return hit;
+        if (marked[hit] !== mark) {
+          marked[hit] = mark;
+          touched.push(hit);
+        }
+        return steps[hit];
       }
       misses++;
       const state = machine.resolveState({ value: snap.value as StateValue, context: snap.context });
       const [next, actions] = transition(machine as AnyStateMachine, state, event);
       const step = toStep(next, actions);
-      row.set(k, step);
+      row.set(k, steps.length);
+      marked.push(mark);
+      touched.push(steps.length);
+      steps.push(step);
       edges++;
       visited.push({ from: snap, event: (event as { type: string }).type, to: step.snap });
       return step;
@@ -165,6 +183,11 @@ export function machineTable<M extends AnyStateMachine>(
     },
     stats: () => ({ snaps: snaps.length, edges, hits, misses }),
     visited: () => visited,
+    mark() {
+      mark++;
+      touched = [];
+    },
+    touched: () => touched.map((i) => visited[i]),
   } as TableOf<M>;
 }
 

@@ -27,10 +27,33 @@ export function weightsFlag(generators: readonly GeneratorSpec[], w: Weights): s
   return generators.filter((g) => (w.get(g.name) ?? g.weight) !== g.weight).map((g) => `${g.name}=${w.get(g.name)}`).join(',');
 }
 
+/**
+ * A GeneratorCredit as plain data, entries in the order they were first met: credits absorbed in
+ * run order list them as one credit over all those runs would (next() sums in that order).
+ */
+export interface CreditData {
+  readonly steps: readonly (readonly [string, number])[];
+  readonly hits: readonly (readonly [string, readonly (readonly [string, number])[]])[];
+}
+
 /** Which generators' steps made which preconditions hold, counted over the counted runs. */
 export class GeneratorCredit {
   private readonly steps = new Map<string, number>();
   private readonly hits = new Map<string, Map<string, number>>();
+
+  data(): CreditData {
+    return { steps: [...this.steps], hits: [...this.hits].map(([id, byGenerator]) => [id, [...byGenerator]] as const) };
+  }
+
+  /** Adds the credit of later runs (a slice of runs that came after those counted here). */
+  absorb(later: CreditData): void {
+    for (const [g, n] of later.steps) this.steps.set(g, (this.steps.get(g) ?? 0) + n);
+    for (const [id, list] of later.hits) {
+      let byGenerator = this.hits.get(id);
+      if (!byGenerator) this.hits.set(id, (byGenerator = new Map()));
+      for (const [g, n] of list) byGenerator.set(g, (byGenerator.get(g) ?? 0) + n);
+    }
+  }
 
   record(generator: string | undefined, held: readonly string[]): void {
     if (generator === undefined) return;

@@ -2,20 +2,27 @@
  * `check`: random operation sequences (fast-check) run on a system, every applicable invariant
  * checked after every step; a failing sequence is shrunk to a minimal one and reported with its
  * seed and path, so one command replays it. Same seed, same bytes out.
+ *
+ * A search goes in rounds of coverage-guided bias (bias.ts); each round is cut into slices of runs
+ * (check-slice.ts) that may run on other threads. The slices are added up in run order and the
+ * first failure in run order ends the search, so the report does not depend on how many slices
+ * there were or where they ran.
  */
-import fc from 'fast-check';
-import type { Observation, Operation, Result } from '../../model/index.ts';
-import { normalizeConfig } from '../../model/index.ts';
-import { generatorOf, named, sequenceArb } from '../arbitraries/operations.ts';
+import { type Observation, type Operation, normalizeConfig } from '../../model/index.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
-import { GeneratorCredit, type Weights, catalogueWeights, weighted, weightsFlag } from './bias.ts';
+import { GeneratorCredit, type Weights, catalogueWeights, weightsFlag } from './bias.ts';
+import { type SliceFailure, type SliceResult, type SliceTask, runSlice } from './check-slice.ts';
 import { type FloorVerdict, floorVerdict, outOfReachReason } from './floor.ts';
-import { InvariantChecker, type InvariantStats, type Violation, observationForCel } from './checker.ts';
+import { InvariantChecker, type InvariantStats, type Violation } from './checker.ts';
+import { type Visited, markVisits, unionVisited, visitsSinceMark } from './coverage.ts';
 import { type Change, diffObservations } from './diff.ts';
-import { RunHistory } from './history.ts';
+import { type Transcript, execute } from './execute.ts';
 import { OneMinimal } from './minimize.ts';
-import { Resolver } from './resolve.ts';
-import { type System, alternatives, modelSystem } from './system.ts';
+import { selectInvariants } from './select.ts';
+import { type System, modelSystem } from './system.ts';
+
+export { type Execution, type Transcript, execute } from './execute.ts';
+export { selectInvariants } from './select.ts';
 
 export interface CheckOptions {
   readonly scope: Scope;
@@ -29,11 +36,6 @@ export interface CheckOptions {
   /** Fixed generator weights (a replay's, or `--weights`): no rounds of coverage-guided bias. */
   readonly weights?: Weights;
   readonly onRun?: (done: number, total: number) => void;
-}
-
-export interface Transcript {
-  readonly ops: readonly Operation[];
-  readonly results: readonly Result[];
 }
 
 export interface Counterexample {
@@ -68,45 +70,6 @@ export interface CheckReport {
   readonly error?: string;
 }
 
-export interface Execution {
-  readonly transcript: Transcript;
-  readonly violation?: Violation;
-  readonly prev?: Observation;
-  readonly state?: Observation;
-}
-
-/** Runs one sequence of (template) operations from a fresh cluster, checking after every step. */
-export function execute<S>(system: System<S>, scope: Scope, timing: Timing, templates: readonly Operation[], checker: InvariantChecker, count = true, afterStep?: (i: number) => void): Execution {
-  const cluster = { ...scope.cluster, timing };
-  const resolver = new Resolver();
-  let s = system.init(cluster);
-  let obs = system.observe(s);
-  let prevCel = observationForCel(obs);
-  const ops: Operation[] = [];
-  const results: Result[] = [];
-  const history = checker.needsHistory ? new RunHistory() : undefined;
-  // The other answers a connect could have had cost a step each: only when a rule reads them.
-  const withAlternatives = checker.needsAlternatives;
-  for (let i = 0; i < templates.length; i++) {
-    const state = s;
-    const op = named(resolver.resolve(templates[i], obs, () => system.internalSteps?.(state) ?? []));
-    const out = system.step(s, op);
-    ops.push(op);
-    results.push(out.result);
-    resolver.record(op, out.result.ok);
-    const next = system.observe(out.state);
-    const nextCel = observationForCel(next);
-    const alts = withAlternatives && op.op === 'connect' && out.result.ok ? alternatives(system, s, op) : [];
-    const violation = checker.check(i, prevCel, op, out.result, nextCel, alts, count, history?.record(i, op, out.result, prevCel, nextCel));
-    afterStep?.(i);
-    if (violation) return { transcript: { ops, results }, violation, prev: obs, state: next };
-    s = out.state;
-    obs = next;
-    prevCel = nextCel;
-  }
-  return { transcript: { ops, results } };
-}
-
 /** Sequences the single-step deletion pass may run after shrinking (each is one run from a fresh cluster). */
 export const MINIMIZE_BUDGET = 2_000;
 
@@ -116,72 +79,141 @@ export function replayCommand(o: CheckOptions, seed: number, path: string, weigh
   return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}${biased}`;
 }
 
-export function selectInvariants(spec: Spec, timing: Timing, only?: readonly string[]): Invariant[] {
-  return spec.invariants.filter((i) => i.timings.has(timing) && (!only?.length || only.some((o) => i.id === o || i.id.startsWith(`${o}/`))));
-}
-
 /** Runs per round of coverage-guided bias: after each, the weights shift toward the rules below the floor. */
 export const ROUND_RUNS = 50;
 
-export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = modelSystem as unknown as System<S>): CheckReport {
-  const invariants = selectInvariants(spec, o.timing, o.only);
-  const checker = new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing }));
-  const credit = new GeneratorCredit();
-  const unreachable = (id: string) => outOfReachReason(o.scope, o.timing, id) !== undefined;
-  // A replay (or --weights) runs one fast-check run of the weights given; a search goes in rounds.
-  const fixed = o.path !== undefined || o.weights !== undefined;
-  const total = o.path ? 1 : o.runs;
-  let weights = o.weights ?? catalogueWeights(spec.generators);
-  let runs = 0;
-  let steps = 0;
-  for (let round = 0; runs < total; round++) {
-    const roundRuns = fixed ? total : Math.min(ROUND_RUNS, total - runs);
-    const seed = fixed ? o.seed : o.seed + round;
-    const arb = sequenceArb(weighted(spec.generators, weights), o.scope, spec.domains, o.maxSteps);
-    let failed = false;
-    const property = fc.property(arb, (templates) => {
-      // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
-      const exec = execute(system, o.scope, o.timing, templates, checker, !failed, failed ? undefined : (i) => credit.record(generatorOf(templates[i]), checker.heldLastStep));
-      if (!failed) {
-        runs++;
-        steps += exec.transcript.ops.length;
-        o.onRun?.(runs, total);
-      }
-      if (exec.violation) failed = true;
-      return exec.violation === undefined;
-    });
-    const details = fc.check(property, { seed, numRuns: roundRuns, path: o.path, endOnFailure: false });
-    if (details.failed) return failure(spec, o, system, invariants, checker, { runs, steps, weights }, details);
-    if (!fixed) weights = credit.next(spec.generators, checker.stats, unreachable);
+/**
+ * One scope and timing's search, driven from outside: round() hands out the next round's slices,
+ * absorb() takes their results in run order, finish() writes the report. Whoever runs the slices
+ * (this thread, worker threads) gets the same report.
+ */
+export class CheckSearch {
+  readonly invariants: Invariant[];
+  /** Runs the search makes unless a run fails. */
+  readonly total: number;
+  private readonly stats: Map<string, InvariantStats>;
+  private readonly credit = new GeneratorCredit();
+  private readonly fixed: boolean;
+  private weights: Weights;
+  private round = 0;
+  private runs = 0;
+  private steps = 0;
+  private readonly visited: Visited[] = [];
+  private failed?: SliceFailure;
+  private error?: string;
+
+  constructor(
+    private readonly spec: Spec,
+    private readonly o: CheckOptions,
+    /** Slices per round: how many threads may share it. The report does not depend on it. */
+    private readonly slices = 1,
+  ) {
+    this.invariants = selectInvariants(spec, o.timing, o.only);
+    this.stats = new Map(this.invariants.map((i) => [i.id, { checked: 0, held: 0, violations: 0 }]));
+    // A replay (or --weights) runs one fast-check run of the weights given; a search goes in rounds.
+    this.fixed = o.path !== undefined || o.weights !== undefined;
+    this.total = o.path ? 1 : o.runs;
+    this.weights = o.weights ?? catalogueWeights(spec.generators);
   }
-  return base(o, invariants, checker, runs, steps);
+
+  /** Runs counted so far. */
+  get done(): number {
+    return this.runs;
+  }
+
+  /** The next round's slices, in run order; undefined once the search is over. */
+  next(): SliceTask[] | undefined {
+    if (this.failed || this.error !== undefined || this.runs >= this.total) return undefined;
+    const roundRuns = this.fixed ? this.total : Math.min(ROUND_RUNS, this.total - this.runs);
+    const seed = this.fixed ? this.o.seed : this.o.seed + this.round;
+    this.round++;
+    // A replay's path names one run and its shrinks: it is not cut.
+    const count = this.o.path !== undefined ? 1 : Math.max(1, Math.min(this.slices, roundRuns));
+    return Array.from({ length: count }, (_, i) => {
+      const from = Math.floor((i * roundRuns) / count);
+      const to = Math.floor(((i + 1) * roundRuns) / count);
+      return {
+        scope: this.o.scope.name,
+        timing: this.o.timing,
+        maxSteps: this.o.maxSteps,
+        ...(this.o.only ? { only: this.o.only } : {}),
+        seed,
+        weights: [...this.weights],
+        path: this.o.path ?? String(from),
+        runs: to - from,
+        before: this.runs + from,
+      };
+    });
+  }
+
+  /** The round's slice results, in run order: added up to the first that failed, the rest dropped. */
+  absorb(results: readonly SliceResult[]): void {
+    for (const r of results) {
+      this.runs += r.runs;
+      this.steps += r.steps;
+      this.invariants.forEach((inv, i) => {
+        const s = this.stats.get(inv.id)!;
+        const [checked, held, violations] = r.stats[i];
+        s.checked += checked;
+        s.held += held;
+        s.violations += violations;
+      });
+      this.credit.absorb(r.credit);
+      this.visited.push(r.visited);
+      if (r.failed || r.error !== undefined) {
+        this.failed = r.failed;
+        this.error = r.error;
+        return;
+      }
+    }
+    const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
+    if (!this.fixed) this.weights = this.credit.next(this.spec.generators, this.stats, unreachable);
+  }
+
+  /** The report, and the machine coverage of every run it counted, shrank or minimized. */
+  finish<S>(system: System<S> = modelSystem as unknown as System<S>): { report: CheckReport; visited: Visited } {
+    const report = base(this.o, this.invariants, this.stats, this.runs, this.steps);
+    if (this.error !== undefined) return { report: { ...report, error: this.error }, visited: unionVisited(this.visited) };
+    if (!this.failed) return { report, visited: unionVisited(this.visited) };
+    markVisits();
+    const failed = failure(this.spec, this.o, system, this.invariants, report, weightsFlag(this.spec.generators, this.weights), this.failed);
+    return { report: failed, visited: unionVisited([...this.visited, visitsSinceMark()]) };
+  }
 }
 
-function base(o: CheckOptions, invariants: readonly Invariant[], checker: InvariantChecker, runs: number, steps: number): CheckReport {
-  const stats = invariants.map((invariant) => {
-    const s = checker.stats.get(invariant.id)!;
+/** A search on this thread, one slice per round unless told otherwise. */
+export function searchCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = modelSystem as unknown as System<S>, slices = 1): { report: CheckReport; visited: Visited } {
+  const search = new CheckSearch(spec, o, slices);
+  for (let tasks = search.next(); tasks; tasks = search.next()) {
+    search.absorb(tasks.map((t) => runSlice(spec, t, system, (done) => o.onRun?.(t.before + done, search.total))));
+  }
+  return search.finish(system);
+}
+
+export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = modelSystem as unknown as System<S>): CheckReport {
+  return searchCheck(spec, o, system).report;
+}
+
+function base(o: CheckOptions, invariants: readonly Invariant[], stats: ReadonlyMap<string, InvariantStats>, runs: number, steps: number): CheckReport {
+  const rows = invariants.map((invariant) => {
+    const s = stats.get(invariant.id)!;
     return { invariant, stats: s, floor: floorVerdict(o.scope, o.timing, invariant.id, s) };
   });
-  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats };
+  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: rows };
 }
 
 /** The failing run, shrunk by fast-check, then made 1-minimal by trying each single deletion. */
-function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: readonly Invariant[], checker: InvariantChecker, at: { runs: number; steps: number; weights: Weights }, details: fc.RunDetails<[Operation[]]>): CheckReport {
-  const report = base(o, invariants, checker, at.runs, at.steps);
-  if (!details.counterexample) return { ...report, error: String(details.errorInstance ?? 'fast-check failed') };
-  const [shrunk] = details.counterexample;
+function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: readonly Invariant[], report: CheckReport, weights: string, failed: SliceFailure): CheckReport {
   const rerun = (t: readonly Operation[]) => execute(system, o.scope, o.timing, t, new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing })), false);
-  const first = rerun(shrunk);
+  const first = rerun(failed.shrunk);
   if (!first.violation) return { ...report, error: 'the counterexample did not reproduce (the system under check is not deterministic)' };
-  const minimal = new OneMinimal(shrunk.slice(0, first.transcript.ops.length), MINIMIZE_BUDGET);
+  const minimal = new OneMinimal(failed.shrunk.slice(0, first.transcript.ops.length), MINIMIZE_BUDGET);
   for (let c = minimal.candidate(); c; c = minimal.candidate()) {
     const e = rerun(c);
     minimal.tried(e.violation?.invariant.id === first.violation.invariant.id ? e.transcript.ops.length : undefined);
   }
   const templates = [...minimal.result];
   const exec = rerun(templates);
-  const path = details.counterexamplePath ?? '';
-  const weights = weightsFlag(spec.generators, at.weights);
   return {
     ...report,
     counterexample: {
@@ -191,11 +223,11 @@ function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: 
       prev: exec.prev!,
       state: exec.state!,
       changes: diffObservations(exec.prev!, exec.state!),
-      seed: details.seed,
-      path,
+      seed: failed.seed,
+      path: failed.path,
       weights,
-      replay: replayCommand(o, details.seed, path, weights),
-      shrinks: details.numShrinks,
+      replay: replayCommand(o, failed.seed, failed.path, weights),
+      shrinks: failed.shrinks,
       oneMinimal: minimal.oneMinimal,
       deletionsTried: minimal.attemptsMade,
     },

@@ -57,25 +57,66 @@ function defined(machine: AnyStateMachine): { states: string[]; transitions: str
   return { states: resting, transitions: [...new Set(transitions)].filter((t) => resting.some((s) => t.startsWith(`${s} `))) };
 }
 
-export function machineCoverage(): MachineCoverage[] {
+/** What runs visited, per machine: leaf states and `from --EVENT--> to` transitions, sorted (plain data: it crosses threads and shard files). */
+export type Visited = Readonly<Record<string, { readonly states: readonly string[]; readonly transitions: readonly string[] }>>;
+
+type Edge = { readonly from: { readonly value: unknown }; readonly event: string; readonly to: { readonly value: unknown } };
+
+function visitedOf(edgesOf: (table: (typeof tables)[keyof typeof tables]) => readonly Edge[]): Visited {
+  const out: Record<string, { states: string[]; transitions: string[] }> = {};
+  for (const table of Object.values(tables)) {
+    const states = new Set<string>();
+    const transitions = new Set<string>();
+    for (const e of edgesOf(table)) {
+      states.add(stateString(e.from));
+      states.add(stateString(e.to));
+      transitions.add(`${stateString(e.from)} --${e.event}--> ${stateString(e.to)}`);
+    }
+    out[table.machine.id] = { states: [...states].sort(), transitions: [...transitions].sort() };
+  }
+  return out;
+}
+
+/** Everything the tables of this thread computed so far. */
+export const visitedNow = (): Visited => visitedOf((t) => t.visited());
+
+/** Starts counting what the next runs visit on their own (a slice of a check: its coverage travels with it). */
+export function markVisits(): void {
+  for (const table of Object.values(tables)) table.mark();
+}
+
+/** What the runs since markVisits() visited, memoized before or not. */
+export const visitsSinceMark = (): Visited => visitedOf((t) => t.touched());
+
+export function unionVisited(parts: readonly Visited[]): Visited {
+  const out: Record<string, { states: string[]; transitions: string[] }> = {};
+  for (const table of Object.values(tables)) {
+    const id = table.machine.id;
+    out[id] = {
+      states: [...new Set(parts.flatMap((p) => p[id]?.states ?? []))].sort(),
+      transitions: [...new Set(parts.flatMap((p) => p[id]?.transitions ?? []))].sort(),
+    };
+  }
+  return out;
+}
+
+export function coverageOf(visited: Visited): MachineCoverage[] {
   return Object.values(tables).map((table) => {
     const def = defined(table.machine);
-    const visitedStates = new Set<string>();
-    const visitedTransitions = new Set<string>();
-    for (const e of table.visited()) {
-      visitedStates.add(stateString(e.from));
-      visitedStates.add(stateString(e.to));
-      visitedTransitions.add(`${stateString(e.from)} --${e.event}--> ${stateString(e.to)}`);
-    }
+    const states = new Set(visited[table.machine.id]?.states ?? []);
+    const transitions = new Set(visited[table.machine.id]?.transitions ?? []);
     const unreachable = Object.entries(UNREACHABLE[table.machine.id] ?? {}).map(([transition, reason]) => ({ transition, reason }));
     return {
       machine: table.machine.id,
-      states: { all: def.states, visited: def.states.filter((s) => visitedStates.has(s)) },
-      transitions: { all: def.transitions, visited: def.transitions.filter((t) => visitedTransitions.has(t)) },
+      states: { all: def.states, visited: def.states.filter((s) => states.has(s)) },
+      transitions: { all: def.transitions, visited: def.transitions.filter((t) => transitions.has(t)) },
       unreachable,
     };
   });
 }
+
+/** The coverage of every run this thread made. */
+export const machineCoverage = (): MachineCoverage[] => coverageOf(visitedNow());
 
 /** Defined transitions neither visited nor declared unreachable: what the runs missed. */
 export function missedTransitions(c: MachineCoverage): string[] {

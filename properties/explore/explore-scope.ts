@@ -40,6 +40,10 @@ export function exploreScope(spec: Spec, scope: Scope, o: ScopeExplorationOption
     symmetry: o.symmetry === true,
     onProgress: o.onProgress,
   });
-  const violated = report.verdicts.filter((v) => v.verdict === 'violation' && !expected.has(v.invariant.id));
-  return { report, timing, expected, violated };
+  return { report, timing, expected, violated: violatedOf(report, expected) };
+}
+
+/** The violations that fail the run: of rules declared for the timing, not expected ones. */
+export function violatedOf(report: ExploreReport, expected: ReadonlySet<string>): InvariantVerdict[] {
+  return report.verdicts.filter((v) => v.verdict === 'violation' && !expected.has(v.invariant.id));
 }

@@ -21,6 +21,7 @@ export const CODES = {
   SVC014: 'bad command-line usage',
   SVC015: 'invalid cluster configuration',
   SVC016: 'a step names no operation or more than one',
+  SVC017: 'shard reports that do not merge',
 } as const;
 
 export type Code = keyof typeof CODES;

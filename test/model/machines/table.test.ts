@@ -24,6 +24,23 @@ describe('machineTable', () => {
     expect(t.stats()).toEqual({ snaps: before.snaps, edges: before.edges + 1, hits: before.hits + 2, misses: before.misses + 1 });
   });
 
+  it('mark() starts a list of the transitions taken since, memoized before or not, each once', () => {
+    const t = machineTable(podLifecycleMachine);
+    const started = t.next(t.initial(), { type: 'STARTED' }).snap;
+    t.next(started, { type: 'DELETE' });
+    t.mark();
+    expect(t.touched()).toEqual([]);
+    t.next(t.initial(), { type: 'STARTED' });
+    t.next(t.initial(), { type: 'STARTED' });
+    const exited = t.next(started, { type: 'CONTAINER_EXITED', code: 0 }).snap;
+    expect(t.touched().map((e) => [stateString(e.from), e.event, stateString(e.to)])).toEqual([
+      [stateString(t.initial()), 'STARTED', stateString(started)],
+      [stateString(started), 'CONTAINER_EXITED', stateString(exited)],
+    ]);
+    // visited() still lists every transition ever computed.
+    expect(t.visited()).toHaveLength(3);
+  });
+
   it('freezes snaps, their values and contexts, and the action lists', () => {
     const t = machineTable(readinessProbeMachine);
     const step = t.next(t.initial({ successThreshold: 1 }), { type: 'PROBE', result: 'success' });

@@ -1,0 +1,64 @@
+// `svcspec check --workers N` against one worker, side by side in one run (not run by npm test):
+//   npx tsx bench/workers.bench.ts [runs=400] [workers=2] [iterations=3]
+// Each iteration is a whole `svcspec check --runs R` process (the default scopes and timings) from
+// the TypeScript sources; the variants alternate so a machine shared with other work loads them
+// alike. Wall time is tinybench's latency; CPU time is the process's own (every thread, read by the
+// process itself with process.cpuUsage), so CPU efficiency = CPU(1 worker) / CPU(N workers) says
+// what the workers cost beyond the work itself (each loads the spec and warms up its own JIT),
+// whatever else runs on the machine. Every run's check.json must be the same bytes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+
+const ROOT = join(import.meta.dirname, '..');
+const RUNS = Number(process.argv[2] ?? 400);
+const WORKERS = Number(process.argv[3] ?? 2);
+const ITERATIONS = Number(process.argv[4] ?? 3);
+const dir = mkdtempSync(join(tmpdir(), 'svcspec-workers-bench-'));
+
+/** One check in a fresh process; its CPU seconds (all threads) come back on stderr's last line. */
+function check(workers: number): { cpu: number; json: string } {
+  const reports = join(dir, `w${workers}`);
+  const args = ['check', '--runs', String(RUNS), '--workers', String(workers), '--reports', reports];
+  const script = `const { main } = await import(${JSON.stringify(join(ROOT, 'cli/main.ts'))}); const c0 = process.cpuUsage(); process.exitCode = await main(${JSON.stringify(args)}); const c = process.cpuUsage(c0); process.stderr.write('\\n' + (c.user + c.system) / 1e6 + '\\n');`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`--workers ${workers}: exit ${r.status}\n${r.stderr}`);
+  return { cpu: Number(r.stderr.trim().split('\n').at(-1)), json: readFileSync(join(reports, 'check.json'), 'utf8') };
+}
+
+const cpu = new Map<number, number[]>();
+const wallTimes = new Map<number, number[]>();
+const outputs = new Set<string>();
+const load = loadavg()[0];
+// Interleaved: each round runs one iteration of each variant, so both meet the same load.
+for (let i = 0; i < ITERATIONS; i++) {
+  const bench = new Bench({ iterations: 1, time: 0, warmup: false });
+  for (const w of [1, WORKERS]) {
+    bench.add(String(w), () => {
+      const r = check(w);
+      cpu.set(w, [...(cpu.get(w) ?? []), r.cpu]);
+      outputs.add(r.json);
+    });
+  }
+  await bench.run();
+  for (const t of bench.tasks) {
+    const ms = (t.result as { latency?: { mean: number } }).latency?.mean;
+    if (ms === undefined) throw new Error(`--workers ${t.name} did not complete`);
+    wallTimes.set(Number(t.name), [...(wallTimes.get(Number(t.name)) ?? []), ms / 1000]);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const wall = (w: number) => median(wallTimes.get(w)!);
+const [w1, wn] = [wall(1), wall(WORKERS)];
+const [c1, cn] = [median(cpu.get(1)!), median(cpu.get(WORKERS)!)];
+console.table([
+  { variant: '--workers 1', 'wall s (median)': w1.toFixed(1), 'cpu s (median)': c1.toFixed(1) },
+  { variant: `--workers ${WORKERS}`, 'wall s (median)': wn.toFixed(1), 'cpu s (median)': cn.toFixed(1) },
+]);
+console.log(`speed-up (wall): ${(w1 / wn).toFixed(2)}×; CPU efficiency: ${(c1 / cn).toFixed(2)} (1 = the workers cost nothing beyond the work); ideal speed-up on an idle machine ≈ ${Math.min(WORKERS, cpus().length)} × efficiency = ${(Math.min(WORKERS, cpus().length) * (c1 / cn)).toFixed(2)}×`);
+console.log(`${cpus().length} cores, load average ${load.toFixed(1)} at the start; check.json identical in every run: ${outputs.size === 1}`);
+if (outputs.size !== 1) process.exitCode = 1;

@@ -1,0 +1,89 @@
+/**
+ * A slice of one round of check: runs [first, first + runs) of fast-check's run sequence for the
+ * round's seed and weights. fast-check generates run i from the seed and i alone (its path starts
+ * the sequence at run i), so slices run on any thread give the very runs one fc.check gives, and
+ * a failing run shrinks the same way wherever it is found. A slice counts on its own (invariant
+ * stats, generator credit, machine coverage); check-search.ts adds slices up in run order.
+ */
+import fc from 'fast-check';
+import { type Operation, normalizeConfig } from '../../model/index.ts';
+import { generatorOf, sequenceArb } from '../arbitraries/operations.ts';
+import type { Spec, Timing } from '../spec/types.ts';
+import { type CreditData, GeneratorCredit, weighted } from './bias.ts';
+import { InvariantChecker } from './checker.ts';
+import { type Visited, markVisits, visitsSinceMark } from './coverage.ts';
+import { execute } from './execute.ts';
+import { type System, modelSystem } from './system.ts';
+
+import { selectInvariants } from './select.ts';
+
+/** Plain data: it crosses to worker threads. */
+export interface SliceTask {
+  readonly scope: string;
+  readonly timing: Timing;
+  readonly maxSteps: number;
+  readonly only?: readonly string[];
+  /** fast-check's seed for the round. */
+  readonly seed: number;
+  readonly weights: readonly (readonly [string, number])[];
+  /** fast-check's path to the slice's first run: its index in the round, or a replay's whole path. */
+  readonly path: string;
+  readonly runs: number;
+  /** Runs the search counted before this slice (for progress). */
+  readonly before: number;
+}
+
+export interface SliceFailure {
+  /** The failing run, shrunk by fast-check. */
+  readonly shrunk: readonly Operation[];
+  readonly seed: number;
+  readonly path: string;
+  readonly shrinks: number;
+}
+
+export interface SliceResult {
+  /** Runs counted: all of them, or up to and including the one that failed. */
+  readonly runs: number;
+  readonly steps: number;
+  /** [checked, precondition held, violations] per selected invariant, in the spec's order. */
+  readonly stats: readonly (readonly [number, number, number])[];
+  readonly credit: CreditData;
+  readonly visited: Visited;
+  readonly failed?: SliceFailure;
+  /** fast-check failed without a counterexample. */
+  readonly error?: string;
+}
+
+export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = modelSystem as unknown as System<S>, onRun?: (done: number) => void): SliceResult {
+  const scope = spec.scopes.find((s) => s.name === task.scope);
+  if (!scope) throw new Error(`scope ${task.scope} is not in this spec`);
+  const invariants = selectInvariants(spec, task.timing, task.only);
+  const checker = new InvariantChecker(invariants, task.timing, normalizeConfig({ ...scope.cluster, timing: task.timing }));
+  const credit = new GeneratorCredit();
+  const arb = sequenceArb(weighted(spec.generators, new Map(task.weights)), scope, spec.domains, task.maxSteps);
+  let runs = 0;
+  let steps = 0;
+  let failed = false;
+  const property = fc.property(arb, (templates) => {
+    // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
+    const exec = execute(system, scope, task.timing, templates, checker, !failed, failed ? undefined : (i) => credit.record(generatorOf(templates[i]), checker.heldLastStep));
+    if (!failed) {
+      runs++;
+      steps += exec.transcript.ops.length;
+      onRun?.(runs);
+    }
+    if (exec.violation) failed = true;
+    return exec.violation === undefined;
+  });
+  markVisits();
+  const details = fc.check(property, { seed: task.seed, numRuns: task.runs, path: task.path, endOnFailure: false });
+  const visited = visitsSinceMark();
+  const stats = invariants.map((i) => {
+    const s = checker.stats.get(i.id)!;
+    return [s.checked, s.held, s.violations] as const;
+  });
+  const counted = { runs, steps, stats, credit: credit.data(), visited };
+  if (!details.failed) return counted;
+  if (!details.counterexample) return { ...counted, error: String(details.errorInstance ?? 'fast-check failed') };
+  return { ...counted, failed: { shrunk: details.counterexample[0], seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks } };
+}
