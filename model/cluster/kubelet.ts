@@ -213,9 +213,9 @@ export function beginPodDeletion(d: Draft, pod: PodRecord): void {
   const phase = pod.status.phase;
   const grace = pod.object.spec.terminationGracePeriodSeconds ?? 30;
   // KK pkg/registry/core/pod/strategy.go CheckGracefulDelete: grace 0 for a pod that is not
-  // scheduled (no spec.nodeName) or already terminal — status-managed pods included, since it is
-  // the API server's rule, not the kubelet's.
-  if (grace <= 0 || phase === 'Succeeded' || phase === 'Failed' || !pod.node) {
+  // scheduled (no spec.nodeName: one bound to a node that does not exist counts as scheduled) or
+  // already terminal — status-managed pods included, since it is the API server's rule, not the kubelet's.
+  if (grace <= 0 || phase === 'Succeeded' || phase === 'Failed' || (!pod.node && !pod.object.spec.nodeName)) {
     removePod(d, pod.key);
     return;
   }

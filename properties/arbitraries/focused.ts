@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { Operation } from '../../model/index.ts';
 import type { Domains, Scope } from '../spec/types.ts';
 import { endpointsArb, podArb } from './manifests.ts';
+import { ingressArb } from './discovery.ts';
 
 type Obj = Record<string, any>;
 
@@ -166,6 +167,61 @@ export function endpointsOverrideArb(scope: Scope): fc.Arbitrary<Operation[]> {
       apply(service),
       apply(endpoints),
       end === 'deleteEndpoints' ? { op: 'delete', kind: 'Endpoints', namespace, name } : apply({ ...service, spec: changed }),
+    ] as unknown as Operation[];
+  });
+}
+
+/**
+ * An object deleted right after it is applied: a pod bound to a node that does not exist, still
+ * Pending, goes through its grace period from there, and (in async timing) an Ingress is deleted
+ * before its controller gives it an address — the machines' ends that a random delete rarely reaches.
+ */
+export function shortLivedArb(scope: Scope, d: Domains, kinds?: readonly string[]): fc.Arbitrary<Operation[]> {
+  const supported = (k: string) => !kinds || kinds.includes(k);
+  // Maybe bound to a node that does not exist: it stays Pending, and its deletion is still graceful.
+  const pod = fc.tuple(podArb(scope, d), fc.boolean()).map(([p, nowhere]) => {
+    const o = p as Obj;
+    const { name, namespace } = o.metadata as { name: string; namespace: string };
+    const spec = { ...o.spec, terminationGracePeriodSeconds: 30, ...(nowhere ? { nodeName: 'node-gone' } : {}) };
+    return [apply({ ...o, spec }), { op: 'delete', kind: 'Pod', namespace, name }] as unknown as Operation[];
+  });
+  const ingress = ingressArb(scope).map((i) => {
+    const { name, namespace } = i.metadata as { name: string; namespace: string };
+    return [apply(i), { op: 'delete', kind: 'Ingress', namespace, name }] as unknown as Operation[];
+  });
+  const withIngress = supported('Ingress') && !!scope.cluster.ingressControllers?.length;
+  return supported('Pod') && withIngress ? fc.oneof(pod, ingress) : withIngress ? ingress : pod;
+}
+
+/**
+ * A Service's pod through the endpoint-membership machine's rarer edges: it fails its readiness
+ * probe (notReady), succeeds again and is deleted with a grace period before the controller syncs
+ * in async timing (notReady → terminatingServing; ready → terminatingServing in sync), then the
+ * Service publishes not-ready addresses (terminatingServing → ready).
+ */
+export function terminatingServingArb(scope: Scope, d: Domains): fc.Arbitrary<Operation[]> {
+  const [key, values] = Object.entries(scope.labels)[0];
+  return fc.record({ pod: podArb(scope, d), value: fc.constantFrom(...values), port: fc.constantFrom(...scope.servicePorts), name: fc.constantFrom(...scope.services) }).map(({ pod, value, port, name }) => {
+    const p = pod as Obj;
+    const { namespace, name: podName } = p.metadata as { namespace: string; name: string };
+    const container = { ...p.spec.containers[0], readinessProbe: { exec: { command: ['ls', '/var/ready'] }, periodSeconds: 1, successThreshold: 1, failureThreshold: 1 } };
+    const spec = { selector: { [key]: value }, ports: [{ ...(port.name ? { name: port.name } : {}), port: port.port, targetPort: port.targetPort, ...(port.protocol ? { protocol: port.protocol } : {}) }] };
+    const service = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec };
+    const ref = { namespace, pod: podName };
+    return [
+      apply(service),
+      apply({ ...p, metadata: { ...p.metadata, labels: { ...p.metadata.labels, [key]: value } }, spec: { ...p.spec, restartPolicy: 'Always', terminationGracePeriodSeconds: 30, containers: [container] } }),
+      { op: 'probe', ...ref, result: 'failure' },
+      { op: 'advance', seconds: 2 },
+      { op: 'settle' },
+      { op: 'advance', seconds: 1 }, // unready a while: readiness/failing-probe-unready is judged at each step
+      { op: 'settle' },
+      { op: 'probe', ...ref, result: 'success' },
+      { op: 'advance', seconds: 2 },
+      { op: 'delete', kind: 'Pod', namespace, name: podName },
+      { op: 'settle' },
+      apply({ ...service, spec: { ...spec, publishNotReadyAddresses: true } }),
+      { op: 'settle' },
     ] as unknown as Operation[];
   });
 }

@@ -12,7 +12,7 @@ import { INGRESS_NAMES, envArb, httpArb, ingressArb, ingressClassArb, resolveArb
 import { drawnGenerators } from './capabilities.ts';
 import { endedPodArb, endpointsArb, labelsArb, podArb, podEndpointsArb, replicationControllerArb, serviceArb, statusPodArb } from './manifests.ts';
 import { dataplaneTrafficArb } from './dataplane.ts';
-import { affinityArb, discoveryArb, endpointsOverrideArb, nodePortUpdatesArb, runToCompletionArb } from './focused.ts';
+import { affinityArb, discoveryArb, endpointsOverrideArb, nodePortUpdatesArb, runToCompletionArb, shortLivedArb, terminatingServingArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
@@ -314,6 +314,8 @@ export function chunkOf(g: GeneratorSpec, scope: Scope, d: Domains, supports?: S
     case 'node-port-updates': return nodePortUpdatesArb(scope);
     case 'run-to-completion': return runToCompletionArb(scope, d);
     case 'endpoints-override': return endpointsOverrideArb(scope);
+    case 'short-lived': return shortLivedArb(scope, d, supports?.kinds);
+    case 'terminating-serving': return terminatingServingArb(scope, d);
     default: return generatorArb(g, scope, d, supports).map((op) => [op]);
   }
 }
