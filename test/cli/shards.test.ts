@@ -43,8 +43,9 @@ describe('shards merged equal the unsharded run', () => {
 
   it('explore: the same verdicts, traces and replay files (times and the collision estimate may differ: docs/parallel.md); --workers 2 too', async () => {
     const args = ['explore', '--scope', 'tiny,no-readiness-probe,replicas,readiness-race-settled', '--depth', '4'];
-    const [codes, workers] = await Promise.all([sharded('explore', args), svcspec([...args, '--workers', '2', '--reports', join(dir, 'explore', 'workers')])]);
-    expect(codes).toEqual({ single: 0, merged: 0, shards: [0, 0, 0, 0] });
+    // Two shards (check's test runs four): each process costs seconds of start-up.
+    const [codes, workers] = await Promise.all([sharded('explore', args, 2), svcspec([...args, '--workers', '2', '--reports', join(dir, 'explore', 'workers')])]);
+    expect(codes).toEqual({ single: 0, merged: 0, shards: [0, 0] });
     expect(workers.code).toBe(0);
     // Seconds, states per second and the collision estimate from the actual fingerprints (their values
     // hang on the order a process interned machine states in) are not the search's results.
@@ -63,8 +64,8 @@ describe('shards merged equal the unsharded run', () => {
   }, 600_000);
 
   it('conform against the reference (serve): conform.json and conform.md, byte for byte', async () => {
-    const codes = await sharded('conform', ['conform', '--adapter', 'node cli/svcspec.js serve', '--scope', 'small,medium', '--runs', '6']);
-    expect(codes).toEqual({ single: 0, merged: 0, shards: [0, 0, 0, 0] });
+    const codes = await sharded('conform', ['conform', '--adapter', 'node cli/svcspec.js serve', '--scope', 'small,medium', '--runs', '6'], 2);
+    expect(codes).toEqual({ single: 0, merged: 0, shards: [0, 0] });
     for (const f of ['conform.json', 'conform.md']) expect(read('conform', 'merged', f)).toBe(read('conform', 'single', f));
   }, 600_000);
 

@@ -39,8 +39,8 @@ describe('a check cut into slices', () => {
     const one = searchCheck(spec, o, system, 1).report;
     expect(one.counterexample?.violation.invariant.id).toBe(fault.invariant);
     expect(one.runs).toBeGreaterThan(50);
-    // Run 18 of round 1: inside the second of 4 slices (and of 7), so the slices after it ran for nothing.
-    expect(one.counterexample!.path.split(':')[0]).toBe('18');
+    // Run 29 of round 2: inside the third of 4 slices (the fifth of 7), so the slices after it ran for nothing.
+    expect(one.counterexample!.path.split(':')[0]).toBe('29');
     const text = reportText(o, 1, system);
     expect(reportText(o, 4, system)).toBe(text);
     expect(reportText(o, 7, system)).toBe(text);
@@ -70,5 +70,5 @@ describe('GeneratorCredit.absorb', () => {
   });
 });
 
-/** Found by scanning the faults over a few seeds: this one fails at run 69, in the second round. */
-const LATE = { invariant: 'service/cluster-ip/unique', scope: 'small', timing: 'sync' as const, seed: 2 };
+/** Found by scanning the faults over a few seeds: this one fails at run 130, in the third round (the draws move when the catalogue does: scan again then). */
+const LATE = { invariant: 'service/cluster-ip/unique', scope: 'small', timing: 'sync' as const, seed: 1 };
