@@ -8,6 +8,7 @@ import type { EndpointsView, NodeView, PodView, ServiceView } from '../../model/
 import { toCelValue } from '../../properties/cel/index.ts';
 import type { EventType, SourcePos } from './event.ts';
 import { type SliceSubset, foldSlices } from './observation.ts';
+import { sameLabels } from '../../model/cluster/selection.ts';
 
 /** One event as a report shows it: what, which object, its resourceVersion, when, where. */
 export interface EventRef {
@@ -232,16 +233,6 @@ export class LiveStore {
     const n = this.size;
     if (n > this.peak) this.peak = n;
   }
-}
-
-function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
-  let n = 0;
-  for (const k in a) {
-    if (a[k] !== b[k]) return false;
-    n++;
-  }
-  for (const _ in b) n--;
-  return n === 0;
 }
 
 const refCache = new WeakMap<EndpointsView, Set<string>>();

@@ -6,7 +6,7 @@
 // Who wrote an Endpoints object is not in an observation; it is inferred from the step: a write of
 // that very object by the operation is a user's, any other change the endpoints controller's.
 import { type ApiObject, type Observation, type Operation, timestamp } from '../../model/index.ts';
-import { MANAGED_BY } from './observation.ts';
+import { ENDPOINTS_CONTROLLER, MANAGED_BY_LABEL } from '../../model/cluster/endpoints-controller.ts';
 import type { KubeObject } from '../../model/k8s/objects.ts';
 
 type View<K extends keyof Observation> = Observation[K] extends (infer T)[] | undefined ? T : never;
@@ -81,7 +81,7 @@ function endpointsObject(e: View<'endpoints'>, byController: boolean): KubeObjec
     metadata: {
       namespace: e.namespace,
       name: e.name,
-      ...(byController ? { labels: { [MANAGED_BY]: 'endpoint-controller' } } : {}),
+      ...(byController ? { labels: { [MANAGED_BY_LABEL]: ENDPOINTS_CONTROLLER } } : {}),
       // A user's write over the controller's, as the API's field manager records it.
       ...(e.userWritten ? { managedFields: [{ manager: 'kubectl-client-side-apply', operation: 'Update' }] } : {}),
     },

@@ -28,6 +28,7 @@ import { endpointsView, serviceView } from '../../model/index.ts';
 import type { EndpointSubsetView, EndpointsView, NodeView, PodView, ServiceView } from '../../model/index.ts';
 import type { EndpointSubset, Service } from '../../model/k8s/objects.ts';
 import { isObj, meta } from './event.ts';
+import { ENDPOINTS_CONTROLLER, MANAGED_BY_LABEL } from '../../model/cluster/endpoints-controller.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -104,10 +105,9 @@ export function endpointsViewOf(o: Obj, selectorService = false): EndpointsView 
   return endpointsView(str(m.namespace) ?? '', str(m.name) ?? '', subsets, selectorService && userWroteLast(m));
 }
 
-export const MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
 
 function userWroteLast(m: Obj): boolean {
-  if (labelsOf(m)[MANAGED_BY] === 'endpoint-controller') return false;
+  if (labelsOf(m)[MANAGED_BY_LABEL] === ENDPOINTS_CONTROLLER) return false;
   // The latest entry by time (RFC 3339 strings order as times); the list's own order means nothing.
   let last: Obj | undefined;
   for (const f of arr(m.managedFields).filter(isObj)) if (!last || String(f.time ?? '') >= String(last.time ?? '')) last = f;

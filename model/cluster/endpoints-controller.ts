@@ -12,6 +12,13 @@ import { markProxies } from './pending.ts';
 import { selectedPods } from './selection.ts';
 import type { EndpointsRecord, MembershipSnap, PodRecord, SliceEntry } from './state.ts';
 
+/**
+ * The label the endpoints controller sets on every Endpoints it writes (KK v1.37 endpoints_controller.go
+ * syncService, LabelManagedBy = ControllerName): how a reader tells the controller's Endpoints from a user's.
+ */
+export const MANAGED_BY_LABEL = 'endpoints.kubernetes.io/managed-by';
+export const ENDPOINTS_CONTROLLER = 'endpoint-controller';
+
 /** FindPort: a named targetPort is the first container port with that name and the same protocol. */
 export function findPort(pod: Pod, targetPort: number | string | undefined, port: number, protocol: Protocol): number | undefined {
   if (targetPort === undefined || targetPort === '' || targetPort === 0) return port;
@@ -123,13 +130,18 @@ function sameEntries(a: readonly SliceEntry[], b: readonly SliceEntry[]): boolea
 
 /**
  * A user's write over a Service that no longer has a selector (or is gone) is simply the user's
- * Endpoints: the controller will not rewrite it, and the mirroring controller follows it.
+ * Endpoints at once: the controller will not rewrite it, and the mirroring controller follows it.
  */
 export function releaseUserWrite(d: Draft, svcKey: string): void {
   const rec = d.endpoints.get(svcKey);
-  if (!rec?.userWrite) return;
-  d.endpoints = d.endpoints.set(svcKey, { key: svcKey, object: rec.userWrite, managed: false, entries: entriesOfEndpoints(rec.userWrite) });
-  markProxies(d, svcKey);
+  if (rec?.userWrite) unmanage(d, rec);
+}
+
+/** No longer managed: what stays is the Endpoints object as the API shows it, and proxies follow it. */
+function unmanage(d: Draft, rec: EndpointsRecord): void {
+  const object = rec.userWrite ?? rec.object;
+  d.endpoints = d.endpoints.set(rec.key, { key: rec.key, object, managed: false, entries: entriesOfEndpoints(object) });
+  markProxies(d, rec.key);
 }
 
 /** One sync of one Service: what a real controller does when its work queue hands it the key. */
@@ -149,12 +161,7 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
   }
   const spec = svc.object.spec;
   if (spec.type === 'ExternalName' || !spec.selector) {
-    // No longer managed: what stays is the Endpoints object as written, and proxies follow it.
-    if (existing?.managed) {
-      const object = existing.userWrite ?? existing.object;
-      d.endpoints = d.endpoints.set(svcKey, { key: svcKey, object, managed: false, entries: entriesOfEndpoints(object) });
-      markProxies(d, svcKey);
-    }
+    if (existing?.managed) unmanage(d, existing);
     return;
   }
   const ns = svc.object.metadata.namespace!;
@@ -188,8 +195,7 @@ export function syncEndpoints(d: Draft, svcKey: string): void {
   if (existing?.managed && !existing.userWrite && sameEntries(existing.entries, entries)) return;
   const labels = { ...(svc.object.metadata.labels ?? {}) };
   if (spec.clusterIP === 'None' || !spec.clusterIP) labels['service.kubernetes.io/headless'] = '';
-  // Set on every write (KK v1.37 endpoints_controller.go syncService): how a reader tells the controller's Endpoints from a user's.
-  labels['endpoints.kubernetes.io/managed-by'] = 'endpoint-controller';
+  labels[MANAGED_BY_LABEL] = ENDPOINTS_CONTROLLER;
   const object: Endpoints = {
     apiVersion: 'v1',
     kind: 'Endpoints',

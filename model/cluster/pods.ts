@@ -8,7 +8,7 @@ import type { Pod } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
 import { beginPodDeletion, startPod } from './kubelet.ts';
 import { markPodServices, markStatus } from './pending.ts';
-import { indexPod, unindexPod } from './selection.ts';
+import { indexPod, sameLabels, unindexPod } from './selection.ts';
 import type { PodApiStatus, PodRecord } from './state.ts';
 
 /** A status-managed pod's status, read from what `apply` wrote (as under envtest or KWOK). */
@@ -111,9 +111,4 @@ export function podObject(rec: PodRecord, hostIP: string | undefined): Pod {
       containerStatuses: st.containers.map((c) => ({ name: c.name, ready: c.ready, restartCount: c.restartCount, started: st.phase === 'Running' })),
     },
   };
-}
-
-function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
-  const ka = Object.keys(a ?? {}), kb = Object.keys(b ?? {});
-  return ka.length === kb.length && ka.every((k) => a![k] === b?.[k]);
 }

@@ -20,6 +20,17 @@ export function selects(selector: Record<string, string> | null | undefined, lab
   return true;
 }
 
+/** Whether two label sets are the same (a missing set is an empty one). */
+export function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b?.[k]) return false;
+    n++;
+  }
+  for (const _ in b) n--;
+  return n === 0;
+}
+
 function addTo(index: PMap<PMap<true>>, key: string, member: string): PMap<PMap<true>> {
   return index.set(key, (index.get(key) ?? PMap.empty<true>()).set(member, true));
 }
