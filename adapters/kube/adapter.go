@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
@@ -373,6 +372,10 @@ func (a *adapter) advance(ctx context.Context, req map[string]any) map[string]an
 			fmt.Fprintln(os.Stderr, "kube-adapter: kubernetes service:", err)
 		}
 		a.catchUp()
+		// A kubernetes Service this run made again was created at t, not at the end of the advance.
+		if s, err := a.client.CoreV1().Services("default").Get(ctx, "kubernetes", metav1.GetOptions{}); err == nil {
+			a.createdAt(s)
+		}
 	}
 	a.time = end
 	if err := a.kubelet.advance(ctx, end); err != nil {
@@ -426,8 +429,6 @@ func (a *adapter) createdAt(s *v1.Service) int {
 	a.created[uid] = a.time
 	return a.time
 }
-
-var _ = strings.TrimSpace
 
 // keepServerSet copies spec fields the manifest leaves out from the stored object.
 func keepServerSet(u, existing *unstructured.Unstructured, fields ...string) {

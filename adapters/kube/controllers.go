@@ -172,21 +172,26 @@ func (c *controllers) idle() bool {
 	return true
 }
 
-// caughtUp waits until the queues are idle and etcd has taken no write for a quiet period: by then
-// every watch event has reached the informers and every controller has acted on it.
+// caughtUp waits until etcd has taken no write for a quiet period and then finds the queues idle:
+// by then every watch event has reached the informers and every controller has acted on it. The
+// queues are read only once etcd is quiet: gathering the metrics registry costs far more than
+// reading etcd's revision.
 func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
 	last, since := rev(), time.Now()
 	for time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-		r := rev()
-		if r != last || !c.idle() {
+		time.Sleep(2 * time.Millisecond)
+		if r := rev(); r != last {
 			last, since = r, time.Now()
 			continue
 		}
-		if time.Since(since) >= quiet {
+		if time.Since(since) < quiet {
+			continue
+		}
+		if c.idle() {
 			return true
 		}
+		since = time.Now()
 	}
 	return false
 }
