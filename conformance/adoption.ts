@@ -48,6 +48,12 @@ const keyOf = (namespace: string | undefined, name: string | undefined) => `${na
 export interface Learned {
   readonly ips: ReadonlyMap<string, string>;
   readonly ranges: ReadonlyMap<string, { readonly base: number; readonly size: number }>;
+  /**
+   * The names of the pods each ReplicationController (`namespace/name`) controls in the latest
+   * observation: in async timing its manager may make them steps after the model's did, so the
+   * step that made them in the model is replayed with these names.
+   */
+  readonly podNames?: ReadonlyMap<string, readonly string[]>;
 }
 
 const NOTHING_LEARNED: Learned = { ips: new Map(), ranges: new Map() };
@@ -114,9 +120,11 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
         return c?.kind === 'ReplicationController' ? [c.name] : undefined;
       }
       case 'podName': {
-        // subject: the ReplicationController; the pods the implementation made in this step.
+        // subject: the ReplicationController; the pods the implementation made in this step, then
+        // those a later observation showed it controls (the model takes only names it does not hold).
         const slash = subject.indexOf('/');
-        return [...pods.keys()].filter((k) => k.startsWith(`${subject}-`) && !podsBefore.has(k)).sort().map((k) => k.slice(slash + 1));
+        const made = [...pods.keys()].filter((k) => k.startsWith(`${subject}-`) && !podsBefore.has(k)).sort().map((k) => k.slice(slash + 1));
+        return [...made, ...(learned.podNames?.get(subject) ?? [])];
       }
       default:
         return undefined;

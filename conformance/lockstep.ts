@@ -152,7 +152,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   let modelObs = observe(model);
   // Pod IPs the implementation revealed (by its pod uid), and every step as adopted, so the model
   // can be replayed when a later observation shows an IP it had to choose blind (async timing).
-  const learned = { ips: new Map<string, string>(), ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])) };
+  const learned = { ips: new Map<string, string>(), ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])), podNames: new Map<string, readonly string[]>() };
   const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; ahead?: readonly Operation[]; happened: boolean }[] = [];
   const [first] = await impl.exchange([{ op: 'observe' }]);
   let implSeen = observed(impl, first, 'after init');
@@ -212,7 +212,9 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
       }
     }
     history.push({ op, impl: implStep, picks: a.picks, ahead: a.ahead, happened });
-    if (learn(learned.ips, implNext) && ipsDiffer(nextObs, implNext)) {
+    const learnedIPs = learn(learned.ips, implNext) && ipsDiffer(nextObs, implNext);
+    const learnedNames = learnPodNames(learned.podNames, implNext) && podNamesDiffer(nextObs, implNext);
+    if (learnedIPs || learnedNames) {
       next = initial;
       for (const h of history) if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learned, h.ahead).state;
       nextObs = observe(next);
@@ -251,6 +253,34 @@ function learn(learned: Map<string, string>, obs: Observation): boolean {
     grew = true;
   }
   return grew;
+}
+
+/** The pods each ReplicationController controls, by name, as `namespace/rc` → sorted names. */
+function controlledPods(obs: Observation): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const p of obs.pods ?? []) {
+    if (p.controller?.kind !== 'ReplicationController' || p.terminating) continue;
+    const rc = `${p.namespace}/${p.controller.name}`;
+    out.set(rc, [...(out.get(rc) ?? []), p.name]);
+  }
+  for (const names of out.values()) names.sort();
+  return out;
+}
+
+/** Records the names of the pods each ReplicationController controls; true when they changed. */
+function learnPodNames(learned: Map<string, readonly string[]>, obs: Observation): boolean {
+  const now = controlledPods(obs);
+  const same = now.size === learned.size && [...now].every(([rc, names]) => learned.get(rc)?.join() === names.join());
+  if (same) return false;
+  learned.clear();
+  for (const [rc, names] of now) learned.set(rc, names);
+  return true;
+}
+
+/** Whether some ReplicationController's live pods have other names in the model than in the implementation. */
+function podNamesDiffer(model: Observation, impl: Observation): boolean {
+  const m = controlledPods(model);
+  return [...controlledPods(impl)].some(([rc, names]) => m.has(rc) && m.get(rc)!.join() !== names.join());
 }
 
 function ipsDiffer(model: Observation, impl: Observation): boolean {

@@ -62,6 +62,36 @@ describe('controllers ahead of the model, async timing', () => {
     expect(exec.steps.map((s) => [s.op.op, s.implementation.ok])).toEqual([['apply', true], ['delete', true], ['settle', true]]);
   });
 
+  it('adopts the names a late replication manager gives its pods, from the observation that first shows them', async () => {
+    // The implementation's manager makes the pods one request after the apply (as the real one
+    // does, on its own time); the model's makes them within the apply, with names of its own.
+    const rc = { op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 2, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } } as unknown as Operation;
+    let late: Operation | undefined;
+    const lateManager: Wrapper = {
+      step(state, op, next) {
+        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
+          const object = (op as unknown as { object: { spec: object } }).object;
+          const out = next(state, { ...op, object: { ...object, spec: { ...object.spec, replicas: 0 } } } as unknown as Operation);
+          late = op;
+          const applied = (out.result as unknown as { object: { spec: object } }).object;
+          return { state: out.state, result: { ...out.result, object: { ...applied, spec: { ...applied.spec, replicas: 2 } } } as never };
+        }
+        if (late && op.op !== 'observe') {
+          state = next(state, late).state;
+          late = undefined;
+        }
+        return next(state, op);
+      },
+    };
+    const invariants = selectInvariants(spec, 'async');
+    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
+    const ctx: Context = { scope: small, timing: 'async', settle: 'end', resultReaders: new Set(), sent: [] };
+    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
+    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [rc], mode);
+    expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
+    expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
+  });
+
   it('an implementation whose controllers are always done conforms in async timing', async () => {
     const o: ConformOptions = { scope: small, timing: 'async', runs: 60, maxSteps: 30, seed: 5, settle: 'never', adapter: { command: 'in-process', shell: false, timeoutMs: 1000 } };
     const r = await runConform(spec, o, new LoopbackAdapter({ wrapper: eager }));
