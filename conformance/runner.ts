@@ -130,6 +130,13 @@ function hasDataPlane(supports: Supports | undefined): boolean {
   return !supports?.operations || supports.operations.some((op) => op === 'connect' || op === 'http');
 }
 
+/** Why a rule checked only after operations the implementation does not support went unjudged. */
+function unsupportedAfter(inv: Invariant, supports: Supports | undefined): string | undefined {
+  const ops = supports?.operations;
+  if (!ops || !inv.after || [...inv.after].some((op) => ops.includes(op as never))) return undefined;
+  return `it is checked only after ${[...inv.after].join(', ')}, which the implementation does not support`;
+}
+
 function readsProxies(inv: Invariant): boolean {
   return [...(inv.when?.reads ?? []), ...inv.holds.reads].some((r) => /^(prev|state)\.proxies/.test(r));
 }
@@ -175,7 +182,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       unsupported: unsupportedNames(supports),
       invariants: [
         ...invariants.filter((i) => search.checker.stats.get(i.id)!.held === 0).map((i) => {
-          const reason = outOfReachReason(o.scope, o.timing, i.id);
+          const reason = outOfReachReason(o.scope, o.timing, i.id) ?? unsupportedAfter(i, supports);
           return reason ? { id: i.id, reason } : { id: i.id };
         }),
         ...selected.filter((i) => !invariants.includes(i)).map((i) => ({ id: i.id, reason: NO_DATA_PLANE })),

@@ -148,6 +148,9 @@ describe('conform against a partial implementation', () => {
     const unjudged = r.unexercised.invariants.filter((i) => i.reason?.includes('supports no traffic')).map((i) => i.id);
     expect(unjudged).toEqual(expect.arrayContaining(['proxy/follows-endpoints', 'traffic/programmed-endpoints-only']));
     expect(unjudged).not.toContain('api/refusal-changes-nothing');
+    // A rule judged only after an operation the implementation lacks is reported as such, not as unreached.
+    const afterUnsupported = r.unexercised.invariants.find((i) => i.id === 'traffic/selected-pods-only');
+    expect(afterUnsupported?.reason).toBe('it is checked only after connect, which the implementation does not support');
   });
 
   it('under --only without conform nothing is compared, and the report says so', async () => {
