@@ -271,6 +271,8 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 	// patchAllocatedValues); a pod keeps what the server set in its spec (its node, the default
 	// tolerations), since kubectl apply's merge would not remove them either.
 	var result *unstructured.Unstructured
+	var labels, annotations map[string]string
+	relabel := false
 	existing, err := a.dyn.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
@@ -281,6 +283,16 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			keepServerSet(u, existing, "nodeName", "tolerations")
 			if st, ok := existing.Object["status"]; ok {
 				u.Object["status"] = st
+			}
+			if status != nil {
+				// The labels change with the status, in the status write below (pods/status takes
+				// metadata too: pkg/registry/core/pod/strategy.go podStatusStrategy.PrepareForUpdate),
+				// so controllers see one change, as the model makes it: relabelled here first, a pod
+				// leaving a terminal phase would be judged by the endpoints controller while still
+				// terminal, and its phase change alone wakes no controller (F17).
+				labels, annotations, relabel = u.GetLabels(), u.GetAnnotations(), true
+				u.SetLabels(existing.GetLabels())
+				u.SetAnnotations(existing.GetAnnotations())
 			}
 		}
 		result, err = a.dyn.Resource(gvr).Namespace(ns).Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
@@ -307,6 +319,9 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 				return err
 			}
 			pod.Status = st
+			if relabel {
+				pod.Labels, pod.Annotations = labels, annotations
+			}
 			updated, err = a.client.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
 			return err
 		})
@@ -316,6 +331,10 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			// written (a ReplicationController's surplus: docs/fidelity.md F12). The model applies
 			// both at once, then deletes it: answer the write, with the status the caller gave.
 			result.Object["status"] = status
+			if relabel {
+				result.SetLabels(labels)
+				result.SetAnnotations(annotations)
+			}
 		case err != nil:
 			return apiRefusal(err)
 		default:

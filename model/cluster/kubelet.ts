@@ -142,7 +142,17 @@ export function writeStatus(d: Draft, podKey: string): void {
   if (sameStatus(status, pod.status)) return;
   d.pods = d.pods.set(podKey, { ...pod, status });
   if (status.phase === 'Succeeded' || status.phase === 'Failed') releasePodIP(d, pod);
-  markPodServices(d, pod.object.metadata.namespace!, pod.object.metadata.labels);
+  if (endpointsSee(pod.status, status)) markPodServices(d, pod.object.metadata.namespace!, pod.object.metadata.labels);
+  else d.touched.add(pod.object.metadata.namespace!);
+}
+
+/**
+ * Whether the controllers' pod handlers see a status change: readiness or IP (k8s.io/endpointslice
+ * v0.37.2 util/controller_utils.go podEndpointsChanged). A phase change alone wakes no controller,
+ * so a pod that ends while already unready stays listed until its Services next sync (F18).
+ */
+export function endpointsSee(old: PodApiStatus, next: PodApiStatus): boolean {
+  return old.ready !== next.ready || old.ip !== next.ip;
 }
 
 /** Records a kubelet-side change: written at once in sync timing, later in async. */

@@ -6,7 +6,7 @@
 import { tables } from '../machines/index.ts';
 import type { Pod } from '../k8s/objects.ts';
 import type { Draft } from './draft.ts';
-import { beginPodDeletion, startPod } from './kubelet.ts';
+import { beginPodDeletion, endpointsSee, startPod } from './kubelet.ts';
 import { markPodServices, markStatus } from './pending.ts';
 import { indexPod, sameLabels, unindexPod } from './selection.ts';
 import type { PodApiStatus, PodRecord } from './state.ts';
@@ -79,9 +79,9 @@ export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
   indexPod(d, ns, old.key, metadata);
   d.pods = d.pods.set(old.key, rec);
   // The controllers' pod handlers sync the Services only on a change they can see: labels,
-  // readiness, IP or deletion (k8s.io/endpointslice v0.37 util podEndpointsChanged); the phase is
-  // taken too, so that a pod that ends leaves its Endpoints (the kubelet makes it unready as well).
-  const seen = !sameLabels(old.object.metadata.labels, metadata.labels) || rec.status.ready !== old.status.ready || rec.status.ip !== old.status.ip || rec.status.phase !== old.status.phase;
+  // readiness, IP or deletion (k8s.io/endpointslice v0.37.2 util podEndpointsChanged) — not the
+  // phase alone (F18).
+  const seen = !sameLabels(old.object.metadata.labels, metadata.labels) || endpointsSee(old.status, rec.status);
   if (seen) markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
   else d.touched.add(ns);
   return rec;
