@@ -3,7 +3,7 @@
  * (docs/adapter.md) — random operation sequences, every answer against the model, every invariant
  * on its observations; reports in reports/conform.json and conform.md. Exit 0 when everything held,
  * 1 on a violation or a fault of the implementation, 2 on bad usage or a command that cannot be
- * started, 130 when interrupted (Ctrl-C writes the partial report first).
+ * started, 130 when interrupted by Ctrl-C and 143 by SIGTERM (the partial report is written first).
  */
 import { createWriteStream } from 'node:fs';
 import { stringify } from 'yaml';
@@ -87,11 +87,15 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: save it from a plain run of the failing scope and timing');
   const adapter = { command, shell, timeoutMs };
   const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\nsvcspec conform: interrupted; writing the partial report (Ctrl-C again to quit at once)\n');
+  // Ctrl-C, or SIGTERM from a CI runner or a Kubernetes Job's deadline: the partial report is written either way.
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
+    process.stderr.write(`\nsvcspec conform: interrupted (${signal}); writing the partial report (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
     controller.abort();
   };
-  process.once('SIGINT', onSigint);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const logFile = flags['protocol-log'] ? createWriteStream(flags['protocol-log'] as string) : undefined;
   const impl = new ProcessAdapter({ ...adapter, signal: controller.signal, log: logFile && ((dir, line) => logFile.write(`${dir} ${line}\n`)) });
   const progress = new Progress();
@@ -131,10 +135,12 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await impl.close();
     logFile?.end();
   }
+  const interrupted = stoppedBy === 'SIGTERM' ? 143 : 130;
   const dir = (flags.reports as string) ?? 'reports';
   const jobs = scopes.flatMap((scope) => timings.map((timing) => ({ scope: scope.name, timing })));
   if (shard) {
@@ -142,9 +148,9 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
     const parts: ConformShardPart[] = results.map((r) => ({ job: r.job, report: toWire(r.report), seconds: r.seconds }));
     const file = writeShard(dir, 'conform', shard, JSON.parse(JSON.stringify(options)) as Record<string, unknown>, parts);
     if (!flags.json) process.stdout.write(`shard ${shard.index}/${shard.count}: ${results.length} of ${jobs.length} scopes and timings; report: ${file} (svcspec merge puts the shards together)\n`);
-    return exitCode(results.map((r) => r.report));
+    return exitCode(results.map((r) => r.report), interrupted);
   }
-  return finishConform(jobs, results, adapter, flags);
+  return finishConform(jobs, results, adapter, flags, false, interrupted);
 }
 
 export interface ConformJobResult {
@@ -179,17 +185,18 @@ function printConform(r: ConformReport, seconds: number): void {
   if (r.error) process.stdout.write(`${r.error}\n`);
 }
 
-function exitCode(reports: readonly ConformReport[]): number {
+/** 0, 1, 2 (the command could not be started), or `interrupted` (130 for Ctrl-C, 143 for SIGTERM). */
+function exitCode(reports: readonly ConformReport[], interrupted = 130): number {
   const verdict = overallVerdict(reports);
   if (reports.some((r) => r.fault?.kind === 'spawn')) return 2;
-  return verdict === 'ok' ? 0 : verdict === 'unknown' ? 130 : 1;
+  return verdict === 'ok' ? 0 : verdict === 'unknown' ? interrupted : 1;
 }
 
 /**
  * conform.json, conform.md and JUnit of the whole run, from the results of its jobs (in job order,
  * some maybe missing): kept up to the first that is not ok, the rest skipped as one run skips them.
  */
-export function finishConform(jobs: readonly { scope: string; timing: Timing }[], results: readonly ConformJobResult[], adapter: ConformOptions['adapter'], flags: Record<string, unknown>, print = false): number {
+export function finishConform(jobs: readonly { scope: string; timing: Timing }[], results: readonly ConformJobResult[], adapter: ConformOptions['adapter'], flags: Record<string, unknown>, print = false, interrupted = 130): number {
   const reports: ConformReport[] = [];
   const timed: { report: ConformReport; seconds: number }[] = [];
   const skipped: { scope: string; timing: string }[] = [];
@@ -209,5 +216,5 @@ export function finishConform(jobs: readonly { scope: string; timing: Timing }[]
   if (junit) writeFile(junit, junitXml('svcspec conform', conformSuites(timed, skipped)));
   if (flags.json) writeJsonLine(json);
   else process.stdout.write(`reports: ${dir}/conform.json, ${dir}/conform.md${junit ? `, ${junit}` : ''}\n`);
-  return exitCode(reports);
+  return exitCode(reports, interrupted);
 }

@@ -77,16 +77,19 @@ describe.concurrent('implementation faults end the run with a verdict', () => {
 });
 
 describe('the svcspec binary', () => {
-  it('on Ctrl-C writes the partial report, verdict unknown, and exits 130', async () => {
-    const dir = tempDir('interrupt');
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s (Ctrl-C, or a Job\'s SIGTERM) writes the partial report, verdict unknown, and exits %i', async (signal, exitCode) => {
+    const dir = tempDir(`interrupt-${signal}`);
     let pid = 0;
     const running = svcspec(['conform', '--adapter', 'node cli/svcspec.js serve', '--runs', '100000', '--reports', dir], { onStart: (p) => (pid = p) });
     const start = Date.now();
     await new Promise((r) => setTimeout(r, 6000)); // Some sequences run first.
-    process.kill(pid, 'SIGINT');
+    process.kill(pid, signal);
     const ran = await running;
     expect(Date.now() - start).toBeLessThan(30_000);
-    expect(ran.code).toBe(130);
+    expect(ran.code).toBe(exitCode);
     expect(existsSync(join(dir, 'conform.md'))).toBe(true);
     const report = conformReport(dir);
     expect(report.verdict).toBe('unknown');
