@@ -15,7 +15,7 @@ import { Progress } from '../progress.ts';
 import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { checkSuites } from '../report/junit-suites.ts';
-import { ONLY_FLAG, WEIGHTS_FLAG, checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf, weightsOf } from './shared-flags.ts';
+import { ONLY_FLAG, SWARM_FLAG, WEIGHTS_FLAG, checkOnly, junitFile, randomRunFlags, reportFlags, scopesOf, timingsOf, weightsOf } from './shared-flags.ts';
 
 /** Runs per scope and timing: enough rounds of coverage-guided bias for every invariant to reach the floor. */
 export const DEFAULT_RUNS = 400;
@@ -24,6 +24,7 @@ export const CHECK_FLAGS: FlagSpec = {
   ...randomRunFlags('small,medium', 'same report', DEFAULT_RUNS),
   ...ONLY_FLAG,
   ...WEIGHTS_FLAG,
+  ...SWARM_FLAG,
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'export-watch': { type: 'string', help: 'write each run as a kubectl watch stream FILE.<scope>.<timing>.<n>.json (svcspec trace checks them)' },
   ...reportFlags('check'),
@@ -71,6 +72,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
         seed: (flags.seed as number) ?? 0,
         only: flags.only as string[] | undefined,
         weights,
+        swarm: flags.swarm === true,
         onRun: (done, total) => {
           exporter?.run(scope.name, timing, done);
           progress.bar(`check ${scope.name}/${timing}`, done, total);

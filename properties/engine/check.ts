@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { Observation, Operation, Result } from '../../model/index.ts';
 import { normalizeConfig } from '../../model/index.ts';
-import { generatorOf, named, sequenceArb } from '../arbitraries/operations.ts';
+import { generatorOf, named, sequenceArb, swarmOfRun } from '../arbitraries/operations.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
 import { GeneratorCredit, type Weights, catalogueWeights, weighted, weightsFlag } from './bias.ts';
 import { type FloorVerdict, floorVerdict, outOfReachReason } from './floor.ts';
@@ -28,6 +28,8 @@ export interface CheckOptions {
   readonly only?: readonly string[];
   /** Fixed generator weights (a replay's, or `--weights`): no rounds of coverage-guided bias. */
   readonly weights?: Weights;
+  /** Swarm testing (properties/arbitraries/swarm.ts): each run draws its own subset of the generators and their weights (`--swarm`). */
+  readonly swarm?: boolean;
   readonly onRun?: (done: number, total: number) => void;
 }
 
@@ -54,6 +56,14 @@ export interface Counterexample {
   readonly oneMinimal: boolean;
   /** Sequences run to make it so, after fast-check's shrinking. */
   readonly deletionsTried: number;
+  /** The generators the failing run drew from (swarm testing), in catalogue order. */
+  readonly swarm?: readonly string[];
+}
+
+/** What swarm testing drew over the counted runs: how many generators a run kept, on average, of how many. */
+export interface SwarmStats {
+  readonly meanKept: number;
+  readonly of: number;
 }
 
 export interface CheckReport {
@@ -64,6 +74,7 @@ export interface CheckReport {
   readonly steps: number;
   readonly invariants: readonly { invariant: Invariant; stats: InvariantStats; floor: FloorVerdict }[];
   readonly counterexample?: Counterexample;
+  readonly swarm?: SwarmStats;
   /** When fast-check itself failed (an exception in the system under check). */
   readonly error?: string;
 }
@@ -111,7 +122,8 @@ export const MINIMIZE_BUDGET = 2_000;
 export function replayCommand(o: CheckOptions, seed: number, path: string, weights = ''): string {
   const only = o.only?.length ? ` --only ${o.only.join(',')}` : '';
   const biased = weights ? ` --weights ${weights}` : '';
-  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}${biased}`;
+  const swarm = o.swarm ? ' --swarm' : '';
+  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}${biased}${swarm}`;
 }
 
 export function selectInvariants(spec: Spec, timing: Timing, only?: readonly string[]): Invariant[] {
@@ -132,10 +144,11 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
   let weights = o.weights ?? catalogueWeights(spec.generators);
   let runs = 0;
   let steps = 0;
+  const swarm = o.swarm ? new SwarmTally() : undefined;
   for (let round = 0; runs < total; round++) {
     const roundRuns = fixed ? total : Math.min(ROUND_RUNS, total - runs);
     const seed = fixed ? o.seed : o.seed + round;
-    const arb = sequenceArb(weighted(spec.generators, weights), o.scope, spec.domains, o.maxSteps);
+    const arb = sequenceArb(weighted(spec.generators, weights), o.scope, spec.domains, o.maxSteps, undefined, swarm && catalogueWeights(spec.generators));
     let failed = false;
     const property = fc.property(arb, (templates) => {
       // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
@@ -143,29 +156,49 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
       if (!failed) {
         runs++;
         steps += exec.transcript.ops.length;
+        swarm?.record(templates);
         o.onRun?.(runs, total);
       }
       if (exec.violation) failed = true;
       return exec.violation === undefined;
     });
     const details = fc.check(property, { seed, numRuns: roundRuns, path: o.path, endOnFailure: false });
-    if (details.failed) return failure(spec, o, system, invariants, checker, { runs, steps, weights }, details);
+    if (details.failed) return failure(spec, o, system, invariants, checker, { runs, steps, weights, swarm: swarm?.stats() }, details);
     if (!fixed) weights = credit.next(spec.generators, checker.stats, unreachable);
   }
-  return base(o, invariants, checker, runs, steps);
+  return base(o, invariants, checker, runs, steps, swarm?.stats());
 }
 
-function base(o: CheckOptions, invariants: readonly Invariant[], checker: InvariantChecker, runs: number, steps: number): CheckReport {
+/** Sums what swarm testing kept per counted run. */
+class SwarmTally {
+  private runs = 0;
+  private kept = 0;
+  private of = 0;
+
+  record(templates: readonly Operation[]): void {
+    const s = swarmOfRun(templates);
+    if (!s) return;
+    this.runs++;
+    this.kept += s.kept.length;
+    this.of = Math.max(this.of, s.of);
+  }
+
+  stats(): SwarmStats | undefined {
+    return this.runs ? { meanKept: Math.round((100 * this.kept) / this.runs) / 100, of: this.of } : undefined;
+  }
+}
+
+function base(o: CheckOptions, invariants: readonly Invariant[], checker: InvariantChecker, runs: number, steps: number, swarm?: SwarmStats): CheckReport {
   const stats = invariants.map((invariant) => {
     const s = checker.stats.get(invariant.id)!;
     return { invariant, stats: s, floor: floorVerdict(o.scope, o.timing, invariant.id, s) };
   });
-  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats };
+  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: stats, ...(swarm ? { swarm } : {}) };
 }
 
 /** The failing run, shrunk by fast-check, then made 1-minimal by trying each single deletion. */
-function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: readonly Invariant[], checker: InvariantChecker, at: { runs: number; steps: number; weights: Weights }, details: fc.RunDetails<[Operation[]]>): CheckReport {
-  const report = base(o, invariants, checker, at.runs, at.steps);
+function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: readonly Invariant[], checker: InvariantChecker, at: { runs: number; steps: number; weights: Weights; swarm?: SwarmStats }, details: fc.RunDetails<[Operation[]]>): CheckReport {
+  const report = base(o, invariants, checker, at.runs, at.steps, at.swarm);
   if (!details.counterexample) return { ...report, error: String(details.errorInstance ?? 'fast-check failed') };
   const [shrunk] = details.counterexample;
   const rerun = (t: readonly Operation[]) => execute(system, o.scope, o.timing, t, new InvariantChecker(invariants, o.timing, normalizeConfig({ ...o.scope.cluster, timing: o.timing })), false);
@@ -180,6 +213,7 @@ function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: 
   const exec = rerun(templates);
   const path = details.counterexamplePath ?? '';
   const weights = weightsFlag(spec.generators, at.weights);
+  const kept = swarmOfRun(shrunk)?.kept.map((g) => g.name);
   return {
     ...report,
     counterexample: {
@@ -196,6 +230,7 @@ function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: 
       shrinks: details.numShrinks,
       oneMinimal: minimal.oneMinimal,
       deletionsTried: minimal.attemptsMade,
+      ...(kept ? { swarm: kept } : {}),
     },
   };
 }
