@@ -6,6 +6,7 @@
  *   npx tsx bench/power.bench.ts                 # every fault, seeds 0-23
  *   SEEDS=8 FAULTS=traffic/ npx tsx bench/power.bench.ts
  *   FROM=12 SEEDS=12 npx tsx bench/power.bench.ts   # seeds 12-23 (another process takes 0-11)
+ *   FAULTS=traffic/target-port,env/ SWARM=on npx tsx bench/power.bench.ts   # as check --swarm, to compare
  * Writes reports/power.json and prints a Markdown table (the README's).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ import { type Fault, allFaults } from '../test/properties/faults/index.ts';
 const SEEDS = Number(process.env.SEEDS ?? 24);
 /** The first seed (seeds FROM … FROM+SEEDS-1): a long run can be split and the tables added up. */
 const FROM = Number(process.env.FROM ?? 0);
+/** SWARM=on runs check with swarm testing (`--swarm`, properties/arbitraries/swarm.ts): what it adds, measured side by side. */
+const SWARM = process.env.SWARM === 'on';
 const spec = loadSpec();
 const scopeNamed = (name: string): Scope => spec.scopes.find((s) => s.name === name)!;
 const median = (xs: number[]) => {
@@ -37,7 +40,7 @@ function catchOnce(fault: Fault, seed: number) {
   let steps = 0;
   for (const name of [fault.scope, ...['small', 'medium'].filter((x) => x !== fault.scope)]) {
     const scope = scopeNamed(name);
-    const r = runCheck(spec, { scope, timing: fault.timing, runs: DEFAULT_RUNS, maxSteps: scope.maxSteps, seed, only: [fault.invariant] }, fault.wrap(modelSystem as never));
+    const r = runCheck(spec, { scope, timing: fault.timing, runs: DEFAULT_RUNS, maxSteps: scope.maxSteps, seed, only: [fault.invariant], swarm: SWARM }, fault.wrap(modelSystem as never));
     steps += r.steps;
     const c = r.counterexample;
     if (c?.violation.invariant.id === fault.invariant) return { caught: true, steps, ms: performance.now() - t0, length: c.templates.length, templates: c.templates, scope };
@@ -58,7 +61,9 @@ function explorerShortest(fault: Fault, scope: Scope, timing: Timing, templates:
   return again.violation?.invariant.id === fault.invariant ? v.trace.length : undefined;
 }
 
-const faults = allFaults.filter((f) => !process.env.FAULTS || f.invariant.includes(process.env.FAULTS));
+/** FAULTS: comma-separated parts of invariant ids (a fault is run when its invariant contains one). */
+const wanted = process.env.FAULTS?.split(',').filter(Boolean);
+const faults = allFaults.filter((f) => !wanted?.length || wanted.some((w) => f.invariant.includes(w)));
 const rows = [];
 for (const fault of faults) {
   const tries = Array.from({ length: SEEDS }, (_, i) => catchOnce(fault, FROM + i));
@@ -78,7 +83,7 @@ for (const fault of faults) {
   process.stderr.write(`${row.invariant}: ${row.caught}/${SEEDS}\n`);
 }
 mkdirSync('reports', { recursive: true });
-writeFileSync(join('reports', `power${FROM ? `-from-${FROM}` : ''}.json`), `${JSON.stringify({ runs: DEFAULT_RUNS, from: FROM, seeds: SEEDS, rows }, null, 2)}\n`);
+writeFileSync(join('reports', `power${FROM ? `-from-${FROM}` : ''}${SWARM ? '-swarm' : ''}.json`), `${JSON.stringify({ runs: DEFAULT_RUNS, from: FROM, seeds: SEEDS, swarm: SWARM, rows }, null, 2)}\n`);
 console.log('| fault (the invariant that must catch it) | seeds caught | median operations to the first catch | median time | counterexample (median steps) | explorer\'s shortest |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| \`${r.invariant}\`: ${r.description} | ${r.caught}/${r.seeds} | ${r.medianOperations} | ${r.medianMs} ms | ${r.medianLength} | ${r.explorerShortest ?? '—'} |`);

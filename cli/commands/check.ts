@@ -20,7 +20,7 @@ import { Progress } from '../progress.ts';
 import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { checkSuites } from '../report/junit-suites.ts';
-import { ONLY_FLAG, WEIGHTS_FLAG, checkOnly, junitFile, parallelFlags, randomRunFlags, reportFlags, scopesOf, shardJobs, shardOf, timingsOf, weightsOf, workersOf } from './shared-flags.ts';
+import { ONLY_FLAG, SWARM_FLAG, WEIGHTS_FLAG, checkOnly, junitFile, parallelFlags, randomRunFlags, reportFlags, scopesOf, shardJobs, shardOf, timingsOf, weightsOf, workersOf } from './shared-flags.ts';
 
 /** Runs per scope and timing: enough rounds of coverage-guided bias for every invariant to reach the floor. */
 export const DEFAULT_RUNS = 400;
@@ -29,6 +29,7 @@ export const CHECK_FLAGS: FlagSpec = {
   ...randomRunFlags('small,medium', 'same report', DEFAULT_RUNS),
   ...ONLY_FLAG,
   ...WEIGHTS_FLAG,
+  ...SWARM_FLAG,
   'save-counterexample': { type: 'string', help: 'write the shrunk counterexample as a scenario file' },
   'export-watch': { type: 'string', help: 'write each run as a kubectl watch stream FILE.<scope>.<timing>.<n>.json (svcspec trace checks them)' },
   seeds: { type: 'string', help: 'A..B: run every scope and timing once per seed A, A+1, …, B (a job each, in the report and for --shard)' },
@@ -66,6 +67,8 @@ export interface CheckShardOptions {
   readonly maxSteps?: number;
   readonly only?: readonly string[];
   readonly weights?: string;
+  /** Swarm testing (--swarm); absent when off, so a plain check's shard options are as before. */
+  readonly swarm?: true;
 }
 
 /** One job of a shard report: its index among the check's jobs, its report as wire data, its coverage. */
@@ -92,6 +95,7 @@ export function checkJobs(spec: Spec, o: CheckShardOptions, onRun?: (job: number
     seed,
     only: o.only,
     weights,
+    ...(o.swarm ? { swarm: true } : {}),
     onRun: onRun && ((done: number, total: number) => onRun(job, done, total)),
   }));
 }
@@ -107,6 +111,7 @@ export async function checkCommand(flags: Record<string, unknown>): Promise<numb
     ...(flags['max-steps'] !== undefined ? { maxSteps: flags['max-steps'] as number } : {}),
     ...(flags.only ? { only: flags.only as string[] } : {}),
     ...(flags.weights !== undefined ? { weights: flags.weights as string } : {}),
+    ...(flags.swarm === true ? { swarm: true as const } : {}),
   };
   const junit = junitFile(flags);
   const workers = workersOf(flags, cores);

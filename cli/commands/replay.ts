@@ -19,6 +19,7 @@ export const REPLAY_FLAGS: FlagSpec = {
   'max-steps': { type: 'number', help: 'the budget check printed' },
   only: { type: 'list', help: 'the invariants check printed' },
   weights: { type: 'string', help: 'the generator weights check printed' },
+  swarm: { type: 'boolean', help: 'the run was drawn under swarm testing (check printed --swarm)' },
   json: { type: 'boolean', help: 'machine-readable output' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -39,6 +40,7 @@ export async function replayCommand(flags: Record<string, unknown>, positionals:
     path: String(flags.path),
     only: flags.only as string[] | undefined,
     weights: weightsOf(spec, flags.weights as string | undefined),
+    swarm: flags.swarm === true,
   });
   if (flags.json) writeJsonLine({ reproduced: !!r.counterexample, invariant: r.counterexample?.violation.invariant.id ?? null });
   else process.stdout.write(r.counterexample ? `${counterexampleText(r)}\n` : 'the run no longer breaks any invariant\n');

@@ -38,6 +38,10 @@ export function weightsOf(spec: Spec, text: string | undefined): Map<string, num
   return weights;
 }
 
+export const SWARM_FLAG: FlagSpec = {
+  swarm: { type: 'boolean', help: 'swarm testing: each run draws its own subset of the generators and their weights (docs/architecture.md); a counterexample\'s replay line names it' },
+};
+
 export const ONLY_FLAG: FlagSpec = {
   only: { type: 'list', help: 'check only these invariants (ids or id prefixes)' },
 };

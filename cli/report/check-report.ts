@@ -31,6 +31,7 @@ export function checkJson(reports: readonly CheckReport[], coverage: readonly Ma
       verdict: r.error ? 'error' : r.counterexample ? 'violation' : 'ok',
       ...(r.error ? { error: r.error } : {}),
       floorMet: belowFloor(r).length === 0,
+      ...(r.swarm ? { swarm: { meanGeneratorsKept: r.swarm.meanKept, generators: r.swarm.of } } : {}),
       invariants: r.invariants.map(({ invariant, stats, floor }) => ({
         id: invariant.id,
         statement: invariant.statement,
@@ -62,6 +63,7 @@ function counterexampleJson(r: CheckReport): unknown {
     shrinks: c.shrinks,
     oneMinimal: c.oneMinimal,
     deletionsTried: c.deletionsTried,
+    ...(c.swarm ? { swarm: c.swarm } : {}),
     steps: c.transcript.ops.map((op, i) => ({ op, result: c.transcript.results[i] })),
     ...(c.violation.error ? { error: c.violation.error } : { value: c.violation.value ?? null }),
     changes: c.changes,
@@ -93,7 +95,7 @@ export function checkMarkdown(reports: readonly CheckReport[], coverage: readonl
   const never = neverExercised(reports);
   if (never.length) out.push(`> **Warning:** never exercised in any scope or timing (their preconditions never held, so they checked nothing): ${never.map((i) => `\`${i}\``).join(', ')}`, '');
   for (const r of reports) {
-    out.push(`## Scope \`${r.scope}\`, ${r.timing} timing`, '', `Seed ${r.seed}: ${r.runs} runs, ${r.steps} steps.${r.error ? ` **Error:** ${r.error}` : ''}`, '');
+    out.push(`## Scope \`${r.scope}\`, ${r.timing} timing`, '', `Seed ${r.seed}: ${r.runs} runs, ${r.steps} steps.${r.swarm ? ` Swarm testing: a run kept ${r.swarm.meanKept} of ${r.swarm.of} generators on average.` : ''}${r.error ? ` **Error:** ${r.error}` : ''}`, '');
     out.push('| invariant | statement | verdict | checked | precondition held | floor |', '|---|---|---|---|---|---|');
     for (const { invariant, stats, floor } of r.invariants) {
       const verdict = verdictOf(r, invariant.id);

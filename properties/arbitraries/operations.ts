@@ -14,6 +14,7 @@ import { endedPodArb, endpointsArb, labelsArb, podArb, podEndpointsArb, replicat
 import { dataplaneTrafficArb } from './dataplane.ts';
 import { affinityArb, discoveryArb, endpointsOverrideArb, nodePortUpdatesArb, runToCompletionArb, shortLivedArb, terminatingServingArb } from './focused.ts';
 import { policiesArb } from './policies.ts';
+import { type SwarmDraw, swarmArb } from './swarm.ts';
 
 /** An operation whose toString() reads like a script line (fast-check prints it in counterexamples). */
 export function named(op: Operation): Operation {
@@ -332,6 +333,11 @@ function tagged(op: Operation, name: string): Operation {
   return op;
 }
 
+/** One generator's chunks, each operation tagged with the generator's name. */
+function taggedChunkOf(g: GeneratorSpec, scope: Scope, d: Domains, supports?: Supports): fc.Arbitrary<Operation[]> {
+  return chunkOf(g, scope, d, supports).map((ops) => ops.map((op) => tagged(op, g.name)));
+}
+
 /**
  * The scope's generators (spec/scopes.yaml `generators`, else every one that is not opt-in), those an
  * implementation with `supports` can answer, weighted; each draws a short run of operations.
@@ -339,11 +345,7 @@ function tagged(op: Operation, name: string): Operation {
 export function chunkArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, supports?: Supports): fc.Arbitrary<Operation[]> {
   const drawn = drawnGenerators(generators, scope, supports);
   if (drawn.length === 0) throw new NoGenerators(scope.name);
-  const parts = drawn.map((g) => ({
-    weight: g.weight,
-    arbitrary: chunkOf(g, scope, d, supports).map((ops) => ops.map((op) => tagged(op, g.name))),
-  }));
-  return fc.oneof(...parts);
+  return fc.oneof(...drawn.map((g) => ({ weight: g.weight, arbitrary: taggedChunkOf(g, scope, d, supports) })));
 }
 
 /** Nothing to draw: the implementation supports none of the scope's generators. */
@@ -353,15 +355,35 @@ export class NoGenerators extends Error {
   }
 }
 
+/** On a sequence drawn under swarm testing (not enumerable, not copied): the run's configuration. */
+export const SWARM = Symbol('svcspec.swarm');
+
+export function swarmOfRun(ops: readonly Operation[]): SwarmDraw | undefined {
+  return (ops as { [SWARM]?: SwarmDraw })[SWARM];
+}
+
 /**
  * Sequences of up to `maxSteps` operations, packed from whole chunks: a chunk that does not fit in
  * what is left is skipped, not cut, so a walkthrough always reaches the steps it was drawn for.
- * Shrinking removes whole chunks, then simplifies them.
+ * Shrinking removes whole chunks, then simplifies them. With `swarm` (the catalogue's weights, that
+ * keep chances are relative to), each sequence first draws its own subset of the generators and
+ * their weights (./swarm.ts), and never shrinks that draw.
  */
-export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number, supports?: Supports): fc.Arbitrary<Operation[]> {
-  return fc.array(chunkArb(generators, scope, d, supports), { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => {
+export function sequenceArb(generators: readonly GeneratorSpec[], scope: Scope, d: Domains, maxSteps: number, supports?: Supports, swarm?: ReadonlyMap<string, number>): fc.Arbitrary<Operation[]> {
+  if (!swarm) return packed(chunkArb(generators, scope, d, supports), maxSteps);
+  const drawn = drawnGenerators(generators, scope, supports);
+  if (drawn.length === 0) throw new NoGenerators(scope.name);
+  const chunks = new Map(drawn.map((g) => [g.name, taggedChunkOf(g, scope, d, supports)]));
+  return swarmArb(drawn, swarm).chain((s) => {
+    const chunk = fc.oneof(...s.kept.map((g) => ({ weight: g.weight, arbitrary: chunks.get(g.name)! })));
+    return packed(chunk, maxSteps).map((ops) => Object.defineProperty(ops, SWARM, { value: s, enumerable: false }));
+  });
+}
+
+function packed(chunk: fc.Arbitrary<Operation[]>, maxSteps: number): fc.Arbitrary<Operation[]> {
+  return fc.array(chunk, { minLength: 1, maxLength: maxSteps, size: 'max' }).map((chunks) => {
     const ops: Operation[] = [];
-    for (const chunk of chunks) if (ops.length + chunk.length <= maxSteps) ops.push(...chunk);
+    for (const c of chunks) if (ops.length + c.length <= maxSteps) ops.push(...c);
     return ops;
   });
 }

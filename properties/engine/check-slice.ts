@@ -7,12 +7,13 @@
  */
 import fc from 'fast-check';
 import { type Operation, normalizeConfig } from '../../model/index.ts';
-import { generatorOf, sequenceArb } from '../arbitraries/operations.ts';
+import { generatorOf, sequenceArb, swarmOfRun } from '../arbitraries/operations.ts';
 import type { Spec, Timing } from '../spec/types.ts';
-import { type CreditData, GeneratorCredit, weighted } from './bias.ts';
+import { type CreditData, GeneratorCredit, catalogueWeights, weighted } from './bias.ts';
 import { InvariantChecker } from './checker.ts';
 import { type Visited, markVisits, visitsSinceMark } from './coverage.ts';
 import { execute } from './execute.ts';
+import { type SwarmSums, SwarmTally } from './swarm-tally.ts';
 import { type System, modelSystem } from './system.ts';
 
 import { selectInvariants } from './select.ts';
@@ -26,6 +27,8 @@ export interface SliceTask {
   /** fast-check's seed for the round. */
   readonly seed: number;
   readonly weights: readonly (readonly [string, number])[];
+  /** Swarm testing (`--swarm`): each run first draws its own generators; absent when off. */
+  readonly swarm?: true;
   /** fast-check's path to the slice's first run: its index in the round, or a replay's whole path. */
   readonly path: string;
   readonly runs: number;
@@ -39,6 +42,8 @@ export interface SliceFailure {
   readonly seed: number;
   readonly path: string;
   readonly shrinks: number;
+  /** The generators the failing run drew from (swarm testing), in catalogue order. */
+  readonly swarm?: readonly string[];
 }
 
 export interface SliceResult {
@@ -49,6 +54,8 @@ export interface SliceResult {
   readonly stats: readonly (readonly [number, number, number])[];
   readonly credit: CreditData;
   readonly visited: Visited;
+  /** Under swarm testing: what the counted runs kept. */
+  readonly swarm?: SwarmSums;
   readonly failed?: SliceFailure;
   /** fast-check failed without a counterexample. */
   readonly error?: string;
@@ -60,7 +67,9 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
   const invariants = selectInvariants(spec, task.timing, task.only);
   const checker = new InvariantChecker(invariants, task.timing, normalizeConfig({ ...scope.cluster, timing: task.timing }));
   const credit = new GeneratorCredit();
-  const arb = sequenceArb(weighted(spec.generators, new Map(task.weights)), scope, spec.domains, task.maxSteps);
+  // Under swarm, keep chances are relative to the catalogue's weights (../arbitraries/swarm.ts).
+  const arb = sequenceArb(weighted(spec.generators, new Map(task.weights)), scope, spec.domains, task.maxSteps, undefined, task.swarm ? catalogueWeights(spec.generators) : undefined);
+  const swarm = task.swarm ? new SwarmTally() : undefined;
   let runs = 0;
   let steps = 0;
   let failed = false;
@@ -70,6 +79,7 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
     if (!failed) {
       runs++;
       steps += exec.transcript.ops.length;
+      swarm?.record(templates);
       onRun?.(runs);
     }
     if (exec.violation) failed = true;
@@ -82,8 +92,11 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
     const s = checker.stats.get(i.id)!;
     return [s.checked, s.held, s.violations] as const;
   });
-  const counted = { runs, steps, stats, credit: credit.data(), visited };
+  const counted = { runs, steps, stats, credit: credit.data(), visited, ...(swarm ? { swarm: swarm.sums() } : {}) };
   if (!details.failed) return counted;
   if (!details.counterexample) return { ...counted, error: String(details.errorInstance ?? 'fast-check failed') };
-  return { ...counted, failed: { shrunk: details.counterexample[0], seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks } };
+  const [shrunk] = details.counterexample;
+  // The run's configuration rides on the array as a symbol, which does not cross threads: name it here.
+  const kept = swarmOfRun(shrunk)?.kept.map((g) => g.name);
+  return { ...counted, failed: { shrunk, seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks, ...(kept ? { swarm: kept } : {}) } };
 }

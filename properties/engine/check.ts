@@ -19,10 +19,12 @@ import { type Change, diffObservations } from './diff.ts';
 import { type Transcript, execute } from './execute.ts';
 import { OneMinimal } from './minimize.ts';
 import { selectInvariants } from './select.ts';
+import { type SwarmStats, SwarmTally } from './swarm-tally.ts';
 import { type System, modelSystem } from './system.ts';
 
 export { type Execution, type Transcript, execute } from './execute.ts';
 export { selectInvariants } from './select.ts';
+export type { SwarmStats } from './swarm-tally.ts';
 
 export interface CheckOptions {
   readonly scope: Scope;
@@ -35,6 +37,8 @@ export interface CheckOptions {
   readonly only?: readonly string[];
   /** Fixed generator weights (a replay's, or `--weights`): no rounds of coverage-guided bias. */
   readonly weights?: Weights;
+  /** Swarm testing (properties/arbitraries/swarm.ts): each run draws its own subset of the generators and their weights (`--swarm`). */
+  readonly swarm?: boolean;
   readonly onRun?: (done: number, total: number) => void;
 }
 
@@ -56,6 +60,8 @@ export interface Counterexample {
   readonly oneMinimal: boolean;
   /** Sequences run to make it so, after fast-check's shrinking. */
   readonly deletionsTried: number;
+  /** The generators the failing run drew from (swarm testing), in catalogue order. */
+  readonly swarm?: readonly string[];
 }
 
 export interface CheckReport {
@@ -66,6 +72,7 @@ export interface CheckReport {
   readonly steps: number;
   readonly invariants: readonly { invariant: Invariant; stats: InvariantStats; floor: FloorVerdict }[];
   readonly counterexample?: Counterexample;
+  readonly swarm?: SwarmStats;
   /** When fast-check itself failed (an exception in the system under check). */
   readonly error?: string;
 }
@@ -76,7 +83,8 @@ export const MINIMIZE_BUDGET = 2_000;
 export function replayCommand(o: CheckOptions, seed: number, path: string, weights = ''): string {
   const only = o.only?.length ? ` --only ${o.only.join(',')}` : '';
   const biased = weights ? ` --weights ${weights}` : '';
-  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}${biased}`;
+  const swarm = o.swarm ? ' --swarm' : '';
+  return `npx svcspec replay --seed ${seed} --path ${path} --scope ${o.scope.name} --timing ${o.timing} --max-steps ${o.maxSteps}${only}${biased}${swarm}`;
 }
 
 /** Runs per round of coverage-guided bias: after each, the weights shift toward the rules below the floor. */
@@ -99,6 +107,7 @@ export class CheckSearch {
   private runs = 0;
   private steps = 0;
   private readonly visited: Visited[] = [];
+  private readonly swarm?: SwarmTally;
   private failed?: SliceFailure;
   private error?: string;
 
@@ -114,6 +123,7 @@ export class CheckSearch {
     this.fixed = o.path !== undefined || o.weights !== undefined;
     this.total = o.path ? 1 : o.runs;
     this.weights = o.weights ?? catalogueWeights(spec.generators);
+    if (o.swarm) this.swarm = new SwarmTally();
   }
 
   /** Runs counted so far. */
@@ -139,6 +149,7 @@ export class CheckSearch {
         ...(this.o.only ? { only: this.o.only } : {}),
         seed,
         weights: [...this.weights],
+        ...(this.o.swarm ? { swarm: true as const } : {}),
         path: this.o.path ?? String(from),
         runs: to - from,
         before: this.runs + from,
@@ -160,6 +171,7 @@ export class CheckSearch {
       });
       this.credit.absorb(r.credit);
       this.visited.push(r.visited);
+      if (r.swarm) this.swarm?.absorb(r.swarm);
       if (r.failed || r.error !== undefined) {
         this.failed = r.failed;
         this.error = r.error;
@@ -172,7 +184,7 @@ export class CheckSearch {
 
   /** The report, and the machine coverage of every run it counted, shrank or minimized. */
   finish<S>(system: System<S> = modelSystem as unknown as System<S>): { report: CheckReport; visited: Visited } {
-    const report = base(this.o, this.invariants, this.stats, this.runs, this.steps);
+    const report = base(this.o, this.invariants, this.stats, this.runs, this.steps, this.swarm?.stats());
     if (this.error !== undefined) return { report: { ...report, error: this.error }, visited: unionVisited(this.visited) };
     if (!this.failed) return { report, visited: unionVisited(this.visited) };
     markVisits();
@@ -194,12 +206,12 @@ export function runCheck<S>(spec: Spec, o: CheckOptions, system: System<S> = mod
   return searchCheck(spec, o, system).report;
 }
 
-function base(o: CheckOptions, invariants: readonly Invariant[], stats: ReadonlyMap<string, InvariantStats>, runs: number, steps: number): CheckReport {
+function base(o: CheckOptions, invariants: readonly Invariant[], stats: ReadonlyMap<string, InvariantStats>, runs: number, steps: number, swarm?: SwarmStats): CheckReport {
   const rows = invariants.map((invariant) => {
     const s = stats.get(invariant.id)!;
     return { invariant, stats: s, floor: floorVerdict(o.scope, o.timing, invariant.id, s) };
   });
-  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: rows };
+  return { scope: o.scope.name, timing: o.timing, seed: o.seed, runs, steps, invariants: rows, ...(swarm ? { swarm } : {}) };
 }
 
 /** The failing run, shrunk by fast-check, then made 1-minimal by trying each single deletion. */
@@ -230,6 +242,7 @@ function failure<S>(spec: Spec, o: CheckOptions, system: System<S>, invariants: 
       shrinks: failed.shrinks,
       oneMinimal: minimal.oneMinimal,
       deletionsTried: minimal.attemptsMade,
+      ...(failed.swarm ? { swarm: failed.swarm } : {}),
     },
   };
 }
