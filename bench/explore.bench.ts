@@ -14,15 +14,14 @@
  * States per second are given per wall-clock second and per CPU second (process.cpuUsage):
  * on a shared machine the second is the steadier of the two.
  */
-import { getShortestPaths } from '@xstate/graph';
 import { Bench } from 'tinybench';
-import { createMachine } from 'xstate';
 import { initialState, step } from '../model/index.ts';
 import { bfs } from '../properties/explore/bfs.ts';
 import { explore } from '../properties/explore/explore.ts';
 import { FingerprintSet } from '../properties/explore/fingerprint-set.ts';
 import { fingerprintState, fingerprintText } from '../properties/explore/fingerprint.ts';
 import { loadSpec } from '../properties/spec/load.ts';
+import { podProduct, xstateGraphTraversal } from './pod-product.ts';
 
 const which = new Set(process.argv.slice(2));
 const run = (part: string) => which.size === 0 || which.has(part);
@@ -128,28 +127,11 @@ if (run('parts')) {
   console.table(bench.table());
 }
 
-/** N independent pods, each Pending → Running → Terminating → Gone, as one product machine. */
-function product(n: number) {
-  const pod = (i: number) => ({
-    initial: 'Pending',
-    states: {
-      Pending: { on: { [`START_${i}`]: 'Running', [`DELETE_${i}`]: 'Terminating' } },
-      Running: { on: { [`EXIT_${i}`]: 'Running', [`DELETE_${i}`]: 'Terminating' } },
-      Terminating: { on: { [`GRACE_${i}`]: 'Gone' } },
-      Gone: {},
-    },
-  });
-  const events = Array.from({ length: n }, (_, i) => ['START', 'EXIT', 'DELETE', 'GRACE'].map((e) => ({ type: `${e}_${i}` }))).flat();
-  return { machine: createMachine({ type: 'parallel', states: Object.fromEntries(Array.from({ length: n }, (_, i) => [`pod${i}`, pod(i)])) }), events };
-}
-
 if (run('xstate')) {
+  // The same product beside svcspec's explorer: bench/peers.bench.ts.
   console.log('@xstate/graph getShortestPaths on N pod-lifecycle machines in parallel:');
   for (const n of [3, 4, 5, 6]) {
-    const { machine, events } = product(n);
-    const t0 = performance.now();
-    const paths = getShortestPaths(machine, { events });
-    const s = (performance.now() - t0) / 1000;
-    console.log(`  ${n} pods: ${paths.length} states in ${s.toFixed(2)}s, ${Math.round(paths.length / s)} states/s`);
+    const t = xstateGraphTraversal(podProduct(n));
+    console.log(`  ${n} pods: ${t.states} states in ${t.wallSeconds.toFixed(2)}s, ${Math.round(t.states / t.wallSeconds)} states/s`);
   }
 }
