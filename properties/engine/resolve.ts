@@ -32,6 +32,7 @@ export class Resolver {
     if (op.op === 'apply' && op.object?.$relabel) op.object = this.relabel(op.object.$relabel, obs);
     if (op.op === 'apply' && op.object?.kind === 'Service' && op.object.spec?.$update) op.object = this.reapply(op.object, obs);
     if (op.op === 'apply' && op.object?.$swapNodePorts) op.object = this.swapNodePorts(op.object.$swapNodePorts, obs);
+    if (op.op === 'apply' && op.object?.kind === 'Pod' && op.object.status?.phase) op.object = keepTerminalPhase(op.object, obs);
     return refs(op, obs) as Operation;
   }
 
@@ -80,6 +81,33 @@ export class Resolver {
     });
     return { ...prev, spec: { ...prev.spec, ports } };
   }
+}
+
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+
+/**
+ * A status-managed pod's caller plays its kubelet, and a kubelet never moves a pod out of a
+ * terminal phase (k8s.io/kubernetes v1.37.2 pkg/kubelet/kubelet_pods.go generateAPIPodStatus:
+ * "pods are not allowed to transition out of terminal phases"): a status for a pod that has
+ * ended keeps its phase and IP, unready as the kubelet writes a terminal pod (status_manager.go
+ * generatePodReadyConditionForTerminalPhase). The API would take a revival, but no controller
+ * would see it (the phase wakes none, docs/fidelity.md F18), and no kubelet writes it.
+ */
+function keepTerminalPhase(pod: Obj, obs: Observation): Obj {
+  const ns = pod.metadata?.namespace ?? 'default';
+  const ended = obs.pods.find((p) => p.namespace === ns && p.name === pod.metadata?.name);
+  if (!ended || !TERMINAL.has(ended.phase) || TERMINAL.has(pod.status.phase)) return pod;
+  const { podIP: _ip, ...status } = pod.status as Obj;
+  return {
+    ...pod,
+    status: {
+      ...status,
+      phase: ended.phase,
+      ...(ended.ip ? { podIP: ended.ip } : {}),
+      conditions: [...((status.conditions as Obj[] | undefined) ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'False' }],
+      containerStatuses: ((status.containerStatuses as Obj[] | undefined) ?? []).map((c) => ({ ...c, ready: false })),
+    },
+  };
 }
 
 function refs(v: unknown, obs: Observation): unknown {
