@@ -347,7 +347,7 @@ export class TraceChecker {
       p.rule.stats.healed++;
       return;
     }
-    this.report(p.rule, p.unit, p.failure, at, p.rule.transition ? p.failure.evidence : undefined);
+    this.report(p.rule, p.unit, p.failure, at, p.rule.transition || p.rule.scope === 'full' ? p.failure.evidence : undefined);
   }
 
   /** Notes a unit for later judgement; a touch by an event that may be stale makes its start unknown (see Failure.sinceClock). */
@@ -424,7 +424,10 @@ export class TraceChecker {
     }
     const op = this.opOf();
     const recheck = rule.transition ? () => this.holds(rule, prev, this.state.fullObservation(), op) : undefined;
-    this.judge(rule, 'cluster', this.holds(rule, rule.transition ? prev : state, state), undefined, this.current, recheck);
+    // The whole cluster has no slice to name: the event the failure began with is the evidence.
+    const at = this.current;
+    const evidence = () => ({ objects: [], events: at ? [at] : [] });
+    this.judge(rule, 'cluster', this.holds(rule, rule.transition ? prev : state, state), evidence, this.current, recheck);
   }
 
   /** The initial state is judged once, when it is complete. */

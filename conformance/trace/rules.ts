@@ -36,7 +36,8 @@ export const SCOPES: Readonly<Record<string, Scope>> = {
   'endpoints/ready-in-addresses': 'service-refs',
   'endpoints/terminating-pods-leave': 'service-refs',
   'endpoints/named-port-per-pod': 'service-refs',
-  'endpoints/no-terminal-pods': 'service-refs',
+  // Judges the Endpoints a step wrote (prev against state) and the pods' phases: the whole observation.
+  'endpoints/no-terminal-pods': 'full',
   'endpoints/complete': 'service-selected',
   'pod/ready-means-containers-ready': 'pod',
   'edge/load-balancer-has-node-ports': 'service',
