@@ -164,21 +164,35 @@ export class TraceState {
     const stateSvcs = this.servicesAt(keys);
     const stateEps = [...keys].map((k) => this.store.effectiveEndpoints(k)).filter(defined);
     const prevEps = servicesChanged ? stateEps : [...keys].map((k) => (k === anchor ? epsBefore : this.store.effectiveEndpoints(k))).filter(defined);
+    const statePods = [...this.podsNamedBy(stateEps).values()];
     touch.groups.push({
       anchor, keys, servicesChanged,
       prev: observationOf(cel(prevSvcs), cel(prevEps), EMPTY),
-      state: observationOf(cel(stateSvcs), cel(stateEps), EMPTY),
+      state: observationOf(cel(stateSvcs), cel(stateEps), cel(statePods)),
       evidence: (withEndpoints) => {
         const before = withEndpoints ? [...prevSvcs, ...prevEps] : prevSvcs;
-        const after = withEndpoints ? [...stateSvcs, ...stateEps] : stateSvcs;
+        const after = withEndpoints ? [...stateSvcs, ...stateEps, ...statePods] : stateSvcs;
         return { prev: before.map((e) => e.view), objects: after.map((e) => e.view), events: eventsOf([...before, ...after]) };
       },
     });
   }
 
-  /** The Services (and their Endpoints) at these keys as they are now. */
+  /** The Services (and their Endpoints, and the pods those name) at these keys as they are now. */
   groupState(keys: Set<string>): Record<string, unknown> {
-    return observationOf(cel(this.servicesAt(keys)), cel([...keys].map((k) => this.store.effectiveEndpoints(k)).filter(defined)), EMPTY);
+    const eps = [...keys].map((k) => this.store.effectiveEndpoints(k)).filter(defined);
+    return observationOf(cel(this.servicesAt(keys)), cel(eps), cel([...this.podsNamedBy(eps).values()]));
+  }
+
+  /** The pods these Endpoints name (a transition over Endpoints may judge what they list: endpoints/no-terminal-pods). */
+  private podsNamedBy(eps: readonly LiveEntry<EndpointsView>[]): Map<string, LiveEntry<PodView>> {
+    const pods = new Map<string, LiveEntry<PodView>>();
+    for (const e of eps) {
+      for (const p of refsOf(e.view)) {
+        const entry = this.store.pods.get(p);
+        if (entry) pods.set(p, entry);
+      }
+    }
+    return pods;
   }
 
   private serviceIndexes(key: string, old: ServiceView | undefined, next: ServiceView | undefined, touch: Touch): void {
@@ -221,13 +235,7 @@ export class TraceState {
   serviceSlice(key: string, scope: Scope): Slice {
     const svc = this.store.services.get(key);
     const eps = scope === 'service' ? undefined : this.store.effectiveEndpoints(key);
-    const pods = new Map<string, LiveEntry<PodView>>();
-    if (eps) {
-      for (const p of refsOf(eps.view)) {
-        const e = this.store.pods.get(p);
-        if (e) pods.set(p, e);
-      }
-    }
+    const pods = this.podsNamedBy(eps ? [eps] : []);
     if (scope === 'service-selected' && svc?.view.selector) {
       for (const p of this.store.selected(svc.view.namespace, svc.view.selector)) pods.set(p, this.store.pods.get(p)!);
     }

@@ -8,7 +8,8 @@
 //   service-selected  as service-refs, plus every pod of its namespace its selector matches
 //   pod               the pod alone
 //   transition        prev/state of the Services sharing the changed object's key or uid (and their
-//                     Endpoints): rules that compare an object with its previous version
+//                     Endpoints, and the pods those name now): rules that compare an object with its
+//                     previous version
 //   native-*          the two global uniqueness rules, kept as incremental indexes (ClusterIP → Services,
 //                     nodePort → Services); their CEL is the reference the differential test holds them to
 //   full              the whole observation at every event: correct for any rule, and the default for an
@@ -36,8 +37,7 @@ export const SCOPES: Readonly<Record<string, Scope>> = {
   'endpoints/ready-in-addresses': 'service-refs',
   'endpoints/terminating-pods-leave': 'service-refs',
   'endpoints/named-port-per-pod': 'service-refs',
-  // Judges the Endpoints a step wrote (prev against state) and the pods' phases: the whole observation.
-  'endpoints/no-terminal-pods': 'full',
+  'endpoints/no-terminal-pods': 'transition', // the Endpoints a step wrote, and the pods they name
   'endpoints/complete': 'service-selected',
   'pod/ready-means-containers-ready': 'pod',
   'edge/load-balancer-has-node-ports': 'service',
