@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
@@ -42,6 +43,8 @@ type adapter struct {
 	cfg     *clusterConfig
 	time    int
 	created map[string]int // Service uid → model time of creation
+	// The adapter's own writes since the last catching-up: kind → the newest resourceVersion.
+	written map[string]int64
 	// The nodes' own resolv.conf (empty): what Default-policy pods get.
 	hostResolvConf string
 }
@@ -113,7 +116,23 @@ func (a *adapter) dispatch(ctx context.Context, req map[string]any) map[string]a
 }
 
 func (a *adapter) catchUp() bool {
-	return a.ctrl.caughtUp(a.etcd.revision, quietPeriod, 30*time.Second)
+	writes := a.written
+	a.written = nil
+	return a.ctrl.waitSeen(writes, 30*time.Second) && a.ctrl.caughtUp(a.etcd.revision, quietPeriod, 30*time.Second)
+}
+
+// wrote notes a write of the adapter's own, for catchUp to wait until the informers have seen it.
+func (a *adapter) wrote(kind, resourceVersion string) {
+	rv, err := strconv.ParseInt(resourceVersion, 10, 64)
+	if err != nil {
+		return
+	}
+	if a.written == nil {
+		a.written = map[string]int64{}
+	}
+	if rv > a.written[kind] {
+		a.written[kind] = rv
+	}
 }
 
 func (a *adapter) init(ctx context.Context, cluster any) map[string]any {
@@ -276,6 +295,13 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 	existing, err := a.dyn.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
 	switch {
 	case apierrors.IsNotFound(err):
+		if kind == "Pod" && status != nil {
+			// The API takes no status on create: a status-managed pod is created without its labels
+			// and given them with its status, in one pods/status write, so no controller sees it
+			// Pending in between (a ReplicationController would count it and might delete it: F7).
+			labels, annotations, relabel = u.GetLabels(), u.GetAnnotations(), true
+			u.SetLabels(nil)
+		}
 		result, err = a.dyn.Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
 	case err == nil:
 		u.SetResourceVersion(existing.GetResourceVersion())
@@ -345,6 +371,7 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			result = &unstructured.Unstructured{Object: o}
 		}
 	}
+	a.wrote(kind, result.GetResourceVersion())
 	if kind == "Service" {
 		if _, seen := a.created[string(result.GetUID())]; !seen {
 			a.created[string(result.GetUID())] = a.time

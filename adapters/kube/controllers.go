@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -167,6 +168,42 @@ func (c *controllers) idle() bool {
 		inFlight := (v.adds - b.adds) - depth - (v.done - b.done)
 		if depth > 0 || inFlight > 0 {
 			return false
+		}
+	}
+	return true
+}
+
+// seen: the shared informer of this kind has received the watch event of resourceVersion rv (or a
+// later one). The reflector records the version of every event it handles (client-go
+// LastSyncResourceVersion), so an answer never comes before the controllers could know of the
+// adapter's own write — on a loaded machine that hop can take longer than the quiet period (F21).
+func (c *controllers) seen(kind string, rv int64) bool {
+	var inf cache.SharedIndexInformer
+	switch kind {
+	case "Pod":
+		inf = c.factory.Core().V1().Pods().Informer()
+	case "Service":
+		inf = c.factory.Core().V1().Services().Informer()
+	case "Endpoints":
+		inf = c.factory.Core().V1().Endpoints().Informer()
+	case "ReplicationController":
+		inf = c.factory.Core().V1().ReplicationControllers().Informer()
+	default:
+		return true
+	}
+	last, err := strconv.ParseInt(inf.LastSyncResourceVersion(), 10, 64)
+	return err == nil && last >= rv
+}
+
+// waitSeen waits until the informers have seen these writes (kind → resourceVersion), at most limit.
+func (c *controllers) waitSeen(writes map[string]int64, limit time.Duration) bool {
+	deadline := time.Now().Add(limit)
+	for kind, rv := range writes {
+		for !c.seen(kind, rv) {
+			if time.Now().After(deadline) {
+				return false
+			}
+			time.Sleep(time.Millisecond)
 		}
 	}
 	return true
