@@ -14,4 +14,5 @@ export { PMap } from './cluster/pmap.ts';
 export { tables, toMermaid, stateString } from './machines/index.ts';
 export { pending as pendingTimerList } from './cluster/timers.ts';
 export { apiObjects, timestamp, type ApiObject } from './cluster/api-objects.ts';
+export { sameData } from './k8s/same-write.ts';
 export { serviceView, endpointsView } from './cluster/observe.ts';

@@ -2,7 +2,7 @@
 // (live.ts) and to the two uniqueness indexes (ClusterIP → Services, nodePort → Services), saying
 // what it touched (which Services' rules may now judge differently, and why), and building the
 // slices of the observation that rules are evaluated on (rules.ts says which slice each reads).
-import type { EndpointsView, PodView, ServiceView } from '../../model/index.ts';
+import { type EndpointsView, type PodView, type ServiceView, sameData } from '../../model/index.ts';
 import type { TraceEvent } from './event.ts';
 import { type EventRef, HISTORY, type LiveEntry, LiveStore, endpointsCel, entry, podCel, refsOf } from './live.ts';
 import { endpointsViewOf, nodeViewOf, podViewOf, serviceViewOf, sliceService, sliceSubset } from './observation.ts';
@@ -64,7 +64,7 @@ export class TraceState {
       case 'Service': {
         const old = this.store.services.get(key);
         const view = drop ? undefined : serviceViewOf(o);
-        if (old && view && sameJson(old.view, view)) { // nothing a rule reads changed
+        if (old && view && sameData(old.view, view)) { // nothing a rule reads changed
           this.store.services.set(key, again(old, ref));
           break;
         }
@@ -81,7 +81,7 @@ export class TraceState {
       case 'Pod': {
         const view = drop ? undefined : podViewOf(o);
         const was = this.store.pods.get(key);
-        if (was && view && sameJson(was.view, view)) {
+        if (was && view && sameData(was.view, view)) {
           this.store.pods.set(key, again(was, ref));
           break;
         }
@@ -100,7 +100,7 @@ export class TraceState {
         const svc = this.store.services.get(key)?.view;
         const view = drop ? undefined : endpointsViewOf(o, !!svc?.selector && svc.type !== 'ExternalName');
         const was = this.store.endpoints.get(key);
-        if (was && view && sameJson(was.view, view)) {
+        if (was && view && sameData(was.view, view)) {
           this.store.endpoints.set(key, again(was, ref));
           break;
         }
@@ -279,29 +279,13 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return true;
 }
 
-const nsCache = new WeakMap<EndpointsView, Set<string>>();
-/** The namespaces of the pods an Endpoints view names. */
 /** The same entry, written again by one more event. */
 function again<V>(e: LiveEntry<V>, ref: EventRef): LiveEntry<V> {
   return { ...e, events: e.events.length < HISTORY ? [...e.events, ref] : [...e.events.slice(1), ref] };
 }
 
-/** Deep equality of two views (JSON data, keys in the same order as the builders write them). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
-}
-
+const nsCache = new WeakMap<EndpointsView, Set<string>>();
+/** The namespaces of the pods an Endpoints view names. */
 export function podNamespacesOf(view: EndpointsView): Set<string> {
   let s = nsCache.get(view);
   if (!s) {
