@@ -272,34 +272,28 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 	if kind == "Pod" {
 		status = u.Object["status"]
 		delete(u.Object, "status")
-		if status != nil {
-			existing, err := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
-			switch {
-			case apierrors.IsNotFound(err):
-				a.kubelet.setManaged(key, true)
-			case err == nil && !a.kubelet.isManaged(key):
-				status = nil // a pod the kubelet runs: its status is the kubelet's
-			case err != nil:
-				return apiRefusal(err)
-			}
-			_ = existing
-		}
 	}
 	// Create (POST) when the object is absent, else replace it (PUT) as the contract's apply does:
 	// the API server keeps the clusterIP and nodePorts an update omits (the Service registry's
 	// patchAllocatedValues); a pod keeps what the server set in its spec (its node, the default
 	// tolerations), since kubectl apply's merge would not remove them either.
 	var result *unstructured.Unstructured
-	var labels, annotations map[string]string
-	relabel := false
 	existing, err := a.dyn.Resource(gvr).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	if err == nil && status != nil && !a.kubelet.isManaged(key) {
+		status = nil // a pod the kubelet runs: its status is the kubelet's
+	}
+	// A status-managed pod's labels change with its status, in one pods/status write below
+	// (pods/status takes metadata too: pkg/registry/core/pod/strategy.go
+	// podStatusStrategy.PrepareForUpdate), so controllers see one change, as the model makes it.
+	// Created with its labels, it would be Pending to them until the status write (a
+	// ReplicationController would count it and might delete it: F7); relabelled first, a pod
+	// leaving a terminal phase would be judged while still terminal, and its phase change alone
+	// wakes no controller (F17).
+	labels, annotations := u.GetLabels(), u.GetAnnotations()
 	switch {
 	case apierrors.IsNotFound(err):
-		if kind == "Pod" && status != nil {
-			// The API takes no status on create: a status-managed pod is created without its labels
-			// and given them with its status, in one pods/status write, so no controller sees it
-			// Pending in between (a ReplicationController would count it and might delete it: F7).
-			labels, annotations, relabel = u.GetLabels(), u.GetAnnotations(), true
+		if status != nil {
+			a.kubelet.setManaged(key, true)
 			u.SetLabels(nil)
 		}
 		result, err = a.dyn.Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
@@ -311,12 +305,6 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 				u.Object["status"] = st
 			}
 			if status != nil {
-				// The labels change with the status, in the status write below (pods/status takes
-				// metadata too: pkg/registry/core/pod/strategy.go podStatusStrategy.PrepareForUpdate),
-				// so controllers see one change, as the model makes it: relabelled here first, a pod
-				// leaving a terminal phase would be judged by the endpoints controller while still
-				// terminal, and its phase change alone wakes no controller (F17).
-				labels, annotations, relabel = u.GetLabels(), u.GetAnnotations(), true
 				u.SetLabels(existing.GetLabels())
 				u.SetAnnotations(existing.GetAnnotations())
 			}
@@ -345,9 +333,7 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 				return err
 			}
 			pod.Status = st
-			if relabel {
-				pod.Labels, pod.Annotations = labels, annotations
-			}
+			pod.Labels, pod.Annotations = labels, annotations
 			updated, err = a.client.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
 			return err
 		})
@@ -357,10 +343,8 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			// written (a ReplicationController's surplus: docs/fidelity.md F12). The model applies
 			// both at once, then deletes it: answer the write, with the status the caller gave.
 			result.Object["status"] = status
-			if relabel {
-				result.SetLabels(labels)
-				result.SetAnnotations(annotations)
-			}
+			result.SetLabels(labels)
+			result.SetAnnotations(annotations)
 		case err != nil:
 			return apiRefusal(err)
 		default:
