@@ -37,24 +37,25 @@ function suffixOffset(rc: string, name: string | number): number {
   return n;
 }
 
-/**
- * The pods an RC manages: those its selector matches whose controller is this RC or none. KK
- * pkg/controller/controller_ref_manager.go ClaimPods releases a controlled pod whose labels no
- * longer match and adopts a matching orphan; the RC reconciles whenever its namespace's pods
- * change, so both have happened by the time anything reads this set.
- */
-function claimed(d: Draft, rc: ReplicationController): string[] {
-  return selectedPods(d, rc.metadata.namespace!, rc.spec.selector).filter((k) => {
-    const refs = (d.pods.get(k)?.object.metadata.ownerReferences as { uid?: string; controller?: boolean }[] | undefined) ?? [];
-    const controller = refs.find((o) => o.controller);
-    return !controller || controller.uid === rc.metadata.uid;
-  });
+/** KK pkg/controller/controller_utils.go IsPodActive: neither ended nor being deleted. */
+function isActive(p: PodRecord): boolean {
+  return p.deletedAt === undefined && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed';
 }
 
+/**
+ * The pods an RC manages: the active ones its selector matches whose controller is this RC or
+ * none. KK pkg/controller/replicaset/replica_set.go syncReplicaSet filters the active pods
+ * (FilterActivePods) before pkg/controller/controller_ref_manager.go ClaimPods releases a
+ * controlled pod whose labels no longer match and adopts a matching orphan: an ended or
+ * terminating pod is neither adopted nor released. The RC reconciles whenever its namespace's
+ * pods change, so both have happened by the time anything reads this set.
+ */
 function active(d: Draft, rc: ReplicationController): string[] {
-  return claimed(d, rc).filter((k) => {
-    const p = d.pods.get(k)!;
-    return p.deletedAt === undefined && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed';
+  return selectedPods(d, rc.metadata.namespace!, rc.spec.selector).filter((k) => {
+    const pod = d.pods.get(k)!;
+    const refs = (pod.object.metadata.ownerReferences as { uid?: string; controller?: boolean }[] | undefined) ?? [];
+    const controller = refs.find((o) => o.controller);
+    return (!controller || controller.uid === rc.metadata.uid) && isActive(pod);
   });
 }
 
@@ -79,14 +80,14 @@ function setOwnerReferences(d: Draft, podKey: string, ownerReferences: OwnerRef[
 function releaseUnmatched(d: Draft, rc: ReplicationController): void {
   for (const k of controlled(d, rc)) {
     const pod = d.pods.get(k)!;
-    if (selects(rc.spec.selector, pod.object.metadata.labels)) continue;
+    if (!isActive(pod) || selects(rc.spec.selector, pod.object.metadata.labels)) continue;
     setOwnerReferences(d, k, ((pod.object.metadata.ownerReferences as OwnerRef[]) ?? []).filter((o) => o.uid !== rc.metadata.uid));
   }
 }
 
 /** ClaimPods: an orphan the selector matches is adopted — it gets this RC as its controller. */
 function adoptOrphans(d: Draft, rc: ReplicationController): void {
-  for (const k of claimed(d, rc)) {
+  for (const k of active(d, rc)) {
     const pod = d.pods.get(k)!;
     const refs = (pod.object.metadata.ownerReferences as { controller?: boolean }[] | undefined) ?? [];
     if (refs.some((o) => o.controller)) continue;
@@ -160,7 +161,7 @@ export function reconcileReplicationController(d: Draft, rc: ReplicationControll
  */
 function adoptContested(d: Draft, rcs: readonly ReplicationController[]): void {
   const candidates = new Map<string, ReplicationController[]>();
-  for (const rc of rcs) for (const k of claimed(d, rc)) if (!controllerOf(d, k)) candidates.set(k, [...(candidates.get(k) ?? []), rc]);
+  for (const rc of rcs) for (const k of active(d, rc)) if (!controllerOf(d, k)) candidates.set(k, [...(candidates.get(k) ?? []), rc]);
   for (const [k, all] of [...candidates].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (all.length < 2) continue;
     const names = all.map((rc) => rc.metadata.name!);

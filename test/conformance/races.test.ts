@@ -54,10 +54,12 @@ describe('races the runner adopts', () => {
   });
 
   it('the contested orphan a pod becomes when one ReplicationController releases it', () => {
-    // rc-a owns the pod; relabelled, it leaves rc-a's selector (release) and matches rc-b and rc-c.
-    const narrow = (name: string, app: string): Operation =>
-      ({ op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name }, spec: { replicas: 0, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } }) as unknown as Operation;
-    const ops = [narrow('rc-a', 'old'), narrow('rc-b', 'new'), narrow('rc-c', 'new'), pod('p', { app: 'old' }), pod('p', { app: 'new' })];
+    // rc-a adopts the pod as its one replica; relabelled, it leaves rc-a's selector (release) and
+    // matches rc-b and rc-c. (Had rc-a deleted it as a surplus, the terminating pod would be
+    // neither released nor adopted: FilterActivePods runs before ClaimPods.)
+    const narrow = (name: string, app: string, replicas = 0): Operation =>
+      ({ op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name }, spec: { replicas, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } }) as unknown as Operation;
+    const ops = [pod('p', { app: 'old' }), narrow('rc-a', 'old', 1), narrow('rc-b', 'new'), narrow('rc-c', 'new'), pod('p', { app: 'new' })];
     const { model, impl } = lockstep(ops);
     expect(controllerOf(impl, 'p')).toBe('rc-c');
     expect(controllerOf(model, 'p')).toBe('rc-c');
