@@ -54,6 +54,12 @@ export interface Learned {
    * step that made them in the model is replayed with these names.
    */
   readonly podNames?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Each pod's node and IP by `namespace/name`, as the latest observation that showed it had them:
+   * a ReplicationController's pod the implementation made steps late was placed blind by the
+   * model's step that made it, which is replayed with these.
+   */
+  readonly placements?: ReadonlyMap<string, { readonly node?: string; readonly ip?: string }>;
 }
 
 const NOTHING_LEARNED: Learned = { ips: new Map(), ranges: new Map() };
@@ -97,13 +103,15 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
       }
       case 'podIP': {
         const pod = pods.get(subject);
-        const ip = pod?.ip || fromApplied('Pod', subject)?.status?.podIP || (pod?.uid ? learned.ips.get(pod.uid) : undefined);
+        const placed = learned.placements?.get(subject);
+        const ip = pod?.ip || fromApplied('Pod', subject)?.status?.podIP || (pod?.uid ? learned.ips.get(pod.uid) : undefined) || (pod ? undefined : placed?.ip);
         if (ip) return [ip];
-        const range = pod?.node ? learned.ranges.get(pod.node) : undefined;
+        const node = pod?.node || placed?.node;
+        const range = node ? learned.ranges.get(node) : undefined;
         return range && learned.ips.size > 0 ? clearOf(range, new Set(learned.ips.values())) : undefined;
       }
       case 'node': {
-        const node = pods.get(subject)?.node;
+        const node = pods.get(subject)?.node || learned.placements?.get(subject)?.node;
         return node ? [node] : undefined;
       }
       case 'scaleDown': {

@@ -153,7 +153,12 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   // Pod IPs (by the implementation's pod uid) and ReplicationControllers' pod names the
   // implementation revealed, and every step as adopted, so the model can be replayed when a later
   // observation shows an IP or a name it had to choose blind (async timing).
-  const learned = { ips: new Map<string, string>(), ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])), podNames: new Map<string, readonly string[]>() };
+  const learned = {
+    ips: new Map<string, string>(),
+    ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])),
+    podNames: new Map<string, readonly string[]>(),
+    placements: new Map<string, { node?: string; ip?: string }>(),
+  };
   const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; ahead?: readonly Operation[]; happened: boolean }[] = [];
   const [first] = await impl.exchange([{ op: 'observe' }]);
   let implSeen = observed(impl, first, 'after init');
@@ -213,9 +218,10 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
       }
     }
     history.push({ op, impl: implStep, picks: a.picks, ahead: a.ahead, happened });
-    const learnedIPs = learn(learned.ips, implNext) && ipsDiffer(nextObs, implNext);
+    const learnedIPs = learn(learned.ips, implNext);
+    const learnedPlaces = (learnPlacements(learned.placements, implNext) || learnedIPs) && placementsDiffer(nextObs, implNext);
     const learnedNames = learnPodNames(learned.podNames, implNext) && podNamesDiffer(nextObs, implNext);
-    if (learnedIPs || learnedNames) {
+    if (learnedPlaces || learnedNames) {
       next = initial;
       for (const h of history) if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learned, h.ahead).state;
       nextObs = observe(next);
@@ -284,10 +290,26 @@ function podNamesDiffer(model: Observation, impl: Observation): boolean {
   return [...controlledPods(impl)].some(([rc, names]) => m.has(rc) && m.get(rc)!.join() !== names.join());
 }
 
-function ipsDiffer(model: Observation, impl: Observation): boolean {
-  const ips = new Map(impl.pods.map((p) => [`${p.namespace}/${p.name}`, p.ip]));
+/** Records each pod's node and IP by name; true when an observation showed one not known before. */
+function learnPlacements(learned: Map<string, { node?: string; ip?: string }>, obs: Observation): boolean {
+  let grew = false;
+  for (const p of obs.pods ?? []) {
+    const key = `${p.namespace}/${p.name}`;
+    const known = learned.get(key);
+    const node = p.node || known?.node;
+    const ip = p.ip || known?.ip;
+    if (known?.node === node && known?.ip === ip) continue;
+    learned.set(key, { node, ip });
+    grew = true;
+  }
+  return grew;
+}
+
+/** Whether a pod both show has another node or IP in the model than in the implementation. */
+function placementsDiffer(model: Observation, impl: Observation): boolean {
+  const shown = new Map(impl.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
   return model.pods.some((p) => {
-    const ip = ips.get(`${p.namespace}/${p.name}`);
-    return ip !== undefined && ip !== '' && ip !== p.ip;
+    const q = shown.get(`${p.namespace}/${p.name}`);
+    return q !== undefined && ((!!q.ip && q.ip !== p.ip) || (!!q.node && q.node !== p.node));
   });
 }

@@ -92,6 +92,41 @@ describe('controllers ahead of the model, async timing', () => {
     expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
   });
 
+  it('adopts the nodes a late replication manager places its pods on, from the observation that first shows them (F22)', async () => {
+    // The implementation's manager makes its pods at the settle after the apply and its scheduler
+    // puts them on node-2; the model's made them within the apply and placed them blind (the
+    // apply's observation showed no pods), on the emptiest node, node-1. Replaying the apply with
+    // the learned names alone would leave them there.
+    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } };
+    const rc = { op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 2, selector: { app: 'web' }, template } } } as unknown as Operation;
+    let late: Operation | undefined;
+    const lateManager: Wrapper = {
+      step(state, op, next) {
+        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
+          const object = (op as unknown as { object: { spec: object } }).object;
+          const out = next(state, { ...op, object: { ...object, spec: { ...object.spec, replicas: 0 } } } as unknown as Operation);
+          // Its pods on node-2: a scheduler of other preferences (the RC's view shows no template).
+          late = { ...op, object: { ...object, spec: { ...object.spec, template: { ...template, spec: { ...template.spec, nodeName: 'node-2' } } } } } as unknown as Operation;
+          const applied = (out.result as unknown as { object: { spec: object } }).object;
+          return { state: out.state, result: { ...out.result, object: { ...applied, spec: { ...applied.spec, replicas: 2 } } } as never };
+        }
+        if (late && op.op !== 'observe') {
+          state = next(state, late).state;
+          late = undefined;
+        }
+        return next(state, op);
+      },
+    };
+    const invariants = selectInvariants(spec, 'async');
+    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
+    const ctx: Context = { scope: small, timing: 'async', settle: 'each', resultReaders: new Set(), sent: [] };
+    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
+    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [rc], mode);
+    expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
+    expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
+    expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle']);
+  });
+
   it('an implementation whose controllers are always done conforms in async timing', async () => {
     const o: ConformOptions = { scope: small, timing: 'async', runs: 60, maxSteps: 30, seed: 5, settle: 'never', adapter: { command: 'in-process', shell: false, timeoutMs: 1000 } };
     const r = await runConform(spec, o, new LoopbackAdapter({ wrapper: eager }));
