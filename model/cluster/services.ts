@@ -4,6 +4,7 @@
  * nodePort allocation, release on delete; then the Service machine says when a cloud would
  * provision a load balancer address.
  */
+import { initIPFamilyFields } from './ip-families.ts';
 import { tables } from '../machines/index.ts';
 import type { ApiError, FieldError } from '../k8s/field-errors.ts';
 import { invalid } from '../k8s/field-errors.ts';
@@ -100,16 +101,14 @@ function fail(svc: Service, errors: FieldError[], internal?: string): Outcome {
 /** Allocates what a validated Service needs, keeping what the old one had (B2, B3). */
 export function allocateService(d: Draft, key: string, svc: Service, old: Service | undefined): Outcome {
   const spec = { ...svc.spec };
+  const familyErrors = initIPFamilyFields(spec, old?.spec);
+  if (familyErrors.length) return fail(svc, familyErrors);
   if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None' && !(old && spec.clusterIP && spec.clusterIP === old.spec.clusterIP)) {
     const r = allocateClusterIP(d, key, spec.clusterIP || undefined);
     if (!r.ok) return fail(svc, r.field ? [r.field] : [], r.internal);
     spec.clusterIP = r.value;
   }
-  if (spec.type !== 'ExternalName') {
-    spec.clusterIPs = [spec.clusterIP!];
-    if (spec.clusterIP !== 'None' || spec.ipFamilies === undefined) spec.ipFamilies = ['IPv4'];
-    spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
-  }
+  if (spec.type !== 'ExternalName') spec.clusterIPs = [spec.clusterIP!];
   const oldPortNodePorts = new Set((old?.spec.ports ?? []).map((p) => p.nodePort).filter((n): n is number => !!n));
   const assigned = assignNodePorts(d, key, spec, old);
   if (!assigned.ok) return fail(svc, assigned.errors, assigned.internal);
