@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Observation, Operation, Result } from '../../model/index.ts';
+import { type Observation, type Operation, type Result, initialState, observe, step as modelStep } from '../../model/index.ts';
 import { ProcessAdapter } from '../../conformance/process-adapter.ts';
 import { ROOT, conformHere } from '../conformance/cli.ts';
 
@@ -51,6 +51,53 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
     expect(report.runs[0]).toMatchObject({ scope: 'control-plane', timing: 'async', verdict: 'ok', runs: 2 });
     expect(code).toBe(0);
   }, 300_000);
+
+  // docs/fidelity.md F23 and F24, step by step on the real control plane and on the model: the
+  // differences the model was fixed for stay fixed on both sides.
+  describe('the differences the model was fixed for, on both (F23, F24)', () => {
+    const adapter = new ProcessAdapter({ command: binary, timeoutMs: 60_000 });
+    afterAll(() => adapter.close());
+    const cluster = { nodes: ['node-1', 'node-2'], timing: 'sync' };
+    /** Runs the operations on the real control plane and on the model: each one's results, then each one's observation. */
+    async function both(ops: readonly object[]): Promise<{ results: Result[][]; observations: Observation[] }> {
+      await adapter.init(cluster as never);
+      let model = initialState(cluster as never);
+      const real: Result[] = [];
+      const ours: Result[] = [];
+      for (const op of ops) {
+        real.push(await adapter.step(op as Operation));
+        const out = modelStep(model, op as Operation);
+        ours.push(out.result);
+        model = out.state;
+      }
+      const seen = (await adapter.step({ op: 'observe' } as Operation)) as Result & { state: Observation };
+      return { results: [real, ours], observations: [seen.state, observe(model)] };
+    }
+
+    it('a ReplicationController does not adopt a pod that has ended, so deleting it leaves the pod (F23)', async () => {
+      const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: 'default' }, spec: { replicas: 1, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } };
+      const ended = {
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } },
+        spec: { nodeName: 'node-1', terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app' }] },
+        status: { phase: 'Failed', podIP: '10.244.0.9', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'app', ready: false, restartCount: 0 }] },
+      };
+      const { results, observations } = await both([{ op: 'apply', object: rc }, { op: 'apply', object: ended }, { op: 'delete', kind: 'ReplicationController', namespace: 'default', name: 'rc' }, { op: 'settle' }]);
+      for (const r of results) expect(r.map((x) => x.ok)).toEqual([true, true, true, true]);
+      for (const obs of observations) {
+        const live = obs.pods.filter((p) => p.namespace === 'default' && !p.terminating);
+        expect(live.map((p) => [p.name, p.phase, p.controller ?? null])).toEqual([['a', 'Failed', null]]);
+      }
+    }, 300_000);
+
+    it('a headless Service made without a selector is refused one unless its ipFamilyPolicy changes too (F24)', async () => {
+      const service = (spec: object) => ({ op: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: 'None', ports: [{ port: 80, targetPort: 8080 }], ...spec } } });
+      const { results } = await both([service({}), service({ selector: { app: 'web' } }), service({ selector: { app: 'web' }, ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'] })]);
+      for (const r of results) {
+        expect(r.map((x) => (x.ok ? 'ok' : (x as { error: { reason: string } }).error.reason))).toEqual(['ok', 'Invalid', 'ok']);
+        expect((r[0] as unknown as { object: { spec: object } }).object.spec).toMatchObject({ ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'] });
+      }
+    }, 300_000);
+  });
 
   // docs/fidelity.md F1, step by step: the real endpoints controller keeps a user's Endpoints of a
   // Service with a selector until its next sync of the Service, and says so by its label.
