@@ -150,9 +150,10 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   const initial = initialState(cluster);
   let model = initial;
   let modelObs = observe(model);
-  // Pod IPs (by the implementation's pod uid) and ReplicationControllers' pod names the
-  // implementation revealed, and every step as adopted, so the model can be replayed when a later
-  // observation shows an IP or a name it had to choose blind (async timing).
+  // Pod IPs (by the implementation's pod uid), pods' nodes and IPs (by name) and
+  // ReplicationControllers' pod names the implementation revealed, and every step as adopted, so
+  // the model can be replayed when a later observation shows a placement or a name it had to
+  // choose blind (async timing).
   const learned = {
     ips: new Map<string, string>(),
     ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])),
