@@ -49,9 +49,10 @@ export interface Learned {
   readonly ips: ReadonlyMap<string, string>;
   readonly ranges: ReadonlyMap<string, { readonly base: number; readonly size: number }>;
   /**
-   * The names of the pods each ReplicationController (`namespace/name`) controls in the latest
-   * observation: in async timing its manager may make them steps after the model's did, so the
-   * step that made them in the model is replayed with these names.
+   * The names of the pods each ReplicationController (`namespace/name`) was shown to control from
+   * the step being adopted on, in the order they appeared: in async timing its manager may make
+   * them steps after the model's did, so the step that made them in the model is replayed with
+   * these names.
    */
   readonly podNames?: ReadonlyMap<string, readonly string[]>;
   /**

@@ -12,7 +12,7 @@ import { type InvariantChecker, type Violation, observationForCel } from '../pro
 import { RunHistory } from '../properties/engine/history.ts';
 import { Resolver } from '../properties/engine/resolve.ts';
 import type { Scope, Timing } from '../properties/spec/types.ts';
-import { type ImplementationStep, adopt, replayAdopted } from './adoption.ts';
+import { type ImplementationStep, type Learned, adopt, replayAdopted } from './adoption.ts';
 import { type Difference, observationDifferences } from './compare.ts';
 import { type AdapterFault, type FaultKind, RAW_TEXT, isIndefinite } from './protocol.ts';
 
@@ -157,9 +157,9 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   const learned = {
     ips: new Map<string, string>(),
     ranges: new Map(normalizeConfig(cluster).nodes.map((n) => [n.name, n.podRange])),
-    podNames: new Map<string, readonly string[]>(),
     placements: new Map<string, { node?: string; ip?: string }>(),
   };
+  const podNamesSeen = new Map<string, Map<string, number>>();
   const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; ahead?: readonly Operation[]; happened: boolean }[] = [];
   const [first] = await impl.exchange([{ op: 'observe' }]);
   let implSeen = observed(impl, first, 'after init');
@@ -203,7 +203,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     // the implementation's controllers have got is not something the model can know.
     const compareResult = mode.compare && comparableBefore && !divergence && !unsure && (quiet || op.op === 'apply' || op.op === 'delete');
     const implStep: ImplementationStep = { result: implResult, before: implObs, after: implNext };
-    const a = adopt(model, op, implStep, compareResult, learned);
+    const a = adopt(model, op, implStep, compareResult, learnedAt(learned, podNamesSeen, i));
     let next = a.outcome.state;
     let modelResult = a.outcome.result;
     let nextObs = observe(next);
@@ -221,10 +221,12 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     history.push({ op, impl: implStep, picks: a.picks, ahead: a.ahead, happened });
     const learnedIPs = learn(learned.ips, implNext);
     const learnedPlaces = (learnPlacements(learned.placements, implNext) || learnedIPs) && placementsDiffer(nextObs, implNext);
-    const learnedNames = learnPodNames(learned.podNames, implNext) && podNamesDiffer(nextObs, implNext);
+    const learnedNames = learnPodNames(podNamesSeen, implNext, i) && podNamesDiffer(nextObs, implNext);
     if (learnedPlaces || learnedNames) {
       next = initial;
-      for (const h of history) if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learned, h.ahead).state;
+      history.forEach((h, j) => {
+        if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learnedAt(learned, podNamesSeen, j), h.ahead).state;
+      });
       nextObs = observe(next);
     }
     steps.push({ op, implementation: implResult, model: modelResult, ...(sequence[i].inserted ? { inserted: true } : {}), ...(unsure ? { indefinite: true } : {}) });
@@ -275,14 +277,38 @@ function controlledPods(obs: Observation): Map<string, string[]> {
   return out;
 }
 
-/** Records the names of the pods each ReplicationController controls; true when they changed. */
-function learnPodNames(learned: Map<string, readonly string[]>, obs: Observation): boolean {
-  const now = controlledPods(obs);
-  const same = now.size === learned.size && [...now].every(([rc, names]) => learned.get(rc)?.join() === names.join());
-  if (same) return false;
-  learned.clear();
-  for (const [rc, names] of now) learned.set(rc, names);
-  return true;
+/**
+ * Records, for each ReplicationController, the step at which each name of a pod it controls was
+ * first shown; true when a name is new. Names are kept after their pod is released or gone, so a
+ * replay gives each step the names that appeared from it on.
+ */
+function learnPodNames(seen: Map<string, Map<string, number>>, obs: Observation, stepIndex: number): boolean {
+  let grew = false;
+  for (const [rc, names] of controlledPods(obs)) {
+    const firstSeen = seen.get(rc) ?? new Map<string, number>();
+    seen.set(rc, firstSeen);
+    for (const name of names) {
+      if (firstSeen.has(name)) continue;
+      firstSeen.set(name, stepIndex);
+      grew = true;
+    }
+  }
+  return grew;
+}
+
+/**
+ * What the runner knows, as the step at `stepIndex` may use it: the pod names each
+ * ReplicationController showed at that step or later, in the order they appeared. A step cannot
+ * have made a pod shown before it, so the pods an RC made early and the replacements it made later
+ * each get their own names (the early ones may since be released or deleted).
+ */
+function learnedAt(learned: Omit<Learned, 'podNames'>, seen: ReadonlyMap<string, ReadonlyMap<string, number>>, stepIndex: number): Learned {
+  const podNames = new Map<string, string[]>();
+  for (const [rc, firstSeen] of seen) {
+    const names = [...firstSeen].filter(([, at]) => at >= stepIndex).sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1)).map(([name]) => name);
+    if (names.length) podNames.set(rc, names);
+  }
+  return { ...learned, podNames };
 }
 
 /** Whether some ReplicationController's live pods have other names in the model than in the implementation. */

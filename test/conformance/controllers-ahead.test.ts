@@ -127,6 +127,40 @@ describe('controllers ahead of the model, async timing', () => {
     expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle']);
   });
 
+  it('gives the later pods of a late manager their own names after it released its first ones (F26)', async () => {
+    // The RC's first pods are released when its selector changes and stay; its new pod appears a
+    // step late. Learned from the latest observation alone, that one name went to the replayed
+    // first apply, and the model's pods had other names than the implementation's.
+    const rcFor = (app: string, replicas: number) =>
+      ({ op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } }) as unknown as Operation;
+    let late: Operation | undefined;
+    const lateManager: Wrapper = {
+      step(state, op, next) {
+        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
+          // The API takes the RC at once (and its selector change releases the old pods); the manager makes pods later.
+          const object = (op as unknown as { object: { spec: { replicas: number } } }).object;
+          const out = next(state, { ...op, object: { ...object, spec: { ...object.spec, replicas: 0 } } } as unknown as Operation);
+          late = op;
+          const applied = (out.result as unknown as { object: { spec: object } }).object;
+          return { state: out.state, result: { ...out.result, object: { ...applied, spec: { ...applied.spec, replicas: object.spec.replicas } } } as never };
+        }
+        if (late && op.op !== 'observe') {
+          state = next(state, late).state;
+          late = undefined;
+        }
+        return next(state, op);
+      },
+    };
+    const invariants = selectInvariants(spec, 'async');
+    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
+    const ctx: Context = { scope: small, timing: 'async', settle: 'each', resultReaders: new Set(), sent: [] };
+    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
+    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [rcFor('web', 2), rcFor('api', 1)], mode);
+    expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
+    expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
+    expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
+  });
+
   it('an implementation whose controllers are always done conforms in async timing', async () => {
     const o: ConformOptions = { scope: small, timing: 'async', runs: 60, maxSteps: 30, seed: 5, settle: 'never', adapter: { command: 'in-process', shell: false, timeoutMs: 1000 } };
     const r = await runConform(spec, o, new LoopbackAdapter({ wrapper: eager }));
