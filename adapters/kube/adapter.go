@@ -19,7 +19,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/util/retry"
 )
 
 // supports is this adapter's answer to init (spec/schema/supports.schema.json): no containers,
@@ -282,21 +281,22 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 	if err == nil && status != nil && !a.kubelet.isManaged(key) {
 		status = nil // a pod the kubelet runs: its status is the kubelet's
 	}
-	// A status-managed pod's labels change with its status, in one pods/status write below
-	// (pods/status takes metadata too: pkg/registry/core/pod/strategy.go
-	// podStatusStrategy.PrepareForUpdate), so controllers see one change, as the model makes it.
-	// Created with its labels, it would be Pending to them until the status write (a
-	// ReplicationController would count it and might delete it: F7); relabelled first, a pod
-	// leaving a terminal phase would be judged while still terminal, and its phase change alone
-	// wakes no controller (F17).
-	labels, annotations := u.GetLabels(), u.GetAnnotations()
-	switch {
-	case apierrors.IsNotFound(err):
-		if status != nil {
-			a.kubelet.setManaged(key, true)
-			u.SetLabels(nil)
+	var st v1.PodStatus
+	if status != nil {
+		b, _ := json.Marshal(status)
+		if err := json.Unmarshal(b, &st); err != nil {
+			return refuse("BadRequest", "status: "+err.Error())
 		}
-		result, err = a.dyn.Resource(gvr).Namespace(ns).Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
+	}
+	pods := a.dyn.Resource(gvr).Namespace(ns)
+	switch {
+	case apierrors.IsNotFound(err) && status != nil:
+		a.kubelet.setManaged(key, true)
+		result, err = a.createStatusManaged(ctx, u, st)
+	case apierrors.IsNotFound(err):
+		result, err = pods.Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
+	case err == nil && status != nil:
+		result, err = a.replaceStatusManaged(ctx, u, existing, st)
 	case err == nil:
 		u.SetResourceVersion(existing.GetResourceVersion())
 		if kind == "Pod" {
@@ -304,55 +304,24 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			if st, ok := existing.Object["status"]; ok {
 				u.Object["status"] = st
 			}
-			if status != nil {
-				u.SetLabels(existing.GetLabels())
-				u.SetAnnotations(existing.GetAnnotations())
-			}
 		}
-		result, err = a.dyn.Resource(gvr).Namespace(ns).Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
+		result, err = pods.Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
 	}
 	if err != nil {
-		if status != nil {
-			if _, gerr := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{}); apierrors.IsNotFound(gerr) {
-				a.kubelet.setManaged(key, false)
-			}
-		}
-		return apiRefusal(err)
-	}
-	if status != nil {
-		var st v1.PodStatus
-		b, _ := json.Marshal(status)
-		if err := json.Unmarshal(b, &st); err != nil {
-			return refuse("BadRequest", "status: "+err.Error())
-		}
-		// A controller may write the pod meanwhile (a ReplicationController adopting it): retry on conflict.
-		var updated *v1.Pod
-		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
-			pod, err := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			pod.Status = st
-			pod.Labels, pod.Annotations = labels, annotations
-			updated, err = a.client.CoreV1().Pods(ns).UpdateStatus(ctx, pod, metav1.UpdateOptions{})
-			return err
-		})
-		switch {
-		case apierrors.IsNotFound(err):
-			// The write itself succeeded; a controller deleted the pod before its status could be
-			// written (a ReplicationController's surplus: docs/fidelity.md F12). The model applies
-			// both at once, then deletes it: answer the write, with the status the caller gave.
+		var done *deletedMeanwhile
+		if errors.As(err, &done) {
+			// The write itself succeeded; a controller deleted the pod before the adapter's last
+			// write (a ReplicationController's surplus: docs/fidelity.md F12). The model applies
+			// the whole object at once, then deletes it: answer the write as the caller gave it.
+			result = done.written
 			result.Object["status"] = status
-			result.SetLabels(labels)
-			result.SetAnnotations(annotations)
-		case err != nil:
+		} else {
+			if status != nil {
+				if _, gerr := a.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{}); apierrors.IsNotFound(gerr) {
+					a.kubelet.setManaged(key, false)
+				}
+			}
 			return apiRefusal(err)
-		default:
-			b, _ = json.Marshal(updated)
-			var o map[string]any
-			json.Unmarshal(b, &o)
-			o["apiVersion"], o["kind"] = "v1", "Pod"
-			result = &unstructured.Unstructured{Object: o}
 		}
 	}
 	a.wrote(kind, result.GetResourceVersion())

@@ -5,6 +5,7 @@
  * builds the adapter first where Go is installed (pretest: adapters/kube/build.mjs). Without Go this
  * test says it did not run (skipped, with the reason printed), never passes silently — except in CI
  * (SVCSPEC_KUBE=required, set by .ci/run), where a missing Go or adapter fails it.
+ * SVCSPEC_KUBE_ADAPTER=PATH runs it against another build of the adapter.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { type Observation, type Operation, type Result, initialState, observe, s
 import { ProcessAdapter } from '../../conformance/process-adapter.ts';
 import { ROOT, conformHere } from '../conformance/cli.ts';
 
-const binary = join(ROOT, 'adapters/kube/bin/kube-adapter');
+const binary = process.env.SVCSPEC_KUBE_ADAPTER ?? join(ROOT, 'adapters/kube/bin/kube-adapter');
 const required = process.env.SVCSPEC_KUBE === 'required';
 
 function hasGo(): boolean {
@@ -52,9 +53,9 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
     expect(code).toBe(0);
   }, 300_000);
 
-  // docs/fidelity.md F23 and F24, step by step on the real control plane and on the model: the
-  // differences the model was fixed for stay fixed on both sides.
-  describe('the differences the model was fixed for, on both (F23, F24)', () => {
+  // docs/fidelity.md F23, F24 and F25, step by step on the real control plane and on the model:
+  // what was fixed, in the model or in the adapter, stays fixed on both sides.
+  describe('differences found, on both (F23, F24, F25)', () => {
     const adapter = new ProcessAdapter({ command: binary, timeoutMs: 60_000 });
     afterAll(() => adapter.close());
     const cluster = { nodes: ['node-1', 'node-2'], timing: 'sync' };
@@ -86,6 +87,27 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
       for (const obs of observations) {
         const live = obs.pods.filter((p) => p.namespace === 'default' && !p.terminating);
         expect(live.map((p) => [p.name, p.phase, p.controller ?? null])).toEqual([['a', 'Failed', null]]);
+      }
+    }, 300_000);
+
+    it('a pod replaced with a status that ends it is released, not adopted again, by the ReplicationController that had it (F25)', async () => {
+      // The replace drops the RC's ownerReference (the caller gives none); the pod, Succeeded by
+      // then, is no longer active, so no RC adopts it and deleting the RC leaves it. On the real
+      // control plane this held only when the adapter wrote the status before the replace.
+      const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: 'default' }, spec: { replicas: 1, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } };
+      const pod = (phase: string, ready: boolean) => ({
+        op: 'apply',
+        object: {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default', labels: { app: 'web' } },
+          spec: { nodeName: 'node-1', terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app' }] },
+          status: { phase, podIP: '10.244.0.9', conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }], containerStatuses: [{ name: 'app', ready, restartCount: 0 }] },
+        },
+      });
+      const { results, observations } = await both([pod('Running', true), { op: 'apply', object: rc }, pod('Succeeded', false), { op: 'delete', kind: 'ReplicationController', namespace: 'default', name: 'rc' }, { op: 'settle' }]);
+      for (const r of results) expect(r.map((x) => x.ok)).toEqual([true, true, true, true, true]);
+      for (const obs of observations) {
+        const live = obs.pods.filter((p) => p.namespace === 'default' && !p.terminating);
+        expect(live.map((p) => [p.name, p.phase, p.controller ?? null])).toEqual([['a', 'Succeeded', null]]);
       }
     }, 300_000);
 
