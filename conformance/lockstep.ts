@@ -36,7 +36,7 @@ export const CONFORMANCE_RULES = {
   },
   observation: {
     id: 'conform/observation-agrees',
-    statement: 'When nothing is pending in the model, the implementation\'s observation must be the model\'s (its own choices adopted, uids aside).',
+    statement: 'In sync timing after every operation, and in async timing after each settle, the implementation\'s observation must be the model\'s (its own choices adopted, uids aside).',
   },
 } as const;
 
@@ -237,7 +237,9 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     if (mode.compare && !divergence) {
       let done: Execution | undefined;
       if (a.allowed === false) done = diverged({ kind: 'result', step: i, op, differences: a.differences, alternatives: a.alternatives });
-      else if (comparable && (ctx.timing === 'sync' || enabledInternalSteps(next).length === 0) && !(agreed && agreed.impl === implNext && sameSections(agreed.model, nextObs))) {
+      // In async timing the implementation's controllers, the replication manager and the garbage
+      // collector included (the model runs those two within the operation), may lag until a settle.
+      else if (comparable && (ctx.timing === 'sync' || (op.op === 'settle' && enabledInternalSteps(next).length === 0)) && !(agreed && agreed.impl === implNext && sameSections(agreed.model, nextObs))) {
         const differences = differencesFor(ctx, nextObs, implNext);
         if (differences.length) done = diverged({ kind: 'observation', step: i, op, differences });
         else agreed = { model: nextObs, impl: implNext };

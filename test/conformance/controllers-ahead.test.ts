@@ -161,6 +161,39 @@ describe('controllers ahead of the model, async timing', () => {
     expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
   });
 
+  it('compares observations only after a settle: a replication manager may act after the API answered (F27)', async () => {
+    // The model's manager adopts the running pod and deletes it as surplus within the apply (grace
+    // 0: gone at once, nothing left pending); the implementation's acts at the next request.
+    const pod = { op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { app: 'web' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app' }] } } } as unknown as Operation;
+    const rc = { op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 0, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } } as unknown as Operation;
+    let late: Operation | undefined;
+    const lateManager: Wrapper = {
+      step(state, op, next) {
+        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
+          // Stored at once; its manager has not looked at the pods yet (a selector nothing matches, until then).
+          const object = (op as unknown as { object: { spec: object } }).object;
+          const idle = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 0, selector: { app: 'none' }, template: { metadata: { labels: { app: 'none' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } };
+          const out = next(state, { ...op, object: idle } as unknown as Operation);
+          late = op;
+          return { state: out.state, result: { ...out.result, object: { ...(out.result as unknown as { object: object }).object, spec: object.spec } } as never };
+        }
+        if (late && op.op !== 'observe') {
+          state = next(state, late).state;
+          late = undefined;
+        }
+        return next(state, op);
+      },
+    };
+    const invariants = selectInvariants(spec, 'async');
+    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
+    const ctx: Context = { scope: small, timing: 'async', settle: 'each', resultReaders: new Set(), sent: [] };
+    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
+    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [pod, rc], mode);
+    expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
+    expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
+    expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
+  });
+
   it('an implementation whose controllers are always done conforms in async timing', async () => {
     const o: ConformOptions = { scope: small, timing: 'async', runs: 60, maxSteps: 30, seed: 5, settle: 'never', adapter: { command: 'in-process', shell: false, timeoutMs: 1000 } };
     const r = await runConform(spec, o, new LoopbackAdapter({ wrapper: eager }));
