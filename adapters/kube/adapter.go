@@ -288,13 +288,14 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 			return refuse("BadRequest", "status: "+err.Error())
 		}
 	}
-	pods := a.dyn.Resource(gvr).Namespace(ns)
+	// A status-managed pod's writes go in an order no controller can see half-done (status_pods.go).
+	objects := a.dyn.Resource(gvr).Namespace(ns)
 	switch {
 	case apierrors.IsNotFound(err) && status != nil:
 		a.kubelet.setManaged(key, true)
 		result, err = a.createStatusManaged(ctx, u, st)
 	case apierrors.IsNotFound(err):
-		result, err = pods.Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
+		result, err = objects.Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
 	case err == nil && status != nil:
 		result, err = a.replaceStatusManaged(ctx, u, existing, st)
 	case err == nil:
@@ -305,7 +306,7 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 				u.Object["status"] = st
 			}
 		}
-		result, err = pods.Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
+		result, err = objects.Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
 	}
 	if err != nil {
 		var done *deletedMeanwhile
