@@ -32,6 +32,46 @@ const eager: Wrapper = {
   },
 };
 
+type Rc = { metadata: object; spec: { replicas: number; selector: object; template: { metadata: object; spec: Record<string, unknown> } } };
+
+const rcOp = (app: string, replicas: number): Operation =>
+  ({ op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } }) as unknown as Operation;
+const withoutReplicas = (rc: Rc): Rc => ({ ...rc, spec: { ...rc.spec, replicas: 0 } });
+
+/**
+ * An implementation whose replication manager acts a request late (as a real one does, on its own
+ * time): the API stores a ReplicationController's apply at once as `stored` leaves it (what the
+ * manager has done by then) and answers it as asked; before the next request other than an
+ * observe, the apply is done in full, as `done` makes it.
+ */
+function lateManager(stored: (rc: Rc) => Rc, done: (rc: Rc) => Rc = (rc) => rc): Wrapper {
+  let late: Operation | undefined;
+  return {
+    step(state, op, next) {
+      const object = (op as unknown as { object?: Rc & { kind?: string } }).object;
+      if (op.op === 'apply' && object?.kind === 'ReplicationController') {
+        const out = next(state, { ...op, object: stored(object) } as unknown as Operation);
+        late = { ...op, object: done(object) } as unknown as Operation;
+        const applied = (out.result as unknown as { object: object }).object;
+        return { state: out.state, result: { ...out.result, object: { ...applied, spec: object.spec } } as never };
+      }
+      if (late && op.op !== 'observe') {
+        state = next(state, late).state;
+        late = undefined;
+      }
+      return next(state, op);
+    },
+  };
+}
+
+/** `ops` in lockstep, async timing in the small scope, every rule and every comparison on. */
+function runAsync(wrapper: Wrapper, ops: readonly Operation[], settle: Context['settle']) {
+  const config = normalizeConfig({ ...small.cluster, timing: 'async' });
+  const ctx: Context = { scope: small, timing: 'async', settle, resultReaders: new Set(), sent: [] };
+  const mode = { checker: new InvariantChecker(selectInvariants(spec, 'async'), 'async', config), count: false, compare: true };
+  return execute(new LoopbackAdapter({ wrapper, seed: 7 }), ctx, ops, mode);
+}
+
 describe('controllers ahead of the model, async timing', () => {
   it('allows delete Endpoints answered ok right after the Service is created, and adopts the sync', () => {
     let model: ClusterState = step(initialState({ timing: 'async' }), service).state;
@@ -65,29 +105,7 @@ describe('controllers ahead of the model, async timing', () => {
   it('adopts the names a late replication manager gives its pods, from the observation that first shows them', async () => {
     // The implementation's manager makes the pods one request after the apply (as the real one
     // does, on its own time); the model's makes them within the apply, with names of its own.
-    const rc = { op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 2, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } } as unknown as Operation;
-    let late: Operation | undefined;
-    const lateManager: Wrapper = {
-      step(state, op, next) {
-        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
-          const object = (op as unknown as { object: { spec: object } }).object;
-          const out = next(state, { ...op, object: { ...object, spec: { ...object.spec, replicas: 0 } } } as unknown as Operation);
-          late = op;
-          const applied = (out.result as unknown as { object: { spec: object } }).object;
-          return { state: out.state, result: { ...out.result, object: { ...applied, spec: { ...applied.spec, replicas: 2 } } } as never };
-        }
-        if (late && op.op !== 'observe') {
-          state = next(state, late).state;
-          late = undefined;
-        }
-        return next(state, op);
-      },
-    };
-    const invariants = selectInvariants(spec, 'async');
-    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
-    const ctx: Context = { scope: small, timing: 'async', settle: 'end', resultReaders: new Set(), sent: [] };
-    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
-    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [rc], mode);
+    const exec = await runAsync(lateManager(withoutReplicas), [rcOp('web', 2)], 'end');
     expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
     expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
   });
@@ -97,31 +115,8 @@ describe('controllers ahead of the model, async timing', () => {
     // puts them on node-2; the model's made them within the apply and placed them blind (the
     // apply's observation showed no pods), on the emptiest node, node-1. Replaying the apply with
     // the learned names alone would leave them there.
-    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } };
-    const rc = { op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 2, selector: { app: 'web' }, template } } } as unknown as Operation;
-    let late: Operation | undefined;
-    const lateManager: Wrapper = {
-      step(state, op, next) {
-        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
-          const object = (op as unknown as { object: { spec: object } }).object;
-          const out = next(state, { ...op, object: { ...object, spec: { ...object.spec, replicas: 0 } } } as unknown as Operation);
-          // Its pods on node-2: a scheduler of other preferences (the RC's view shows no template).
-          late = { ...op, object: { ...object, spec: { ...object.spec, template: { ...template, spec: { ...template.spec, nodeName: 'node-2' } } } } } as unknown as Operation;
-          const applied = (out.result as unknown as { object: { spec: object } }).object;
-          return { state: out.state, result: { ...out.result, object: { ...applied, spec: { ...applied.spec, replicas: 2 } } } as never };
-        }
-        if (late && op.op !== 'observe') {
-          state = next(state, late).state;
-          late = undefined;
-        }
-        return next(state, op);
-      },
-    };
-    const invariants = selectInvariants(spec, 'async');
-    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
-    const ctx: Context = { scope: small, timing: 'async', settle: 'each', resultReaders: new Set(), sent: [] };
-    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
-    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [rc], mode);
+    const onNode2 = (rc: Rc): Rc => ({ ...rc, spec: { ...rc.spec, template: { ...rc.spec.template, spec: { ...rc.spec.template.spec, nodeName: 'node-2' } } } });
+    const exec = await runAsync(lateManager(withoutReplicas, onNode2), [rcOp('web', 2)], 'each');
     expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
     expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
     expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle']);
@@ -131,31 +126,7 @@ describe('controllers ahead of the model, async timing', () => {
     // The RC's first pods are released when its selector changes and stay; its new pod appears a
     // step late. Learned from the latest observation alone, that one name went to the replayed
     // first apply, and the model's pods had other names than the implementation's.
-    const rcFor = (app: string, replicas: number) =>
-      ({ op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas, selector: { app }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } }) as unknown as Operation;
-    let late: Operation | undefined;
-    const lateManager: Wrapper = {
-      step(state, op, next) {
-        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
-          // The API takes the RC at once (and its selector change releases the old pods); the manager makes pods later.
-          const object = (op as unknown as { object: { spec: { replicas: number } } }).object;
-          const out = next(state, { ...op, object: { ...object, spec: { ...object.spec, replicas: 0 } } } as unknown as Operation);
-          late = op;
-          const applied = (out.result as unknown as { object: { spec: object } }).object;
-          return { state: out.state, result: { ...out.result, object: { ...applied, spec: { ...applied.spec, replicas: object.spec.replicas } } } as never };
-        }
-        if (late && op.op !== 'observe') {
-          state = next(state, late).state;
-          late = undefined;
-        }
-        return next(state, op);
-      },
-    };
-    const invariants = selectInvariants(spec, 'async');
-    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
-    const ctx: Context = { scope: small, timing: 'async', settle: 'each', resultReaders: new Set(), sent: [] };
-    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
-    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [rcFor('web', 2), rcFor('api', 1)], mode);
+    const exec = await runAsync(lateManager(withoutReplicas), [rcOp('web', 2), rcOp('api', 1)], 'each');
     expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
     expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
     expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
@@ -165,30 +136,9 @@ describe('controllers ahead of the model, async timing', () => {
     // The model's manager adopts the running pod and deletes it as surplus within the apply (grace
     // 0: gone at once, nothing left pending); the implementation's acts at the next request.
     const pod = { op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', labels: { app: 'web' } }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'app' }] } } } as unknown as Operation;
-    const rc = { op: 'apply', object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 0, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } } } as unknown as Operation;
-    let late: Operation | undefined;
-    const lateManager: Wrapper = {
-      step(state, op, next) {
-        if (op.op === 'apply' && (op as { object: { kind: string } }).object.kind === 'ReplicationController') {
-          // Stored at once; its manager has not looked at the pods yet (a selector nothing matches, until then).
-          const object = (op as unknown as { object: { spec: object } }).object;
-          const idle = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 0, selector: { app: 'none' }, template: { metadata: { labels: { app: 'none' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } };
-          const out = next(state, { ...op, object: idle } as unknown as Operation);
-          late = op;
-          return { state: out.state, result: { ...out.result, object: { ...(out.result as unknown as { object: object }).object, spec: object.spec } } as never };
-        }
-        if (late && op.op !== 'observe') {
-          state = next(state, late).state;
-          late = undefined;
-        }
-        return next(state, op);
-      },
-    };
-    const invariants = selectInvariants(spec, 'async');
-    const config = normalizeConfig({ ...small.cluster, timing: 'async' });
-    const ctx: Context = { scope: small, timing: 'async', settle: 'each', resultReaders: new Set(), sent: [] };
-    const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
-    const exec = await execute(new LoopbackAdapter({ wrapper: lateManager, seed: 7 }), ctx, [pod, rc], mode);
+    // Until then its manager has not looked at the pods: stored with a selector nothing matches.
+    const idle = (): Rc => (rcOp('none', 0) as unknown as { object: Rc }).object;
+    const exec = await runAsync(lateManager(idle), [pod, rcOp('web', 0)], 'each');
     expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
     expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
     expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
