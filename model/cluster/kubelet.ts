@@ -142,7 +142,8 @@ export function writeStatus(d: Draft, podKey: string): void {
   if (sameStatus(status, pod.status)) return;
   d.pods = d.pods.set(podKey, { ...pod, status });
   if (status.phase === 'Succeeded' || status.phase === 'Failed') releasePodIP(d, pod);
-  if (endpointsSee(pod.status, status)) markPodServices(d, pod.object.metadata.namespace!, pod.object.metadata.labels);
+  // Any status write of a terminating pod wakes the controllers (terminatingWrite in pods.ts, F31).
+  if (endpointsSee(pod.status, status) || pod.deletedAt !== undefined) markPodServices(d, pod.object.metadata.namespace!, pod.object.metadata.labels);
   else d.touched.add(pod.object.metadata.namespace!);
 }
 

@@ -29,3 +29,17 @@ export function markPodServices(d: Draft, ns: string, ...labelSets: (Record<stri
     if (svc && labelSets.some((l) => selects(svc.object.spec.selector, l))) markEndpoints(d, svcKey);
   }
 }
+
+/**
+ * A relabelled pod whose endpoint is otherwise unchanged: only the Services that gained or lost it
+ * sync, not those selecting it before and after (k8s.io/endpointslice v0.37.2
+ * util/controller_utils.go GetServicesToUpdateOnPodChange, determineNeededServiceUpdates: the
+ * symmetric difference; both the endpoints and EndpointSlice controllers call it) (F30).
+ */
+export function markRelabelledPodServices(d: Draft, ns: string, old: Record<string, string> | undefined, next: Record<string, string> | undefined): void {
+  d.touched.add(ns);
+  for (const svcKey of candidateServices(d, ns, old, next)) {
+    const selector = d.services.get(svcKey)?.object.spec.selector;
+    if (selects(selector, old) !== selects(selector, next)) markEndpoints(d, svcKey);
+  }
+}

@@ -5,9 +5,10 @@
  */
 import { tables } from '../machines/index.ts';
 import type { Pod } from '../k8s/objects.ts';
+import { sameData, sameWrite } from '../k8s/same-write.ts';
 import type { Draft } from './draft.ts';
 import { beginPodDeletion, endpointsSee, startPod } from './kubelet.ts';
-import { markPodServices, markStatus } from './pending.ts';
+import { markPodServices, markRelabelledPodServices, markStatus } from './pending.ts';
 import { indexPod, sameLabels, unindexPod } from './selection.ts';
 import type { PodApiStatus, PodRecord } from './state.ts';
 
@@ -67,7 +68,9 @@ export function createPod(d: Draft, key: string, pod: Pod, seq: number): PodReco
 export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
   const ns = pod.metadata.namespace!;
   const { status: given, ...object } = pod;
-  const metadata = { ...pod.metadata, deletionTimestamp: old.object.metadata.deletionTimestamp };
+  // An update never removes or changes a deletion (k8s.io/apiserver pkg/registry/rest BeforeUpdate).
+  const { deletionTimestamp, deletionGracePeriodSeconds } = old.object.metadata;
+  const metadata = { ...pod.metadata, deletionTimestamp, deletionGracePeriodSeconds };
   let rec: PodRecord = { ...old, object: { ...(object as Pod), metadata, spec: old.object.spec } };
   if (old.statusManaged && given) {
     const status = statusFromObject(pod);
@@ -78,13 +81,25 @@ export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
   unindexPod(d, ns, old.key, old.object.metadata);
   indexPod(d, ns, old.key, metadata);
   d.pods = d.pods.set(old.key, rec);
-  // The controllers' pod handlers sync the Services only on a change they can see: labels,
-  // readiness, IP or deletion (k8s.io/endpointslice v0.37.2 util podEndpointsChanged) — not the
-  // phase alone (F18).
-  const seen = !sameLabels(old.object.metadata.labels, metadata.labels) || endpointsSee(old.status, rec.status);
-  if (seen) markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
+  // The controllers' pod handlers sync the Services only on a change they can see: readiness, IP
+  // or deletion (every Service selecting the pod before or after), labels alone (only the Services
+  // that gained or lost it) — not the phase alone (k8s.io/endpointslice v0.37.2 util
+  // podEndpointsChanged; F18, F30). Every write of a terminating pod is such a change (F31).
+  if (endpointsSee(old.status, rec.status) || terminatingWrite(old, rec)) markPodServices(d, ns, old.object.metadata.labels, metadata.labels);
+  else if (!sameLabels(old.object.metadata.labels, metadata.labels)) markRelabelledPodServices(d, ns, old.object.metadata.labels, metadata.labels);
   else d.touched.add(ns);
   return rec;
+}
+
+/**
+ * Whether the API stores a change to a pod that is being deleted: its controllers then sync every
+ * Service selecting it, whatever changed, since podEndpointsChanged compares the two versions'
+ * deletionTimestamp pointers (`!=` on *metav1.Time), which differ between any two decoded versions
+ * (k8s.io/endpointslice v0.37.2 util/controller_utils.go). An unchanged write stores nothing and
+ * wakes nobody (sameWrite).
+ */
+export function terminatingWrite(old: PodRecord, next: PodRecord): boolean {
+  return old.deletedAt !== undefined && (!sameWrite(old.object, next.object) || !sameData(old.status, next.status));
 }
 
 export function deletePod(d: Draft, pod: PodRecord): void {
