@@ -294,6 +294,8 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 	case apierrors.IsNotFound(err) && status != nil:
 		a.kubelet.setManaged(key, true)
 		result, err = a.createStatusManaged(ctx, u, st)
+	case apierrors.IsNotFound(err) && kind == "Pod":
+		result, err = a.createKubeletRun(ctx, u)
 	case apierrors.IsNotFound(err):
 		result, err = objects.Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
 	case err == nil && status != nil:
@@ -333,6 +335,26 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 	}
 	result.SetManagedFields(nil)
 	return map[string]any{"ok": true, "object": result.Object}
+}
+
+// createKubeletRun creates a pod the kubelet runs already bound to the node the kubelet places it
+// on, and starts it before answering, so no controller sees it unbound or unstarted (kubelet.go
+// startCreated: the model's order, docs/fidelity.md F29).
+func (a *adapter) createKubeletRun(ctx context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	var pod v1.Pod
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &pod); err == nil && pod.Spec.NodeName == "" {
+		if node := a.kubelet.place(&pod); node != "" {
+			_ = unstructured.SetNestedField(u.Object, node, "spec", "nodeName")
+		}
+	}
+	created, err := a.dyn.Resource(resources["Pod"]).Namespace(u.GetNamespace()).Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
+	if err != nil {
+		return nil, err
+	}
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(created.Object, &pod); err == nil {
+		a.kubelet.startCreated(ctx, &pod)
+	}
+	return created, nil
 }
 
 func (a *adapter) delete(ctx context.Context, req map[string]any) map[string]any {

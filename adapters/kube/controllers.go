@@ -13,6 +13,12 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	v1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	cacheddiscovery "k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/informers"
@@ -36,6 +42,7 @@ import (
 
 type controllers struct {
 	client   kubernetes.Interface
+	meta     metadata.Interface
 	factory  informers.SharedInformerFactory
 	cancel   context.CancelFunc
 	kubeSvc  *kubernetesservice.Controller
@@ -76,7 +83,7 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 		cancel()
 		return nil, err
 	}
-	c := &controllers{client: client, factory: factory, cancel: cancel}
+	c := &controllers{client: client, meta: meta, factory: factory, cancel: cancel}
 	c.kubeSvc = kubernetesservice.New(kubernetesservice.Config{
 		PublicIP:           net.ParseIP(cfg.nodes[0].ip),
 		EndpointReconciler: reconcilers.NewMasterCountEndpointReconciler(1, reconcilers.NewEndpointsAdapter(client.CoreV1(), client.DiscoveryV1())),
@@ -209,10 +216,10 @@ func (c *controllers) waitSeen(writes map[string]int64, limit time.Duration) boo
 	return true
 }
 
-// caughtUp waits until etcd has taken no write for a quiet period and then finds the queues idle:
-// by then every watch event has reached the informers and every controller has acted on it. The
-// queues are read only once etcd is quiet: gathering the metrics registry costs far more than
-// reading etcd's revision.
+// caughtUp waits until etcd has taken no write for a quiet period, then finds the queues idle,
+// every informer holding what the API stores, and the queues still idle: by then every watch event
+// has reached the informers and every controller has acted on it. The queues are read only once
+// etcd is quiet: gathering the metrics registry costs far more than reading etcd's revision.
 func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
 	last, since := rev(), time.Now()
@@ -225,10 +232,54 @@ func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) boo
 		if time.Since(since) < quiet {
 			continue
 		}
-		if c.idle() {
+		if c.idle() && c.informersCurrent() && c.idle() && rev() == last {
 			return true
 		}
 		since = time.Now()
 	}
 	return false
+}
+
+// informed are the kinds the controllers and the kubelet watch, each with its shared informer.
+func (c *controllers) informed() map[schema.GroupVersionResource]cache.SharedIndexInformer {
+	core := c.factory.Core().V1()
+	return map[schema.GroupVersionResource]cache.SharedIndexInformer{
+		v1.SchemeGroupVersion.WithResource("pods"):                    core.Pods().Informer(),
+		v1.SchemeGroupVersion.WithResource("services"):                core.Services().Informer(),
+		v1.SchemeGroupVersion.WithResource("endpoints"):               core.Endpoints().Informer(),
+		v1.SchemeGroupVersion.WithResource("replicationcontrollers"):  core.ReplicationControllers().Informer(),
+		v1.SchemeGroupVersion.WithResource("nodes"):                   core.Nodes().Informer(),
+		discoveryv1.SchemeGroupVersion.WithResource("endpointslices"): c.factory.Discovery().V1().EndpointSlices().Informer(),
+	}
+}
+
+// informersCurrent: every informer's cache holds exactly the objects, at the versions, that a
+// consistent List returns. A quiet etcd and idle queues are not enough on a loaded machine: a
+// controller's write whose watch event has not yet reached its informer leaves both so, while the
+// controller still has work to do once it arrives (a ReplicationController's adoption, then its
+// deletion of the surplus: docs/fidelity.md F28).
+func (c *controllers) informersCurrent() bool {
+	ctx := context.Background()
+	for gvr, inf := range c.informed() {
+		list, err := c.meta.Resource(gvr).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false
+		}
+		cached := inf.GetStore().List()
+		if len(cached) != len(list.Items) {
+			return false
+		}
+		versions := make(map[types.UID]string, len(cached))
+		for _, obj := range cached {
+			if m, err := apimeta.Accessor(obj); err == nil {
+				versions[m.GetUID()] = m.GetResourceVersion()
+			}
+		}
+		for _, item := range list.Items {
+			if versions[item.UID] != item.ResourceVersion {
+				return false
+			}
+		}
+	}
+	return true
 }

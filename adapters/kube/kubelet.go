@@ -121,10 +121,7 @@ func (k *kubelet) sync(ctx context.Context, key string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if apierrors.IsNotFound(err) {
-		if s := k.started[key]; s != nil {
-			k.podCount[s.node]--
-		}
-		delete(k.started, key)
+		k.forget(key)
 		delete(k.ending, key)
 		delete(k.managed, key)
 		return nil
@@ -134,8 +131,7 @@ func (k *kubelet) sync(ctx context.Context, key string) error {
 	}
 	s := k.started[key]
 	if s != nil && s.uid != pod.UID { // the same name again: a new pod
-		k.podCount[s.node]--
-		delete(k.started, key)
+		k.forget(key)
 		delete(k.ending, key)
 		s = nil
 	}
@@ -170,9 +166,19 @@ func (k *kubelet) sync(ctx context.Context, key string) error {
 			return err
 		}
 	}
+	if k.begin(key, pod, node) == nil {
+		return nil
+	}
+	return k.writeRunning(ctx, key)
+}
+
+// begin is the kubelet's decision to run a pod on a node: its IP and its containers' view of the
+// Services are taken now. Nil when the node is not one of the cluster's (the pod stays Pending) or
+// its range is full. Called with k.mu held.
+func (k *kubelet) begin(key string, pod *v1.Pod, node string) *startedPod {
 	nc := k.nodeConfig(node)
 	if nc == nil {
-		return nil // a node that does not exist: the pod stays Pending
+		return nil
 	}
 	ip := nc.ip
 	if !pod.Spec.HostNetwork {
@@ -182,20 +188,71 @@ func (k *kubelet) sync(ctx context.Context, key string) error {
 		}
 	}
 	services, _ := k.svcLister.List(labelsEverything())
-	s = &startedPod{uid: pod.UID, node: node, ip: ip, startedAt: k.now(), services: services}
+	s := &startedPod{uid: pod.UID, node: node, ip: ip, startedAt: k.now(), services: services}
 	k.started[key] = s
 	k.podCount[node]++
-	fresh, err := k.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
+	return s
+}
+
+// writeRunning writes the status of a pod the kubelet started, again on a conflict (a controller
+// wrote the pod meanwhile), also once the pod is being deleted: its containers run until its grace
+// period ends. A pod gone, or replaced by another of its name, is forgotten.
+func (k *kubelet) writeRunning(ctx context.Context, key string) error {
+	ns, name, _ := cache.SplitMetaNamespaceKey(key)
+	s := k.started[key]
+	for {
+		fresh, err := k.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+		if err == nil && fresh.UID == s.uid {
+			fresh.Status = runningStatus(fresh, k.nodeConfig(s.node).ip, s.ip)
+			_, err = k.client.CoreV1().Pods(ns).UpdateStatus(ctx, fresh, metav1.UpdateOptions{})
+			if apierrors.IsConflict(err) {
+				continue
+			}
+		}
+		if err == nil && fresh.UID == s.uid {
+			return nil
+		}
+		k.forget(key) // gone, replaced, or an error the queue retries from the start
 		return ignoreNotFound(err)
 	}
-	fresh.Status = runningStatus(fresh, nc.ip, ip)
-	if _, err := k.client.CoreV1().Pods(ns).UpdateStatus(ctx, fresh, metav1.UpdateOptions{}); err != nil {
-		delete(k.started, key)
-		k.podCount[node]--
-		return ignoreNotFound(err)
+}
+
+// forget drops a pod the kubelet started. Called with k.mu held.
+func (k *kubelet) forget(key string) {
+	if s := k.started[key]; s != nil {
+		k.podCount[s.node]--
 	}
-	return nil
+	delete(k.started, key)
+}
+
+// place is the scheduler's choice for a pod the kubelet will run, made before the API creates it
+// (spec.nodeName given or the kubelet's choice; "" for no node).
+func (k *kubelet) place(pod *v1.Pod) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if pod.Spec.NodeName != "" {
+		return pod.Spec.NodeName
+	}
+	return k.chooseNode()
+}
+
+// startCreated starts a pod the kubelet runs as soon as the API has created it, before any
+// controller can delete it: the model binds, addresses and starts such a pod in the step that
+// applies it. On a real cluster a ReplicationController that finds the pod surplus may delete it
+// first, and a kubelet does not start a pod already being deleted; which comes first is a race,
+// and the adapter takes the model's order (docs/fidelity.md F29).
+func (k *kubelet) startCreated(ctx context.Context, pod *v1.Pod) {
+	key := pod.Namespace + "/" + pod.Name
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if s := k.started[key]; s != nil && s.uid == pod.UID {
+		return // the informer's sync was first
+	}
+	if pod.Spec.NodeName != "" && k.begin(key, pod, pod.Spec.NodeName) != nil {
+		_ = k.writeRunning(ctx, key) // on an error it forgets the pod, and sync starts it again
+	}
+	// sync sees what the write raced with: a deletion (it starts the grace period) or an error.
+	k.queue.Add(key)
 }
 
 func ignoreNotFound(err error) error {
