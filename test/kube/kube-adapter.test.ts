@@ -53,9 +53,9 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
     expect(code).toBe(0);
   }, 300_000);
 
-  // docs/fidelity.md F23, F24 and F25, step by step on the real control plane and on the model:
+  // docs/fidelity.md F23, F24, F25, F29, F30 and F31, step by step on the real control plane and on the model:
   // what was fixed, in the model or in the adapter, stays fixed on both sides.
-  describe('differences found, on both (F23, F24, F25)', () => {
+  describe('differences found, on both (F23, F24, F25, F29, F30, F31)', () => {
     const adapter = new ProcessAdapter({ command: binary, timeoutMs: 60_000 });
     afterAll(() => adapter.close());
     const cluster = { nodes: ['node-1', 'node-2'], timing: 'sync' };
@@ -109,6 +109,50 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
         const live = obs.pods.filter((p) => p.namespace === 'default' && !p.terminating);
         expect(live.map((p) => [p.name, p.phase, p.controller ?? null])).toEqual([['a', 'Succeeded', null]]);
       }
+    }, 300_000);
+
+    it('a pod a ReplicationController finds surplus is bound and started before it is deleted: terminating, Running, with an IP (F29)', async () => {
+      const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: 'default' }, spec: { replicas: 0, selector: { app: 'web' }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } } } };
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b', namespace: 'default', labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'app' }] } };
+      const { results, observations } = await both([{ op: 'apply', object: rc }, { op: 'apply', object: pod }]);
+      for (const r of results) expect(r.map((x) => x.ok)).toEqual([true, true]);
+      for (const obs of observations) {
+        const b = obs.pods.find((p) => p.namespace === 'default' && p.name === 'b');
+        expect(b).toMatchObject({ phase: 'Running', terminating: true, controller: { kind: 'ReplicationController', name: 'rc' } });
+        expect(b?.ip).toBeTruthy();
+      }
+    }, 300_000);
+
+    it("a pod relabelled and still selected leaves a user's Endpoints of its Service as written; one the Service loses does not (F30)", async () => {
+      const pod = (labels: object) => ({
+        op: 'apply',
+        object: {
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default', labels },
+          spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'app', ports: [{ containerPort: 8080 }] }] },
+          status: { phase: 'Running', podIP: '10.244.0.5', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 0 }] },
+        },
+      });
+      const service = { op: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } };
+      const users = { op: 'apply', object: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '11.11.11.11' }], ports: [{ port: 8080 }] }] } };
+      const userWritten = (obs: Observation) => obs.endpoints.find((e) => e.namespace === 'default' && e.name === 'web')?.userWritten === true;
+      const kept = await both([pod({ app: 'web' }), service, users, pod({ app: 'web', track: 'canary' }), { op: 'settle' }]);
+      for (const r of kept.results) expect(r.every((x) => x.ok)).toBe(true);
+      for (const obs of kept.observations) expect(userWritten(obs)).toBe(true);
+      const rewritten = await both([pod({ app: 'web' }), service, users, pod({ app: 'api' }), { op: 'settle' }]);
+      for (const obs of rewritten.observations) expect(userWritten(obs)).toBe(false);
+    }, 300_000);
+
+    it("a stored write of a terminating pod, and no other, makes its Service rewrite a user's Endpoints (F31)", async () => {
+      const pod = (annotations: object) => ({ op: 'apply', object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'default', labels: { app: 'web' }, annotations }, spec: { containers: [{ name: 'app', image: 'app', ports: [{ containerPort: 8080 }] }] } } });
+      const service = { op: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } };
+      const users = { op: 'apply', object: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '11.11.11.11' }], ports: [{ port: 8080 }] }] } };
+      const userWritten = (obs: Observation) => obs.endpoints.find((e) => e.namespace === 'default' && e.name === 'web')?.userWritten === true;
+      const start = [pod({}), service, { op: 'delete', kind: 'Pod', namespace: 'default', name: 'a' }, users];
+      const unchanged = await both([...start, pod({})]);
+      for (const r of unchanged.results) expect(r.every((x) => x.ok)).toBe(true);
+      for (const obs of unchanged.observations) expect(userWritten(obs)).toBe(true);
+      const annotated = await both([...start, pod({ note: 'draining' })]);
+      for (const obs of annotated.observations) expect(userWritten(obs)).toBe(false);
     }, 300_000);
 
     it('a headless Service made without a selector is refused one unless its ipFamilyPolicy changes too (F24)', async () => {
