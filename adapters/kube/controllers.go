@@ -185,21 +185,13 @@ func (c *controllers) idle() bool {
 // LastSyncResourceVersion), so an answer never comes before the controllers could know of the
 // adapter's own write — on a loaded machine that hop can take longer than the quiet period (F21).
 func (c *controllers) seen(kind string, rv int64) bool {
-	var inf cache.SharedIndexInformer
-	switch kind {
-	case "Pod":
-		inf = c.factory.Core().V1().Pods().Informer()
-	case "Service":
-		inf = c.factory.Core().V1().Services().Informer()
-	case "Endpoints":
-		inf = c.factory.Core().V1().Endpoints().Informer()
-	case "ReplicationController":
-		inf = c.factory.Core().V1().ReplicationControllers().Informer()
-	default:
-		return true
+	for _, w := range c.watched() {
+		if w.kind == kind {
+			last, err := strconv.ParseInt(w.informer.LastSyncResourceVersion(), 10, 64)
+			return err == nil && last >= rv
+		}
 	}
-	last, err := strconv.ParseInt(inf.LastSyncResourceVersion(), 10, 64)
-	return err == nil && last >= rv
+	return true
 }
 
 // waitSeen waits until the informers have seen these writes (kind → resourceVersion), at most limit.
@@ -240,16 +232,22 @@ func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) boo
 	return false
 }
 
-// informed are the kinds the controllers and the kubelet watch, each with its shared informer.
-func (c *controllers) informed() map[schema.GroupVersionResource]cache.SharedIndexInformer {
+// watchedKind is a kind the controllers and the kubelet watch, with its shared informer.
+type watchedKind struct {
+	kind     string
+	resource schema.GroupVersionResource
+	informer cache.SharedIndexInformer
+}
+
+func (c *controllers) watched() []watchedKind {
 	core := c.factory.Core().V1()
-	return map[schema.GroupVersionResource]cache.SharedIndexInformer{
-		v1.SchemeGroupVersion.WithResource("pods"):                    core.Pods().Informer(),
-		v1.SchemeGroupVersion.WithResource("services"):                core.Services().Informer(),
-		v1.SchemeGroupVersion.WithResource("endpoints"):               core.Endpoints().Informer(),
-		v1.SchemeGroupVersion.WithResource("replicationcontrollers"):  core.ReplicationControllers().Informer(),
-		v1.SchemeGroupVersion.WithResource("nodes"):                   core.Nodes().Informer(),
-		discoveryv1.SchemeGroupVersion.WithResource("endpointslices"): c.factory.Discovery().V1().EndpointSlices().Informer(),
+	return []watchedKind{
+		{"Pod", v1.SchemeGroupVersion.WithResource("pods"), core.Pods().Informer()},
+		{"Service", v1.SchemeGroupVersion.WithResource("services"), core.Services().Informer()},
+		{"Endpoints", v1.SchemeGroupVersion.WithResource("endpoints"), core.Endpoints().Informer()},
+		{"ReplicationController", v1.SchemeGroupVersion.WithResource("replicationcontrollers"), core.ReplicationControllers().Informer()},
+		{"Node", v1.SchemeGroupVersion.WithResource("nodes"), core.Nodes().Informer()},
+		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), c.factory.Discovery().V1().EndpointSlices().Informer()},
 	}
 }
 
@@ -260,12 +258,12 @@ func (c *controllers) informed() map[schema.GroupVersionResource]cache.SharedInd
 // deletion of the surplus: docs/fidelity.md F28).
 func (c *controllers) informersCurrent() bool {
 	ctx := context.Background()
-	for gvr, inf := range c.informed() {
-		list, err := c.meta.Resource(gvr).List(ctx, metav1.ListOptions{})
+	for _, w := range c.watched() {
+		list, err := c.meta.Resource(w.resource).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return false
 		}
-		cached := inf.GetStore().List()
+		cached := w.informer.GetStore().List()
 		if len(cached) != len(list.Items) {
 			return false
 		}
