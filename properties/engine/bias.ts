@@ -1,8 +1,10 @@
 /**
  * Coverage-guided bias. `check` runs its sequences in rounds; after each round the generators'
  * weights shift toward the invariants whose preconditions have held least, in proportion to how
- * often each generator's steps have made those preconditions hold so far. Pure arithmetic over
- * counts: the same seed gives the same rounds, the same weights and the same bytes out.
+ * often each generator's steps have made those preconditions hold so far, and toward the machine
+ * transitions no run has taken yet, by how often each generator's runs reached the transition's
+ * source state and fired its event. Pure arithmetic over counts: the same seed gives the same
+ * rounds, the same weights and the same bytes out.
  */
 import type { GeneratorSpec } from '../spec/types.ts';
 import type { InvariantStats } from './checker.ts';
@@ -11,7 +13,21 @@ import { floorDeficit, floorTarget } from './floor.ts';
 /** How much weight the bias adds, as a multiple of the catalogue's total: 6 sends six draws in seven toward the rules below the floor. */
 const BOOST = 6;
 
+/** A missed transition's pull, beside a rule's (a quarter for being below the floor, up to 1). */
+const TRANSITION_PULL = 0.25;
+
 export type Weights = ReadonlyMap<string, number>;
+
+/** A machine transition the runs have not taken yet (and no reason says they cannot). */
+export interface MissedTransition {
+  readonly machine: string;
+  readonly from: string;
+  readonly event: string;
+}
+
+/** Credit keys of what a run visited: a machine state, an event taken from any state. */
+export const runStateKey = (machine: string, state: string) => `state ${machine} ${state}`;
+export const runEventKey = (machine: string, event: string) => `event ${machine} ${event}`;
 
 export function catalogueWeights(generators: readonly GeneratorSpec[]): Weights {
   return new Map(generators.map((g) => [g.name, g.weight]));
@@ -55,6 +71,19 @@ export class GeneratorCredit {
     }
   }
 
+  /**
+   * A run's machine coverage, credited to every generator by its steps in the run (a transition
+   * needs its source state reached and its event fired, usually by different steps): keys
+   * runStateKey and runEventKey of what the run visited.
+   */
+  recordRun(stepsByGenerator: ReadonlyMap<string, number>, visited: readonly string[]): void {
+    for (const id of visited) {
+      let byGenerator = this.hits.get(id);
+      if (!byGenerator) this.hits.set(id, (byGenerator = new Map()));
+      for (const [g, n] of stepsByGenerator) byGenerator.set(g, (byGenerator.get(g) ?? 0) + n);
+    }
+  }
+
   record(generator: string | undefined, held: readonly string[]): void {
     if (generator === undefined) return;
     this.steps.set(generator, (this.steps.get(generator) ?? 0) + 1);
@@ -66,27 +95,51 @@ export class GeneratorCredit {
   }
 
   /**
-   * The catalogue's weights plus BOOST times as much weight again, shared among the generators that reached
-   * the invariants below the floor: each such invariant gets a share of the boost by how far below
-   * the floor it is (and a quarter share for being below at all),
-   * split among generators by the square of their hit rate relative to the best (the best
-   * generator for a rule gets most of it) — and at least half a share to the generators the
-   * catalogue says aim at it. An invariant nothing has reached and nothing aims at cannot steer.
+   * The rules below the floor that can steer, each with its pull: a quarter for being below the
+   * floor at all, the rest by how far below it is. A rule out of the scope's reach, or that nothing
+   * has reached and nothing aims at, cannot.
    */
-  next(generators: readonly GeneratorSpec[], stats: ReadonlyMap<string, InvariantStats>, outOfReach: (id: string) => boolean): Weights {
+  deficits(generators: readonly GeneratorSpec[], stats: ReadonlyMap<string, InvariantStats>, outOfReach: (id: string) => boolean): (readonly [string, number])[] {
+    const aimed = (id: string) => generators.some((g) => g.aims?.includes(id));
+    return [...stats].filter(([id, s]) => floorDeficit(s) > 0 && !outOfReach(id) && (this.hits.has(id) || aimed(id))).map(([id, s]) => [id, 0.25 + (0.75 * floorDeficit(s)) / floorTarget(s)] as const);
+  }
+
+  /** Whether runs have reached this transition's source state and fired its event, so generators can be credited for it. */
+  canSteer(t: MissedTransition): boolean {
+    return this.hits.has(runStateKey(t.machine, t.from)) && this.hits.has(runEventKey(t.machine, t.event));
+  }
+
+  /** Each generator's hit rate for this key, relative to the best generator's (1 for the best). */
+  private relativeRates(id: string): Map<string, number> {
+    const rates = [...(this.hits.get(id) ?? [])].map(([g, n]) => [g, n / (this.steps.get(g) ?? 1)] as const);
+    const best = Math.max(0, ...rates.map(([, r]) => r));
+    return new Map(best > 0 ? rates.map(([g, r]) => [g, r / best]) : []);
+  }
+
+  /**
+   * The catalogue's weights plus BOOST times as much weight again, shared among the generators that
+   * reached the invariants below the floor (deficits()), split among generators by the square of
+   * their hit rate relative to the best (the best generator for a rule gets most of it) — and at
+   * least half a share to the generators the catalogue says aim at it. The caller may add missed
+   * machine transitions (CheckSearch does once no rule is below the floor): each pulls a
+   * TRANSITION_PULL share toward the generators whose runs both reached its source state and fired
+   * its event; one whose state or event no run has shown cannot steer.
+   */
+  next(generators: readonly GeneratorSpec[], stats: ReadonlyMap<string, InvariantStats>, outOfReach: (id: string) => boolean, missed: readonly MissedTransition[] = []): Weights {
     const base = catalogueWeights(generators);
     const score = new Map<string, number>();
     const aimedAt = (id: string) => generators.filter((g) => g.aims?.includes(id)).map((g) => g.name);
-    // A rule's pull: a quarter for being below the floor at all, the rest by how far below it is.
-    const deficits = [...stats].filter(([id, s]) => floorDeficit(s) > 0 && !outOfReach(id) && (this.hits.has(id) || aimedAt(id).length)).map(([id, s]) => [id, 0.25 + (0.75 * floorDeficit(s)) / floorTarget(s)] as const);
-    const total = deficits.reduce((a, [, d]) => a + d, 0);
+    const deficits = this.deficits(generators, stats, outOfReach);
+    const pulls = missed.filter((t) => this.canSteer(t)).map((t) => [this.relativeRates(runStateKey(t.machine, t.from)), this.relativeRates(runEventKey(t.machine, t.event))] as const);
+    const total = deficits.reduce((a, [, d]) => a + d, 0) + TRANSITION_PULL * pulls.length;
     for (const [id, d] of deficits) {
-      const rates = [...(this.hits.get(id) ?? [])].map(([g, n]) => [g, n / this.steps.get(g)!] as const);
-      const best = Math.max(0, ...rates.map(([, r]) => r));
-      const relative = new Map(rates.map(([g, r]) => [g, (r / best) ** 2]));
+      const relative = new Map([...this.relativeRates(id)].map(([g, r]) => [g, r ** 2]));
       // A generator built for the rule keeps at least half a share, reached or not yet.
       for (const g of aimedAt(id)) relative.set(g, Math.max(relative.get(g) ?? 0, 0.5));
       for (const [g, r] of relative) score.set(g, (score.get(g) ?? 0) + (d / total) * r);
+    }
+    for (const [state, event] of pulls) {
+      for (const [g, r] of state) score.set(g, (score.get(g) ?? 0) + (TRANSITION_PULL * r * (event.get(g) ?? 0)) / total);
     }
     const sum = [...score.values()].reduce((a, b) => a + b, 0);
     if (sum === 0) return base;

@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { type Operation, normalizeConfig } from '../../model/index.ts';
 import { generatorOf, sequenceArb, swarmOfRun } from '../arbitraries/operations.ts';
 import type { Spec, Timing } from '../spec/types.ts';
-import { type CreditData, GeneratorCredit, catalogueWeights, weighted } from './bias.ts';
+import { type CreditData, GeneratorCredit, catalogueWeights, runEventKey, runStateKey, weighted } from './bias.ts';
 import { InvariantChecker } from './checker.ts';
-import { type Visited, markVisits, visitsSinceMark } from './coverage.ts';
+import { type Visited, markVisits, transitionParts, unionVisited, visitsSinceMark } from './coverage.ts';
 import { execute } from './execute.ts';
 import { type SwarmSums, SwarmTally } from './swarm-tally.ts';
 import { type System, modelSystem } from './system.ts';
@@ -73,21 +73,33 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
   let runs = 0;
   let steps = 0;
   let failed = false;
+  // Machine coverage per call (counted runs and shrinking attempts alike), so each counted run's
+  // own states and events can be credited to its generators.
+  const calls: Visited[] = [];
   const property = fc.property(arb, (templates) => {
     // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
-    const exec = execute(system, scope, task.timing, templates, checker, !failed, failed ? undefined : (i) => credit.record(generatorOf(templates[i]), checker.heldLastStep));
-    if (!failed) {
+    const counted = !failed;
+    const stepsByGenerator = new Map<string, number>();
+    markVisits();
+    const exec = execute(system, scope, task.timing, templates, checker, counted, counted ? (i) => {
+      const g = generatorOf(templates[i]);
+      credit.record(g, checker.heldLastStep);
+      if (g !== undefined) stepsByGenerator.set(g, (stepsByGenerator.get(g) ?? 0) + 1);
+    } : undefined);
+    const visits = visitsSinceMark();
+    calls.push(visits);
+    if (counted) {
       runs++;
       steps += exec.transcript.ops.length;
+      credit.recordRun(stepsByGenerator, runCoverageKeys(visits));
       swarm?.record(templates);
       onRun?.(runs);
     }
     if (exec.violation) failed = true;
     return exec.violation === undefined;
   });
-  markVisits();
   const details = fc.check(property, { seed: task.seed, numRuns: task.runs, path: task.path, endOnFailure: false });
-  const visited = visitsSinceMark();
+  const visited = unionVisited(calls);
   const stats = invariants.map((i) => {
     const s = checker.stats.get(i.id)!;
     return [s.checked, s.held, s.violations] as const;
@@ -99,4 +111,14 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
   // The run's configuration rides on the array as a symbol, which does not cross threads: name it here.
   const kept = swarmOfRun(shrunk)?.kept.map((g) => g.name);
   return { ...counted, failed: { shrunk, seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks, ...(kept ? { swarm: kept } : {}) } };
+}
+
+/** The credit keys of one run's machine coverage: each state it visited, each event it took. */
+function runCoverageKeys(visits: Visited): string[] {
+  const keys: string[] = [];
+  for (const [machine, v] of Object.entries(visits)) {
+    for (const state of v.states) keys.push(runStateKey(machine, state));
+    for (const event of new Set(v.transitions.map((t) => transitionParts(t).event))) keys.push(runEventKey(machine, event));
+  }
+  return keys;
 }

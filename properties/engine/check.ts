@@ -14,7 +14,7 @@ import { GeneratorCredit, type Weights, catalogueWeights, weightsFlag } from './
 import { type SliceFailure, type SliceResult, type SliceTask, runSlice } from './check-slice.ts';
 import { type FloorVerdict, floorVerdict, outOfReachReason } from './floor.ts';
 import { InvariantChecker, type InvariantStats, type Violation } from './checker.ts';
-import { type Visited, markVisits, unionVisited, visitsSinceMark } from './coverage.ts';
+import { type Visited, coverageOf, markVisits, missedTransitions, transitionParts, unionVisited, visitsSinceMark } from './coverage.ts';
 import { type Change, diffObservations } from './diff.ts';
 import { type Transcript, execute } from './execute.ts';
 import { OneMinimal } from './minimize.ts';
@@ -39,6 +39,8 @@ export interface CheckOptions {
   readonly weights?: Weights;
   /** Swarm testing (properties/arbitraries/swarm.ts): each run draws its own subset of the generators and their weights (`--swarm`). */
   readonly swarm?: boolean;
+  /** false turns off the pull toward missed machine transitions (bench/coverage-bias.bench.ts compares). */
+  readonly transitionBias?: boolean;
   readonly onRun?: (done: number, total: number) => void;
 }
 
@@ -90,6 +92,9 @@ export function replayCommand(o: CheckOptions, seed: number, path: string, weigh
 /** Runs per round of coverage-guided bias: after each, the weights shift toward the rules below the floor. */
 export const ROUND_RUNS = 50;
 
+/** Rounds a missed machine transition pulls weight toward itself before it is given up on. */
+export const TRANSITION_ROUNDS = 2;
+
 /**
  * One scope and timing's search, driven from outside: round() hands out the next round's slices,
  * absorb() takes their results in run order, finish() writes the report. Whoever runs the slices
@@ -101,6 +106,8 @@ export class CheckSearch {
   readonly total: number;
   private readonly stats: Map<string, InvariantStats>;
   private readonly credit = new GeneratorCredit();
+  /** Rounds each missed transition (machine and transition) has pulled weight so far. */
+  private readonly pulled = new Map<string, number>();
   private readonly fixed: boolean;
   private weights: Weights;
   private round = 0;
@@ -179,7 +186,16 @@ export class CheckSearch {
       }
     }
     const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
-    if (!this.fixed) this.weights = this.credit.next(this.spec.generators, this.stats, unreachable);
+    if (this.fixed) return;
+    // Missed machine transitions pull only in a check of every rule (--only serves the rules it
+    // names) and once no rule is below the floor (the floor is the report's promise; coverage comes
+    // second); one still missed after TRANSITION_ROUNDS rounds of pull is most likely out of the
+    // scope's reach (no cloud provider in it, say) and stops.
+    const servingRules = this.o.transitionBias === false || this.o.only !== undefined || this.credit.deficits(this.spec.generators, this.stats, unreachable).length > 0;
+    const missed = servingRules ? [] : coverageOf(unionVisited(this.visited)).flatMap((c) => missedTransitions(c).map((t) => ({ key: `${c.machine} ${t}`, machine: c.machine, ...transitionParts(t) })));
+    const pulling = missed.filter((t) => (this.pulled.get(t.key) ?? 0) < TRANSITION_ROUNDS && this.credit.canSteer(t));
+    for (const t of pulling) this.pulled.set(t.key, (this.pulled.get(t.key) ?? 0) + 1);
+    this.weights = this.credit.next(this.spec.generators, this.stats, unreachable, pulling);
   }
 
   /** The report, and the machine coverage of every run it counted, shrank or minimized. */

@@ -118,6 +118,12 @@ export function coverageOf(visited: Visited): MachineCoverage[] {
 /** The coverage of every run this thread made. */
 export const machineCoverage = (): MachineCoverage[] => coverageOf(visitedNow());
 
+/** The parts of a `from --EVENT--> to` transition. */
+export function transitionParts(t: string): { from: string; event: string; to: string } {
+  const m = /^(.*) --(.*)--> (.*)$/.exec(t)!;
+  return { from: m[1], event: m[2], to: m[3] };
+}
+
 /** Defined transitions neither visited nor declared unreachable: what the runs missed. */
 export function missedTransitions(c: MachineCoverage): string[] {
   return c.transitions.all.filter((t) => !c.transitions.visited.includes(t) && !c.unreachable.some((u) => u.transition === t));
