@@ -343,7 +343,7 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 func (a *adapter) createKubeletRun(ctx context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	var pod v1.Pod
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &pod); err == nil && pod.Spec.NodeName == "" {
-		if node := a.kubelet.place(&pod); node != "" {
+		if node := a.kubelet.place(); node != "" {
 			_ = unstructured.SetNestedField(u.Object, node, "spec", "nodeName")
 		}
 	}

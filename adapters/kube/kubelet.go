@@ -226,13 +226,10 @@ func (k *kubelet) forget(key string) {
 }
 
 // place is the scheduler's choice for a pod the kubelet will run, made before the API creates it
-// (spec.nodeName given or the kubelet's choice; "" for no node).
-func (k *kubelet) place(pod *v1.Pod) string {
+// ("" when there is no node).
+func (k *kubelet) place() string {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if pod.Spec.NodeName != "" {
-		return pod.Spec.NodeName
-	}
 	return k.chooseNode()
 }
 
