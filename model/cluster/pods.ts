@@ -98,7 +98,7 @@ export function updatePod(d: Draft, old: PodRecord, pod: Pod): PodRecord {
  * (k8s.io/endpointslice v0.37.2 util/controller_utils.go). An unchanged write stores nothing and
  * wakes nobody (sameWrite).
  */
-export function terminatingWrite(old: PodRecord, next: PodRecord): boolean {
+function terminatingWrite(old: PodRecord, next: PodRecord): boolean {
   return old.deletedAt !== undefined && (!sameWrite(old.object, next.object) || !sameData(old.status, next.status));
 }
 

@@ -64,11 +64,7 @@ export class GeneratorCredit {
   /** Adds the credit of later runs (a slice of runs that came after those counted here). */
   absorb(later: CreditData): void {
     for (const [g, n] of later.steps) this.steps.set(g, (this.steps.get(g) ?? 0) + n);
-    for (const [id, list] of later.hits) {
-      let byGenerator = this.hits.get(id);
-      if (!byGenerator) this.hits.set(id, (byGenerator = new Map()));
-      for (const [g, n] of list) byGenerator.set(g, (byGenerator.get(g) ?? 0) + n);
-    }
+    for (const [id, list] of later.hits) this.credit(id, list);
   }
 
   /**
@@ -77,21 +73,20 @@ export class GeneratorCredit {
    * runStateKey and runEventKey of what the run visited.
    */
   recordRun(stepsByGenerator: ReadonlyMap<string, number>, visited: readonly string[]): void {
-    for (const id of visited) {
-      let byGenerator = this.hits.get(id);
-      if (!byGenerator) this.hits.set(id, (byGenerator = new Map()));
-      for (const [g, n] of stepsByGenerator) byGenerator.set(g, (byGenerator.get(g) ?? 0) + n);
-    }
+    for (const id of visited) this.credit(id, stepsByGenerator);
   }
 
   record(generator: string | undefined, held: readonly string[]): void {
     if (generator === undefined) return;
     this.steps.set(generator, (this.steps.get(generator) ?? 0) + 1);
-    for (const id of held) {
-      let byGenerator = this.hits.get(id);
-      if (!byGenerator) this.hits.set(id, (byGenerator = new Map()));
-      byGenerator.set(generator, (byGenerator.get(generator) ?? 0) + 1);
-    }
+    for (const id of held) this.credit(id, [[generator, 1]]);
+  }
+
+  /** Adds these generators' counts to what they have done for `id`. */
+  private credit(id: string, counts: Iterable<readonly [string, number]>): void {
+    let byGenerator = this.hits.get(id);
+    if (!byGenerator) this.hits.set(id, (byGenerator = new Map()));
+    for (const [g, n] of counts) byGenerator.set(g, (byGenerator.get(g) ?? 0) + n);
   }
 
   /**

@@ -77,7 +77,8 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
   // own states and events can be credited to its generators.
   const calls: Visited[] = [];
   const property = fc.property(arb, (templates) => {
-    // Once a failure is found the calls are shrinking attempts: they do not count as coverage.
+    // Once a failure is found the calls are shrinking attempts: their steps count toward no stats or
+    // credit (their machine coverage still does, as the report's coverage includes them).
     const counted = !failed;
     const stepsByGenerator = new Map<string, number>();
     markVisits();
