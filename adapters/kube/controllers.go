@@ -47,6 +47,7 @@ type controllers struct {
 	cancel   context.CancelFunc
 	kubeSvc  *kubernetesservice.Controller
 	baseline map[string]queueCounts
+	watched  []watchedKind
 }
 
 func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *kubelet) (*controllers, error) {
@@ -83,7 +84,7 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 		cancel()
 		return nil, err
 	}
-	c := &controllers{client: client, meta: meta, factory: factory, cancel: cancel}
+	c := &controllers{client: client, meta: meta, factory: factory, cancel: cancel, watched: watchedKinds(factory)}
 	c.kubeSvc = kubernetesservice.New(kubernetesservice.Config{
 		PublicIP:           net.ParseIP(cfg.nodes[0].ip),
 		EndpointReconciler: reconcilers.NewMasterCountEndpointReconciler(1, reconcilers.NewEndpointsAdapter(client.CoreV1(), client.DiscoveryV1())),
@@ -185,7 +186,7 @@ func (c *controllers) idle() bool {
 // LastSyncResourceVersion), so an answer never comes before the controllers could know of the
 // adapter's own write — on a loaded machine that hop can take longer than the quiet period (F21).
 func (c *controllers) seen(kind string, rv int64) bool {
-	for _, w := range c.watched() {
+	for _, w := range c.watched {
 		if w.kind == kind {
 			last, err := strconv.ParseInt(w.informer.LastSyncResourceVersion(), 10, 64)
 			return err == nil && last >= rv
@@ -239,15 +240,15 @@ type watchedKind struct {
 	informer cache.SharedIndexInformer
 }
 
-func (c *controllers) watched() []watchedKind {
-	core := c.factory.Core().V1()
+func watchedKinds(factory informers.SharedInformerFactory) []watchedKind {
+	core := factory.Core().V1()
 	return []watchedKind{
 		{"Pod", v1.SchemeGroupVersion.WithResource("pods"), core.Pods().Informer()},
 		{"Service", v1.SchemeGroupVersion.WithResource("services"), core.Services().Informer()},
 		{"Endpoints", v1.SchemeGroupVersion.WithResource("endpoints"), core.Endpoints().Informer()},
 		{"ReplicationController", v1.SchemeGroupVersion.WithResource("replicationcontrollers"), core.ReplicationControllers().Informer()},
 		{"Node", v1.SchemeGroupVersion.WithResource("nodes"), core.Nodes().Informer()},
-		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), c.factory.Discovery().V1().EndpointSlices().Informer()},
+		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), factory.Discovery().V1().EndpointSlices().Informer()},
 	}
 }
 
@@ -258,7 +259,7 @@ func (c *controllers) watched() []watchedKind {
 // deletion of the surplus: docs/fidelity.md F28).
 func (c *controllers) informersCurrent() bool {
 	ctx := context.Background()
-	for _, w := range c.watched() {
+	for _, w := range c.watched {
 		list, err := c.meta.Resource(w.resource).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return false
