@@ -18,6 +18,7 @@ import { markEndpoints, markProxies } from './pending.ts';
 import { createPod, deletePod, updatePod } from './pods.ts';
 import { ownedPods, reconcileNamespaces } from './replication.ts';
 import { allocateService, deleteService, patchFromOld, storeService } from './services.ts';
+import { ownedAfterWrite } from './service-ownership.ts';
 import { objectKey } from './state.ts';
 import { timestamp } from './time.ts';
 
@@ -105,7 +106,8 @@ export function apply(d: Draft, manifest: KubeObject): ApplyOutcome {
       const rec = d.services.get(key);
       const r = allocateService(d, key, object as Service, rec?.object);
       if (!r.ok) return r;
-      return { ok: true, object: storeService(d, key, r.service, rec, seq) };
+      const owned = ownedAfterWrite((withNs as Service).spec, rec?.object.spec, rec?.owned ?? []);
+      return { ok: true, object: storeService(d, key, r.service, rec, seq, owned) };
     }
     case 'Pod': {
       const rec = d.pods.get(key);

@@ -14,6 +14,7 @@ import type { Draft } from './draft.ts';
 import { markEndpoints, markProxies } from './pending.ts';
 import { releaseUserWrite } from './endpoints-controller.ts';
 import { sameWrite } from '../k8s/same-write.ts';
+import { sameOwnership } from './service-ownership.ts';
 import { PMap } from './pmap.ts';
 import { indexService, unindexService } from './selection.ts';
 import type { ServiceRecord } from './state.ts';
@@ -193,7 +194,7 @@ function assignNodePorts(d: Draft, key: string, spec: Service['spec'], old: Serv
 }
 
 /** Stores a created or updated Service and drives its machine (LoadBalancer provisioning). */
-export function storeService(d: Draft, key: string, svc: Service, old: ServiceRecord | undefined, seq: number): Service {
+export function storeService(d: Draft, key: string, svc: Service, old: ServiceRecord | undefined, seq: number, owned: readonly string[]): Service {
   const type = svc.spec.type ?? 'ClusterIP';
   let machine = old ? old.machine : tables.service.initial({ cloud: d.config.cloudLoadBalancer, serviceType: type });
   const actions: string[] = [];
@@ -220,10 +221,11 @@ export function storeService(d: Draft, key: string, svc: Service, old: ServiceRe
   const ns = svc.metadata.namespace!;
   if (old) unindexService(d, ns, key, old.object.spec.selector);
   indexService(d, ns, key, svc.spec.selector);
-  const record: ServiceRecord = { key, object: stored, machine, members: old?.members ?? PMap.empty(), seq: old?.seq ?? seq, createdAt: old?.createdAt ?? d.time };
+  const record: ServiceRecord = { key, object: stored, machine, members: old?.members ?? PMap.empty(), seq: old?.seq ?? seq, createdAt: old?.createdAt ?? d.time, owned };
   d.services = d.services.set(key, record);
-  // A write that changes nothing makes no watch event: no controller syncs on it.
-  if (old && sameWrite(old.object, stored)) return stored;
+  // A write that changes nothing, not even who owns which field, makes no watch event: no
+  // controller syncs on it.
+  if (old && sameWrite(old.object, stored) && sameOwnership(old.owned, owned)) return stored;
   if (!svc.spec.selector || type === 'ExternalName') releaseUserWrite(d, key);
   markEndpoints(d, key);
   markProxies(d, key);

@@ -102,6 +102,8 @@ export interface ServiceRecord {
   readonly seq: number;
   /** Model time of creation (the observation's `created`). */
   readonly createdAt: number;
+  /** The server-filled fields the writer's managedFields entry owns (service-ownership.ts). */
+  readonly owned: readonly string[];
 }
 
 export interface IngressRecord {

@@ -114,7 +114,7 @@ type Entry<M> = M extends { sortedEntries(): [string, infer V][] } ? V : never;
 const nodeLine = (_: string, n: Entry<ClusterState['nodes']>) => `N${n.name},${n.ip},${n.pods},${n.lastIP}`;
 const podLine = (_: string, p: PodRecordView) => `P${podText(p)}`;
 const serviceLine = (k: string, r: Entry<ClusterState['services']>) =>
-  `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}`;
+  `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}${r.owned.length ? `;O${r.owned.join(',')}` : ''}`;
 const endpointsLine = (k: string, e: Entry<ClusterState['endpoints']>) =>
   `E${k};${e.managed ? 1 : 0};${subsetTexts(e.object, () => json(e.object.subsets ?? []))}${e.userWrite ? `;U${subsetTexts(e.userWrite, () => json(e.userWrite!.subsets ?? []))}` : ''}`;
 const rcLine = (k: string, rc: Entry<ClusterState['rcs']>) => `R${k};${rcSpecs(rc, () => json(rc.spec))}`;

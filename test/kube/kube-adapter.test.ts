@@ -53,9 +53,9 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
     expect(code).toBe(0);
   }, 300_000);
 
-  // docs/fidelity.md F23, F24, F25, F29, F30 and F31, step by step on the real control plane and on the model:
+  // docs/fidelity.md F23, F24, F25, F29, F30, F31 and F32, step by step on the real control plane and on the model:
   // what was fixed, in the model or in the adapter, stays fixed on both sides.
-  describe('differences found, on both (F23, F24, F25, F29, F30, F31)', () => {
+  describe('differences found, on both (F23, F24, F25, F29, F30, F31, F32)', () => {
     const adapter = new ProcessAdapter({ command: binary, timeoutMs: 60_000 });
     afterAll(() => adapter.close());
     const cluster = { nodes: ['node-1', 'node-2'], timing: 'sync' };
@@ -153,6 +153,22 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
       for (const obs of unchanged.observations) expect(userWritten(obs)).toBe(true);
       const annotated = await both([...start, pod({ note: 'draining' })]);
       for (const obs of annotated.observations) expect(userWritten(obs)).toBe(false);
+    }, 300_000);
+
+    it("a Service applied without the nodePort it had named is stored, and rewrites a user's Endpoints; the same Service, or one naming the stored port, is not (F32)", async () => {
+      const service = (nodePort?: number) => ({ op: 'apply', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, ...(nodePort ? { nodePort } : {}) }] } } });
+      const users = { op: 'apply', object: { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip: '11.11.11.11' }], ports: [{ port: 8080 }] }] } };
+      const userWritten = (obs: Observation) => obs.endpoints.find((e) => e.namespace === 'default' && e.name === 'web')?.userWritten === true;
+      const repeated = await both([service(30001), users, service(30001), { op: 'settle' }]);
+      for (const r of repeated.results) expect(r.every((x) => x.ok)).toBe(true);
+      for (const obs of repeated.observations) expect(userWritten(obs)).toBe(true);
+      const omitted = await both([service(30001), users, service(), { op: 'settle' }]);
+      for (const obs of omitted.observations) {
+        expect(userWritten(obs)).toBe(false);
+        expect(obs.services.find((s) => s.namespace === 'default' && s.name === 'web')?.ports[0]?.nodePort).toBe(30001);
+      }
+      const released = await both([service(30001), service(), users, service(), service(30001), { op: 'settle' }]);
+      for (const obs of released.observations) expect(userWritten(obs)).toBe(true);
     }, 300_000);
 
     it('a headless Service made without a selector is refused one unless its ipFamilyPolicy changes too (F24)', async () => {
