@@ -262,7 +262,13 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   // the smallest failure so far) at once.
   const STOP = new fc.PreconditionFailure(true);
   let searchCalls = 0;
-  const property = fc.asyncProperty(arb, (templates) => (stopped() ? Promise.reject(STOP) : attempt(templates, search, true, shrinking ? undefined : searchCalls++)));
+  const property = fc.asyncProperty(arb, (templates) => {
+    if (stopped()) return Promise.reject(STOP);
+    // A replay runs the one sequence its path names: past it, fast-check would go on through that
+    // sequence's shrink siblings (runs nobody asked for), so the search ends there.
+    if (o.path !== undefined && !shrinking && searchCalls > 0) return Promise.reject(STOP);
+    return attempt(templates, search, true, shrinking ? undefined : searchCalls++);
+  });
   let details: fc.RunDetails<[Operation[]]>;
   try {
     details = await fc.check(property, { seed: o.seed, numRuns: o.path ? 1 : o.runs, path: o.path, endOnFailure: false });

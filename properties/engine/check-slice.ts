@@ -61,6 +61,9 @@ export interface SliceResult {
   readonly error?: string;
 }
 
+/** Thrown from the property to end fast-check's search (an interruption, not a failure). */
+const ENOUGH = new fc.PreconditionFailure(true);
+
 export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = modelSystem as unknown as System<S>, onRun?: (done: number) => void): SliceResult {
   const scope = spec.scopes.find((s) => s.name === task.scope);
   if (!scope) throw new Error(`scope ${task.scope} is not in this spec`);
@@ -80,6 +83,9 @@ export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = mod
     // Once a failure is found the calls are shrinking attempts: their steps count toward no stats or
     // credit (their machine coverage still does, as the report's coverage includes them).
     const counted = !failed;
+    // A replay's path may point into a shrink tree: past the run it names, fast-check would go on
+    // through that run's shrink siblings (many, each a run). The search ends after the runs asked for.
+    if (counted && runs >= task.runs) throw ENOUGH;
     const stepsByGenerator = new Map<string, number>();
     markVisits();
     const exec = execute(system, scope, task.timing, templates, checker, counted, counted ? (i) => {

@@ -127,3 +127,32 @@ describe('a fault prints a replay line', () => {
     expect(again.fault?.replay).toBe(r.fault!.replay);
   });
 });
+
+/** The reference, except that every `listen` is refused: a difference from the model that shrinks. */
+class RefusesListen extends LoopbackAdapter {
+  override async exchange(ops: readonly Operation[]): Promise<Result[]> {
+    const results = await super.exchange(ops);
+    return results.map((r, i) => (ops[i].op === 'listen' ? ({ ok: false, error: { reason: 'NotFound', message: 'no such pod' } } as unknown as Result) : r));
+  }
+}
+
+describe('a replay', () => {
+  it('runs the one sequence its path names, also when it no longer fails', async () => {
+    const spec = loadSpec();
+    const o: ConformOptions = { scope: spec.scopes.find((s) => s.name === 'small')!, timing: 'sync', runs: 100, maxSteps: 20, seed: 0, settle: 'end', adapter: { command: 'refuses-listen', shell: false, timeoutMs: 1000 } };
+    const failed = await runConform(spec, o, new RefusesListen());
+    const path = /--path (\S+)/.exec(failed.counterexample?.replay ?? '')?.[1];
+    // A shrunk path (run:shrink:…): fast-check alone would go on through the shrink siblings past it.
+    expect(path).toMatch(/:/);
+    const again = await runConform(spec, { ...o, path }, new RefusesListen());
+    expect(again.runs).toBe(1);
+    expect(again.counterexample?.steps).toEqual(failed.counterexample?.steps);
+    // Every point of the shrink path names one sequence; fast-check alone, finding it passing,
+    // would go on through its shrink siblings.
+    const parts = path!.split(':');
+    for (let n = 2; n <= parts.length; n++) {
+      const fixed = await runConform(spec, { ...o, path: parts.slice(0, n).join(':') }, new LoopbackAdapter());
+      expect(fixed).toMatchObject({ verdict: 'ok', runs: 1 });
+    }
+  });
+});

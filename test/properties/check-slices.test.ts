@@ -3,6 +3,7 @@
 // same counterexample and the same coverage — also when a run fails in a later round and slices
 // after it have run and must be dropped.
 import { describe, expect, it } from 'vitest';
+import { weightsOf } from '../../cli/commands/shared-flags.ts';
 import { checkJson, checkMarkdown } from '../../cli/report/check-report.ts';
 import { GeneratorCredit } from '../../properties/engine/bias.ts';
 import { type CheckOptions, searchCheck } from '../../properties/engine/check.ts';
@@ -44,6 +45,26 @@ describe('a check cut into slices', () => {
     const text = reportText(o, 1, system);
     expect(reportText(o, 4, system)).toBe(text);
     expect(reportText(o, 7, system)).toBe(text);
+  });
+});
+
+describe('a replay', () => {
+  it('runs the one sequence its path names, also when it no longer fails', () => {
+    const fault = allFaults.find((f) => f.invariant === LATE.invariant && f.scope === LATE.scope && f.timing === LATE.timing)!;
+    const scope = scopeNamed(fault.scope);
+    const o: CheckOptions = { scope, timing: fault.timing, runs: 300, maxSteps: scope.maxSteps, seed: LATE.seed, only: [fault.invariant] };
+    const cx = searchCheck(spec, o, fault.wrap(modelSystem as never) as typeof modelSystem).report.counterexample!;
+    const parts = cx.path.split(':');
+    expect(parts.length).toBeGreaterThan(2);
+    // Each point of the shrink path, replayed as the replay line says (its round's seed and weights)
+    // on the model without the fault: fast-check alone, finding it passing, would go on through its
+    // shrink siblings.
+    const replay = { ...o, seed: cx.seed, weights: weightsOf(spec, cx.weights) };
+    for (let n = 2; n <= parts.length; n++) {
+      const again = searchCheck(spec, { ...replay, path: parts.slice(0, n).join(':') }).report;
+      expect(again.runs).toBe(1);
+      expect(again.counterexample).toBeUndefined();
+    }
   });
 });
 
