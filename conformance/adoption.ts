@@ -76,14 +76,14 @@ function* clearOf(range: { base: number; size: number }, taken: ReadonlySet<stri
 }
 
 /** The values the implementation chose, read from its answer and its observation after the step. */
-export function implementationChoices(op: Operation, impl: ImplementationStep, learned: Learned = NOTHING_LEARNED): (kind: ChoiceKind, subject: string) => Iterable<string | number> | undefined {
+export function implementationChoices(op: Operation, impl: ImplementationStep, learned: Learned = NOTHING_LEARNED): (kind: ChoiceKind, subject: string, among?: readonly string[]) => Iterable<string | number> | undefined {
   const applied = op.op === 'apply' && impl.result.ok ? ((impl.result as Obj).object as Obj | undefined) : undefined;
   const appliedKey = applied ? keyOf(applied.metadata?.namespace ?? (op as Obj).object?.metadata?.namespace, applied.metadata?.name) : undefined;
   const services = new Map((impl.after.services ?? []).map((s) => [keyOf(s.namespace, s.name), s]));
   const pods = new Map((impl.after.pods ?? []).map((p) => [keyOf(p.namespace, p.name), p]));
   const podsBefore = new Set((impl.before.pods ?? []).map((p) => keyOf(p.namespace, p.name)));
   const fromApplied = (kind: string, subject: string) => (applied?.kind === kind && appliedKey === subject ? applied : undefined);
-  return (kind, subject) => {
+  return (kind, subject, among) => {
     switch (kind) {
       case 'clusterIP': {
         const ip = fromApplied('Service', subject)?.spec?.clusterIP ?? services.get(subject)?.clusterIP;
@@ -119,9 +119,12 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
         // subject: the ReplicationController; the pods of its namespace the implementation deleted.
         const ns = `${subject.slice(0, subject.indexOf('/'))}/`;
         const after = new Map((impl.after.pods ?? []).map((p) => [keyOf(p.namespace, p.name), p]));
-        return (impl.before.pods ?? [])
-          .filter((p) => !p.terminating && `${p.namespace}/` === ns && (!after.has(keyOf(p.namespace, p.name)) || after.get(keyOf(p.namespace, p.name))!.terminating))
-          .map((p) => p.name);
+        const gone = (name: string) => !after.has(`${ns}${name}`) || after.get(`${ns}${name}`)!.terminating;
+        const now = (impl.before.pods ?? []).filter((p) => !p.terminating && `${p.namespace}/` === ns && gone(p.name)).map((p) => p.name);
+        // In async timing the implementation may have deleted its victims, and seen them removed,
+        // before this step (while answering the one before): the model's candidates it no longer
+        // shows alive were its choice too.
+        return [...now, ...(among ?? []).filter((name) => gone(name) && !now.includes(name))];
       }
       case 'adopter': {
         // subject: an orphan pod several ReplicationControllers contest; the one the implementation made its controller.
@@ -148,7 +151,7 @@ class Adopting implements Chooser {
   readonly taken: number[] = [];
 
   constructor(
-    private readonly wants: (kind: ChoiceKind, subject: string) => Iterable<string | number> | undefined,
+    private readonly wants: (kind: ChoiceKind, subject: string, among?: readonly string[]) => Iterable<string | number> | undefined,
     private readonly prefix: readonly number[],
     private readonly preferredPick?: (keys: readonly string[]) => number,
   ) {}
@@ -167,8 +170,8 @@ class Adopting implements Chooser {
     return seededChooser.allocate(kind, size, isFree, ctx);
   }
 
-  prefer(kind: ChoiceKind, subject: string): Iterable<string | number> | undefined {
-    return this.wants(kind, subject);
+  prefer(kind: ChoiceKind, subject: string, among?: readonly string[]): Iterable<string | number> | undefined {
+    return this.wants(kind, subject, among);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ClusterConfig, type ClusterState, type Operation, type Result, initialState, observe, step } from '../../model/index.ts';
-import { adopt } from '../../conformance/adoption.ts';
+import { adopt, implementationChoices } from '../../conformance/adoption.ts';
 import { observationDifferences, resultDifferences } from '../../conformance/compare.ts';
 
 type Obj = Record<string, any>;
@@ -45,6 +45,18 @@ describe('adopting the implementation\'s choices', () => {
   it('takes the implementation\'s pod names, nodes and pod IPs for a ReplicationController\'s pods, and its victims on scale-down', () => {
     const { model } = lockstep([rc(3), svc('web'), rc(1)], { nodes: ['node-1', 'node-2'] });
     expect([...model.pods.keys()].filter((k) => k.startsWith('default/rc-'))).toHaveLength(3);
+  });
+
+  it('takes as a scale-down\'s victims also the candidates the implementation removed before the step (async: while it answered the step before)', () => {
+    const view = (name: string, terminating = false) => ({ namespace: 'default', name, terminating });
+    const impl = {
+      result: { ok: true } as unknown as Result,
+      // rc-c and rc-d go in this step; rc-a went (removed) and rc-e went (still terminating) while it answered an earlier one.
+      before: { pods: [view('rc-b'), view('rc-c'), view('rc-d'), view('rc-e', true)] } as never,
+      after: { pods: [view('rc-b'), view('rc-c', true), view('rc-e', true)] } as never,
+    };
+    const wants = implementationChoices({ op: 'settle' } as Operation, impl);
+    expect([...(wants('scaleDown', 'default/rc', ['rc-a', 'rc-b', 'rc-c', 'rc-d', 'rc-e']) ?? [])]).toEqual(['rc-c', 'rc-d', 'rc-a', 'rc-e']);
   });
 
   it('accepts a connection to any usable endpoint, and adopts it', () => {
