@@ -118,8 +118,7 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
       case 'scaleDown': {
         // subject: the ReplicationController; the pods of its namespace the implementation deleted.
         const ns = `${subject.slice(0, subject.indexOf('/'))}/`;
-        const after = new Map((impl.after.pods ?? []).map((p) => [keyOf(p.namespace, p.name), p]));
-        const gone = (name: string) => !after.has(`${ns}${name}`) || after.get(`${ns}${name}`)!.terminating;
+        const gone = (name: string) => pods.get(`${ns}${name}`)?.terminating ?? true;
         const now = (impl.before.pods ?? []).filter((p) => !p.terminating && `${p.namespace}/` === ns && gone(p.name)).map((p) => p.name);
         // In async timing the implementation may have deleted its victims, and seen them removed,
         // before this step (while answering the one before): the model's candidates it no longer

@@ -47,7 +47,3 @@ export function ownedAfterWrite(sent: ServiceSpec | undefined, stored: ServiceSp
   for (const [f, v] of want) if (!sameData(v, live.get(f))) result.add(f);
   return [...result].sort();
 }
-
-export function sameOwnership(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((f, i) => f === b[i]);
-}

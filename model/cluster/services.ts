@@ -13,8 +13,7 @@ import { allocateClusterIP, allocateLoadBalancerIP, allocateNodePort, releaseClu
 import type { Draft } from './draft.ts';
 import { markEndpoints, markProxies } from './pending.ts';
 import { releaseUserWrite } from './endpoints-controller.ts';
-import { sameWrite } from '../k8s/same-write.ts';
-import { sameOwnership } from './service-ownership.ts';
+import { sameData, sameWrite } from '../k8s/same-write.ts';
 import { PMap } from './pmap.ts';
 import { indexService, unindexService } from './selection.ts';
 import type { ServiceRecord } from './state.ts';
@@ -225,7 +224,7 @@ export function storeService(d: Draft, key: string, svc: Service, old: ServiceRe
   d.services = d.services.set(key, record);
   // A write that changes nothing, not even who owns which field, makes no watch event: no
   // controller syncs on it.
-  if (old && sameWrite(old.object, stored) && sameOwnership(old.owned, owned)) return stored;
+  if (old && sameWrite(old.object, stored) && sameData(old.owned, owned)) return stored;
   if (!svc.spec.selector || type === 'ExternalName') releaseUserWrite(d, key);
   markEndpoints(d, key);
   markProxies(d, key);

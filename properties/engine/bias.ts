@@ -79,7 +79,9 @@ export class GeneratorCredit {
   record(generator: string | undefined, held: readonly string[]): void {
     if (generator === undefined) return;
     this.steps.set(generator, (this.steps.get(generator) ?? 0) + 1);
-    for (const id of held) this.credit(id, [[generator, 1]]);
+    if (held.length === 0) return;
+    const once: [string, number][] = [[generator, 1]];
+    for (const id of held) this.credit(id, once);
   }
 
   /** Adds these generators' counts to what they have done for `id`. */
