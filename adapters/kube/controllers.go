@@ -57,8 +57,10 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	factory := informers.NewSharedInformerFactory(client, 0)
-	pods, services, endpoints := factory.Core().V1().Pods(), factory.Core().V1().Services(), factory.Core().V1().Endpoints()
-	slices, nodes, rcs := factory.Discovery().V1().EndpointSlices(), factory.Core().V1().Nodes(), factory.Core().V1().ReplicationControllers()
+	// The controllers and the kubelet get informers that know when their handlers have run.
+	core := factory.Core().V1()
+	pods, services, endpoints := listen(core.Pods()), listen(core.Services()), listen(core.Endpoints())
+	slices, nodes, rcs := listen(factory.Discovery().V1().EndpointSlices()), listen(core.Nodes()), listen(core.ReplicationControllers())
 	// Batch periods 0: each change is synced at once (kube-controller-manager's default for the
 	// endpoints controller; the slice controllers default to 1 s, which only merges updates).
 	ep := endpoint.NewEndpointController(ctx, pods, services, endpoints, client, 0)
@@ -84,7 +86,14 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 		cancel()
 		return nil, err
 	}
-	c := &controllers{client: client, meta: meta, factory: factory, cancel: cancel, watched: watchedKinds(factory)}
+	c := &controllers{client: client, meta: meta, factory: factory, cancel: cancel, watched: []watchedKind{
+		{"Pod", v1.SchemeGroupVersion.WithResource("pods"), pods.informer},
+		{"Service", v1.SchemeGroupVersion.WithResource("services"), services.informer},
+		{"Endpoints", v1.SchemeGroupVersion.WithResource("endpoints"), endpoints.informer},
+		{"ReplicationController", v1.SchemeGroupVersion.WithResource("replicationcontrollers"), rcs.informer},
+		{"Node", v1.SchemeGroupVersion.WithResource("nodes"), nodes.informer},
+		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), slices.informer},
+	}}
 	c.kubeSvc = kubernetesservice.New(kubernetesservice.Config{
 		PublicIP:           net.ParseIP(cfg.nodes[0].ip),
 		EndpointReconciler: reconcilers.NewMasterCountEndpointReconciler(1, reconcilers.NewEndpointsAdapter(client.CoreV1(), client.DiscoveryV1())),
@@ -210,8 +219,9 @@ func (c *controllers) waitSeen(writes map[string]int64, limit time.Duration) boo
 }
 
 // caughtUp waits until etcd has taken no write for a quiet period, then finds the queues idle,
-// every informer holding what the API stores, and the queues still idle: by then every watch event
-// has reached the informers and every controller has acted on it. The queues are read only once
+// every informer holding what the API stores, every handler on them done with what they hold, and
+// the queues still idle: by then every watch event has reached the informers and every controller
+// has acted on it. The queues are read only once
 // etcd is quiet: gathering the metrics registry costs far more than reading etcd's revision.
 func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) bool {
 	deadline := time.Now().Add(limit)
@@ -225,7 +235,7 @@ func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) boo
 		if time.Since(since) < quiet {
 			continue
 		}
-		if c.idle() && c.informersCurrent() && c.idle() && rev() == last {
+		if c.idle() && c.informersCurrent() && c.listenersCurrent() && c.idle() && rev() == last {
 			return true
 		}
 		since = time.Now()
@@ -237,19 +247,7 @@ func (c *controllers) caughtUp(rev func() int64, quiet, limit time.Duration) boo
 type watchedKind struct {
 	kind     string
 	resource schema.GroupVersionResource
-	informer cache.SharedIndexInformer
-}
-
-func watchedKinds(factory informers.SharedInformerFactory) []watchedKind {
-	core := factory.Core().V1()
-	return []watchedKind{
-		{"Pod", v1.SchemeGroupVersion.WithResource("pods"), core.Pods().Informer()},
-		{"Service", v1.SchemeGroupVersion.WithResource("services"), core.Services().Informer()},
-		{"Endpoints", v1.SchemeGroupVersion.WithResource("endpoints"), core.Endpoints().Informer()},
-		{"ReplicationController", v1.SchemeGroupVersion.WithResource("replicationcontrollers"), core.ReplicationControllers().Informer()},
-		{"Node", v1.SchemeGroupVersion.WithResource("nodes"), core.Nodes().Informer()},
-		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), factory.Discovery().V1().EndpointSlices().Informer()},
-	}
+	informer *listenedInformer
 }
 
 // informersCurrent: every informer's cache holds exactly the objects, at the versions, that a
@@ -278,6 +276,16 @@ func (c *controllers) informersCurrent() bool {
 			if versions[item.UID] != item.ResourceVersion {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// listenersCurrent: every controller's and the kubelet's handler has run for what its informer holds.
+func (c *controllers) listenersCurrent() bool {
+	for _, w := range c.watched {
+		if !w.informer.listenersCurrent() {
+			return false
 		}
 	}
 	return true
