@@ -37,6 +37,11 @@ describe.skipIf(!go && !required)('the real control plane (adapters/kube)', () =
     expect(existsSync(binary), `${binary} missing: run npm run build:kube`).toBe(true);
   });
 
+  it("passes its own Go unit tests (go test: the wait for the controllers' handlers, F28)", () => {
+    // execFileSync throws, with go test's output, when a test fails; Go caches a passing result.
+    execFileSync('go', ['test', '.'], { cwd: join(ROOT, 'adapters/kube'), env: { ...process.env, CGO_ENABLED: '0' }, stdio: 'pipe' });
+  }, 900_000);
+
   it('passes the control-plane scope in sync timing: every rule, and every answer and observation compared with the model', async () => {
     const { code, report } = await conformHere([
       '--adapter', binary, '--scope', 'control-plane', '--timing', 'sync', '--runs', '3', '--max-steps', '15', '--seed', '0', '--timeout-ms', '30000', '--json',
