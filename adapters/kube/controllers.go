@@ -43,7 +43,6 @@ import (
 type controllers struct {
 	client   kubernetes.Interface
 	meta     metadata.Interface
-	factory  informers.SharedInformerFactory
 	cancel   context.CancelFunc
 	kubeSvc  *kubernetesservice.Controller
 	baseline map[string]queueCounts
@@ -57,10 +56,19 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	factory := informers.NewSharedInformerFactory(client, 0)
-	// The controllers and the kubelet get informers that know when their handlers have run.
+	// The controllers, the kubelet and the garbage collector get informers that know when their
+	// handlers have run (listeners.go).
 	core := factory.Core().V1()
 	pods, services, endpoints := listen(core.Pods()), listen(core.Services()), listen(core.Endpoints())
 	slices, nodes, rcs := listen(factory.Discovery().V1().EndpointSlices()), listen(core.Nodes()), listen(core.ReplicationControllers())
+	watched := []watchedKind{
+		{"Pod", v1.SchemeGroupVersion.WithResource("pods"), pods.informer},
+		{"Service", v1.SchemeGroupVersion.WithResource("services"), services.informer},
+		{"Endpoints", v1.SchemeGroupVersion.WithResource("endpoints"), endpoints.informer},
+		{"ReplicationController", v1.SchemeGroupVersion.WithResource("replicationcontrollers"), rcs.informer},
+		{"Node", v1.SchemeGroupVersion.WithResource("nodes"), nodes.informer},
+		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), slices.informer},
+	}
 	// Batch periods 0: each change is synced at once (kube-controller-manager's default for the
 	// endpoints controller; the slice controllers default to 1 s, which only merges updates).
 	ep := endpoint.NewEndpointController(ctx, pods, services, endpoints, client, 0)
@@ -81,19 +89,12 @@ func startControllers(config *restclient.Config, cfg *clusterConfig, kubelet *ku
 	started := make(chan struct{})
 	close(started)
 	gc, err := garbagecollector.NewGarbageCollector(ctx, client, meta, mapper, garbagecollector.DefaultIgnoredResources(),
-		informerfactory.NewInformerFactory(factory, metaFactory), started)
+		listenedFactory{informerfactory.NewInformerFactory(factory, metaFactory), watched}, started)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	c := &controllers{client: client, meta: meta, factory: factory, cancel: cancel, watched: []watchedKind{
-		{"Pod", v1.SchemeGroupVersion.WithResource("pods"), pods.informer},
-		{"Service", v1.SchemeGroupVersion.WithResource("services"), services.informer},
-		{"Endpoints", v1.SchemeGroupVersion.WithResource("endpoints"), endpoints.informer},
-		{"ReplicationController", v1.SchemeGroupVersion.WithResource("replicationcontrollers"), rcs.informer},
-		{"Node", v1.SchemeGroupVersion.WithResource("nodes"), nodes.informer},
-		{"EndpointSlice", discoveryv1.SchemeGroupVersion.WithResource("endpointslices"), slices.informer},
-	}}
+	c := &controllers{client: client, meta: meta, cancel: cancel, watched: watched}
 	c.kubeSvc = kubernetesservice.New(kubernetesservice.Config{
 		PublicIP:           net.ParseIP(cfg.nodes[0].ip),
 		EndpointReconciler: reconcilers.NewMasterCountEndpointReconciler(1, reconcilers.NewEndpointsAdapter(client.CoreV1(), client.DiscoveryV1())),
@@ -248,6 +249,25 @@ type watchedKind struct {
 	kind     string
 	resource schema.GroupVersionResource
 	informer *listenedInformer
+}
+
+// listenedFactory hands the garbage collector the same listened informers for the watched kinds.
+type listenedFactory struct {
+	informerfactory.InformerFactory
+	watched []watchedKind
+}
+
+func (f listenedFactory) ForResource(resource schema.GroupVersionResource) (informers.GenericInformer, error) {
+	generic, err := f.InformerFactory.ForResource(resource)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range f.watched {
+		if w.resource == resource {
+			return listened[cache.GenericLister]{generic, w.informer}, nil
+		}
+	}
+	return generic, nil
 }
 
 // informersCurrent: every informer's cache holds exactly the objects, at the versions, that a
