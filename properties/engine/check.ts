@@ -10,7 +10,7 @@
  */
 import { type Observation, type Operation, normalizeConfig } from '../../model/index.ts';
 import type { Invariant, Scope, Spec, Timing } from '../spec/types.ts';
-import { GeneratorCredit, type Weights, catalogueWeights, weightsFlag } from './bias.ts';
+import { AIM, GeneratorCredit, type Weights, catalogueWeights, weightsFlag } from './bias.ts';
 import { type SliceFailure, type SliceResult, type SliceTask, runSlice } from './check-slice.ts';
 import { type FloorVerdict, floorVerdict, outOfReachReason } from './floor.ts';
 import { InvariantChecker, type InvariantStats, type Violation } from './checker.ts';
@@ -41,6 +41,8 @@ export interface CheckOptions {
   readonly swarm?: boolean;
   /** false turns off the pull toward missed machine transitions (bench/coverage-bias.bench.ts compares). */
   readonly transitionBias?: boolean;
+  /** false steers rules to the floor they have reached, as before AIM (bench/floor-aim.bench.ts compares). */
+  readonly floorAim?: boolean;
   readonly onRun?: (done: number, total: number) => void;
 }
 
@@ -191,11 +193,12 @@ export class CheckSearch {
     // names) and once no rule is below the floor (the floor is the report's promise; coverage comes
     // second); one still missed after TRANSITION_ROUNDS rounds of pull is most likely out of the
     // scope's reach (no cloud provider in it, say) and stops.
-    const servingRules = this.o.transitionBias === false || this.o.only !== undefined || this.credit.deficits(this.spec.generators, this.stats, unreachable).length > 0;
+    const servingRules = this.o.transitionBias === false || this.o.only !== undefined || this.credit.deficits(this.spec.generators, this.stats, unreachable, 1).length > 0;
     const missed = servingRules ? [] : coverageOf(unionVisited(this.visited)).flatMap((c) => missedTransitions(c).map((t) => ({ key: `${c.machine} ${t}`, machine: c.machine, ...transitionParts(t) })));
     const pulling = missed.filter((t) => (this.pulled.get(t.key) ?? 0) < TRANSITION_ROUNDS && this.credit.canSteer(t));
     for (const t of pulling) this.pulled.set(t.key, (this.pulled.get(t.key) ?? 0) + 1);
-    this.weights = this.credit.next(this.spec.generators, this.stats, unreachable, pulling);
+    const [aim, growth] = this.o.floorAim === false ? [1, 1] : [AIM, this.total / this.runs];
+    this.weights = this.credit.next(this.spec.generators, this.stats, unreachable, pulling, aim, growth);
   }
 
   /** The report, and the machine coverage of every run it counted, shrank or minimized. */
