@@ -338,8 +338,8 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 }
 
 // createKubeletRun creates a pod the kubelet runs already bound to the node the kubelet places it
-// on, and starts it before answering, so no controller sees it unbound or unstarted (kubelet.go
-// startCreated: the model's order, docs/fidelity.md F29).
+// on, and starts it before answering (F29); in sync timing its Running status is written only once
+// the controllers have caught up on the pod as created (F34). kubelet.go says why.
 func (a *adapter) createKubeletRun(ctx context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	var pod v1.Pod
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &pod); err == nil && pod.Spec.NodeName == "" {
@@ -347,13 +347,21 @@ func (a *adapter) createKubeletRun(ctx context.Context, u *unstructured.Unstruct
 			_ = unstructured.SetNestedField(u.Object, node, "spec", "nodeName")
 		}
 	}
+	key := u.GetNamespace() + "/" + u.GetName()
+	a.kubelet.hold(key)
+	defer a.kubelet.release(key)
 	created, err := a.dyn.Resource(resources["Pod"]).Namespace(u.GetNamespace()).Create(ctx, u, metav1.CreateOptions{FieldManager: "svcspec"})
 	if err != nil {
 		return nil, err
 	}
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(created.Object, &pod); err == nil {
-		a.kubelet.startCreated(ctx, &pod)
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(created.Object, &pod); err != nil || !a.kubelet.beginCreated(&pod) {
+		return created, nil
 	}
+	if a.cfg.timing == "sync" {
+		a.wrote("Pod", created.GetResourceVersion())
+		a.catchUp() // if they do not, the answer's own catch-up says so
+	}
+	a.kubelet.writeCreated(ctx, key, pod.UID)
 	return created, nil
 }
 

@@ -50,6 +50,7 @@ type kubelet struct {
 
 	mu       sync.Mutex
 	managed  map[string]bool // namespace/name of status-managed pods
+	held     map[string]bool // namespace/name of pods the adapter is creating and starts itself
 	started  map[string]*startedPod
 	ending   map[string]terminating
 	podCount map[string]int
@@ -57,7 +58,7 @@ type kubelet struct {
 }
 
 func newKubelet(cfg *clusterConfig, now func() int) *kubelet {
-	return &kubelet{cfg: cfg, now: now, managed: map[string]bool{}, started: map[string]*startedPod{},
+	return &kubelet{cfg: cfg, now: now, managed: map[string]bool{}, held: map[string]bool{}, started: map[string]*startedPod{},
 		ending: map[string]terminating{}, podCount: map[string]int{}, lastIP: map[string]uint32{}}
 }
 
@@ -146,7 +147,7 @@ func (k *kubelet) sync(ctx context.Context, key string) error {
 		}
 		return nil
 	}
-	if k.managed[key] || s != nil {
+	if k.managed[key] || s != nil || k.held[key] {
 		return nil
 	}
 	if pod.Status.Phase == v1.PodSucceeded || pod.Status.Phase == v1.PodFailed {
@@ -233,19 +234,47 @@ func (k *kubelet) place() string {
 	return k.chooseNode()
 }
 
-// startCreated starts a pod the kubelet runs as soon as the API has created it, before any
-// controller can delete it: the model binds, addresses and starts such a pod in the step that
-// applies it. On a real cluster a ReplicationController that finds the pod surplus may delete it
-// first, and a kubelet does not start a pod already being deleted; which comes first is a race,
-// and the adapter takes the model's order (docs/fidelity.md F29).
-func (k *kubelet) startCreated(ctx context.Context, pod *v1.Pod) {
+// A pod the kubelet runs is started by the adapter, in the model's order (adapter.go
+// createKubeletRun): the model binds, addresses and starts such a pod in the step that applies it,
+// before any controller can delete it (F29), and writes its Running status only after the
+// controllers have acted on the pod as created, still Pending (F34). On a real cluster both are
+// races (a ReplicationController that finds the pod surplus may delete it before the kubelet
+// starts it, or see it Running and ready and delete another); the adapter takes the model's order.
+
+// hold keeps the kubelet's own sync from starting a pod the adapter is about to create and start.
+func (k *kubelet) hold(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.held[key] = true
+}
+
+// release lets the kubelet's sync look at the pod again.
+func (k *kubelet) release(key string) {
+	k.mu.Lock()
+	delete(k.held, key)
+	k.mu.Unlock()
+	k.queue.Add(key)
+}
+
+// beginCreated is the kubelet's decision to run a pod the API has just created (its IP, its
+// containers' view of the Services), without its status write yet. False when the pod does not
+// run (not bound to one of the cluster's nodes, or its node's range is full).
+func (k *kubelet) beginCreated(pod *v1.Pod) bool {
 	key := pod.Namespace + "/" + pod.Name
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if s := k.started[key]; s != nil && s.uid == pod.UID {
-		return // the informer's sync was first
+		return true
 	}
-	if pod.Spec.NodeName != "" && k.begin(key, pod, pod.Spec.NodeName) != nil {
+	return pod.Spec.NodeName != "" && k.begin(key, pod, pod.Spec.NodeName) != nil
+}
+
+// writeCreated writes the Running status of a pod beginCreated started, if the kubelet still runs
+// it (a pod deleted with no grace period is gone), also once it is being deleted.
+func (k *kubelet) writeCreated(ctx context.Context, key string, uid types.UID) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if s := k.started[key]; s != nil && s.uid == uid {
 		_ = k.writeRunning(ctx, key) // on an error it forgets the pod, and sync starts it again
 	}
 	// sync sees what the write raced with: a deletion (it starts the grace period) or an error.
