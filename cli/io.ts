@@ -3,9 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from './args.ts';
 
-// A reader that goes away (`svcspec run --json | head -1`) is not an error of ours: stop quietly.
+// A reader that goes away (`svcspec conform … | head -1`) is not an error of ours: the rest of the
+// output is dropped, and the command still finishes and writes its reports (exiting here, at the
+// first write that failed, lost them: pipes are written synchronously).
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
   throw e;
 });
 
