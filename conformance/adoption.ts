@@ -61,6 +61,13 @@ export interface Learned {
    * model's step that made it, which is replayed with these.
    */
   readonly placements?: ReadonlyMap<string, { readonly node?: string; readonly ip?: string }>;
+  /**
+   * Pods (`namespace/name`) a ReplicationController was shown to control and a later observation
+   * showed deleted (terminating or gone, not by the caller's own `delete`), from the step being
+   * adopted on, in the order the deletions showed: in async timing a manager may scale down steps
+   * after the model's did, so the step that chose the model's victims is replayed with these.
+   */
+  readonly deleted?: readonly string[];
 }
 
 const NOTHING_LEARNED: Learned = { ips: new Map(), ranges: new Map() };
@@ -122,8 +129,10 @@ export function implementationChoices(op: Operation, impl: ImplementationStep, l
         const now = (impl.before.pods ?? []).filter((p) => !p.terminating && `${p.namespace}/` === ns && gone(p.name)).map((p) => p.name);
         // In async timing the implementation may have deleted its victims, and seen them removed,
         // before this step (while answering the one before): the model's candidates it no longer
-        // shows alive were its choice too.
-        return [...now, ...(among ?? []).filter((name) => gone(name) && !now.includes(name))];
+        // shows alive were its choice too. Or after it: a later observation showed which it deleted.
+        const ahead = (among ?? []).filter((name) => gone(name) && !now.includes(name));
+        const later = (learned.deleted ?? []).filter((k) => k.startsWith(ns)).map((k) => k.slice(ns.length));
+        return [...now, ...ahead, ...later.filter((name) => among?.includes(name) && !now.includes(name) && !ahead.includes(name))];
       }
       case 'adopter': {
         // subject: an orphan pod several ReplicationControllers contest; the one the implementation made its controller.

@@ -160,6 +160,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     placements: new Map<string, { node?: string; ip?: string }>(),
   };
   const podNamesSeen = new Map<string, Map<string, number>>();
+  const deletedSeen = new Map<string, number>();
   const history: { op: Operation; impl: ImplementationStep; picks: readonly number[]; ahead?: readonly Operation[]; happened: boolean }[] = [];
   const [first] = await impl.exchange([{ op: 'observe' }]);
   let implSeen = observed(impl, first, 'after init');
@@ -203,7 +204,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     // the implementation's controllers have got is not something the model can know.
     const compareResult = mode.compare && comparableBefore && !divergence && !unsure && (quiet || op.op === 'apply' || op.op === 'delete');
     const implStep: ImplementationStep = { result: implResult, before: implObs, after: implNext };
-    const a = adopt(model, op, implStep, compareResult, learnedAt(learned, podNamesSeen, i));
+    const a = adopt(model, op, implStep, compareResult, learnedAt(learned, podNamesSeen, deletedSeen, i));
     let next = a.outcome.state;
     let modelResult = a.outcome.result;
     let nextObs = observe(next);
@@ -222,10 +223,11 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     const learnedIPs = learn(learned.ips, implNext);
     const learnedPlaces = (learnPlacements(learned.placements, implNext) || learnedIPs) && placementsDiffer(nextObs, implNext);
     const learnedNames = learnPodNames(podNamesSeen, implNext, i) && podNamesDiffer(nextObs, implNext);
-    if (learnedPlaces || learnedNames) {
+    const learnedVictims = learnDeleted(deletedSeen, op, implObs, implNext, i) && podNamesDiffer(nextObs, implNext);
+    if (learnedPlaces || learnedNames || learnedVictims) {
       next = initial;
       history.forEach((h, j) => {
-        if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learnedAt(learned, podNamesSeen, j), h.ahead).state;
+        if (h.happened) next = replayAdopted(next, h.op, h.impl, h.picks, learnedAt(learned, podNamesSeen, deletedSeen, j), h.ahead).state;
       });
       nextObs = observe(next);
     }
@@ -299,18 +301,37 @@ function learnPodNames(seen: Map<string, Map<string, number>>, obs: Observation,
 }
 
 /**
- * What the runner knows, as the step at `stepIndex` may use it: the pod names each
- * ReplicationController showed at that step or later, in the order they appeared. A step cannot
- * have made a pod shown before it, so the pods an RC made early and the replacements it made later
- * each get their own names (the early ones may since be released or deleted).
+ * Records the step at which each pod a ReplicationController controlled was first shown deleted
+ * (terminating, or gone) by someone other than the caller's `delete` of it; true when one was.
  */
-function learnedAt(learned: Omit<Learned, 'podNames'>, seen: ReadonlyMap<string, ReadonlyMap<string, number>>, stepIndex: number): Learned {
+function learnDeleted(seen: Map<string, number>, op: Operation, before: Observation, after: Observation, stepIndex: number): boolean {
+  const byCaller = op.op === 'delete' && op.kind === 'Pod' ? `${op.namespace ?? 'default'}/${op.name}` : undefined;
+  const alive = new Set((after.pods ?? []).filter((p) => !p.terminating).map((p) => `${p.namespace}/${p.name}`));
+  let grew = false;
+  for (const p of before.pods ?? []) {
+    const key = `${p.namespace}/${p.name}`;
+    if (p.terminating || p.controller?.kind !== 'ReplicationController' || alive.has(key) || key === byCaller || seen.has(key)) continue;
+    seen.set(key, stepIndex);
+    grew = true;
+  }
+  return grew;
+}
+
+/**
+ * What the runner knows, as the step at `stepIndex` may use it: the pod names each
+ * ReplicationController showed at that step or later, in the order they appeared, and the pods
+ * shown deleted at that step or later, likewise. A step cannot have made a pod shown before it, so
+ * the pods an RC made early and the replacements it made later each get their own names (the early
+ * ones may since be released or deleted); nor can it have deleted one shown deleted before it.
+ */
+function learnedAt(learned: Omit<Learned, 'podNames' | 'deleted'>, seen: ReadonlyMap<string, ReadonlyMap<string, number>>, deletedSeen: ReadonlyMap<string, number>, stepIndex: number): Learned {
+  const fromHere = (entries: Iterable<[string, number]>) => [...entries].filter(([, at]) => at >= stepIndex).sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1)).map(([name]) => name);
   const podNames = new Map<string, string[]>();
   for (const [rc, firstSeen] of seen) {
-    const names = [...firstSeen].filter(([, at]) => at >= stepIndex).sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1)).map(([name]) => name);
+    const names = fromHere(firstSeen);
     if (names.length) podNames.set(rc, names);
   }
-  return { ...learned, podNames };
+  return { ...learned, podNames, deleted: fromHere(deletedSeen) };
 }
 
 /** Whether some ReplicationController's live pods have other names in the model than in the implementation. */

@@ -59,6 +59,14 @@ describe('adopting the implementation\'s choices', () => {
     expect([...(wants('scaleDown', 'default/rc', ['rc-a', 'rc-b', 'rc-c', 'rc-d', 'rc-e']) ?? [])]).toEqual(['rc-c', 'rc-d', 'rc-a', 'rc-e']);
   });
 
+  it('takes as a scale-down\'s victims the candidates a later observation showed deleted (async: the manager scaled down at a settle after the step, F35)', () => {
+    const view = (name: string) => ({ namespace: 'default', name, terminating: false });
+    // The implementation answered the step before acting: nothing went in it. rc-b was shown deleted at a later settle.
+    const impl = { result: { ok: true } as unknown as Result, before: { pods: [view('rc-a'), view('rc-b'), view('rc-c')] } as never, after: { pods: [view('rc-a'), view('rc-b'), view('rc-c')] } as never };
+    const wants = implementationChoices({ op: 'apply' } as Operation, impl, { ips: new Map(), ranges: new Map(), deleted: ['other/rc-a', 'default/rc-b', 'default/rc-x'] });
+    expect([...(wants('scaleDown', 'default/rc', ['rc-a', 'rc-b', 'rc-c']) ?? [])]).toEqual(['rc-b']);
+  });
+
   it('accepts a connection to any usable endpoint, and adopts it', () => {
     const ops = [svc('web'), pod('a', 'web'), pod('b', 'web'), pod('c', 'web'), pod('client', 'client')];
     const { model, impl } = lockstep(ops);
