@@ -301,8 +301,9 @@ function learnPodNames(seen: Map<string, Map<string, number>>, obs: Observation,
 }
 
 /**
- * Records the step at which each pod a ReplicationController controlled was first shown deleted
- * (terminating, or gone) by someone other than the caller's `delete` of it; true when one was.
+ * Records the step at which each pod was first shown deleted (terminating, or gone) by someone
+ * other than the caller's `delete` of it; true when one was. Only a scale-down's candidates are
+ * ever taken from it (a manager's victims: its controlled pods, or orphans it adopted to delete).
  */
 function learnDeleted(seen: Map<string, number>, op: Operation, before: Observation, after: Observation, stepIndex: number): boolean {
   const byCaller = op.op === 'delete' && op.kind === 'Pod' ? `${op.namespace ?? 'default'}/${op.name}` : undefined;
@@ -310,7 +311,7 @@ function learnDeleted(seen: Map<string, number>, op: Operation, before: Observat
   let grew = false;
   for (const p of before.pods ?? []) {
     const key = `${p.namespace}/${p.name}`;
-    if (p.terminating || p.controller?.kind !== 'ReplicationController' || alive.has(key) || key === byCaller || seen.has(key)) continue;
+    if (p.terminating || alive.has(key) || key === byCaller || seen.has(key)) continue;
     seen.set(key, stepIndex);
     grew = true;
   }

@@ -144,6 +144,35 @@ describe('controllers ahead of the model, async timing', () => {
     expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
   });
 
+  it('adopts the victims a late replication manager deletes at the settle after the model chose its own (F35)', async () => {
+    // The model's manager scales 3 → 2 within the apply and deletes the pod it made last; the
+    // implementation's answers the apply first (its manager idle: stored with a selector nothing
+    // matches) and at the next request deletes the pod it made first, then takes the other two.
+    let applies = 0;
+    let late: Operation[] = [];
+    const lateOldestFirst: Wrapper = {
+      step(state, op, next) {
+        const object = (op as unknown as { object?: Rc & { kind?: string } }).object;
+        if (op.op === 'apply' && object?.kind === 'ReplicationController' && ++applies === 2) {
+          const oldest = state.pods.values().filter((p) => p.key.startsWith('default/rc-')).sort((a, b) => a.seq - b.seq)[0];
+          late = [{ op: 'delete', kind: 'Pod', namespace: 'default', name: oldest.object.metadata.name } as unknown as Operation, op];
+          const out = next(state, rcOp('none', 0));
+          const applied = (out.result as unknown as { object: object }).object;
+          return { state: out.state, result: { ...out.result, object: { ...applied, spec: object.spec } } as never };
+        }
+        if (late.length && op.op !== 'observe') {
+          for (const l of late) state = next(state, l).state;
+          late = [];
+        }
+        return next(state, op);
+      },
+    };
+    const exec = await runAsync(lateOldestFirst, [rcOp('web', 3), rcOp('web', 2)], 'each');
+    expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();
+    expect(exec.divergence, JSON.stringify(exec.divergence)).toBeUndefined();
+    expect(exec.steps.map((s) => s.op.op)).toEqual(['apply', 'settle', 'apply', 'settle']);
+  });
+
   it('an implementation whose controllers are always done conforms in async timing', async () => {
     const o: ConformOptions = { scope: small, timing: 'async', runs: 60, maxSteps: 30, seed: 5, settle: 'never', adapter: { command: 'in-process', shell: false, timeoutMs: 1000 } };
     const r = await runConform(spec, o, new LoopbackAdapter({ wrapper: eager }));
