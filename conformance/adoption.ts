@@ -63,9 +63,9 @@ export interface Learned {
   readonly placements?: ReadonlyMap<string, { readonly node?: string; readonly ip?: string }>;
   /**
    * Pods (`namespace/name`) a later observation showed deleted (terminating or gone, not by the
-   * caller's own `delete`), from the step being
-   * adopted on, in the order the deletions showed: in async timing a manager may scale down steps
-   * after the model's did, so the step that chose the model's victims is replayed with these.
+   * caller's own `delete`), from the step being adopted on, in the order the deletions showed: in
+   * async timing a manager may scale down steps after the model's did, so the step that chose the
+   * model's victims is replayed with these.
    */
   readonly deleted?: readonly string[];
 }
