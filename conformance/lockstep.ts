@@ -306,6 +306,7 @@ function learnPodNames(seen: Map<string, Map<string, number>>, obs: Observation,
  * ever taken from it (a manager's victims: its controlled pods, or orphans it adopted to delete).
  */
 function learnDeleted(seen: Map<string, number>, op: Operation, before: Observation, after: Observation, stepIndex: number): boolean {
+  if (after === before) return false;
   const byCaller = op.op === 'delete' && op.kind === 'Pod' ? `${op.namespace ?? 'default'}/${op.name}` : undefined;
   const alive = new Set((after.pods ?? []).filter((p) => !p.terminating).map((p) => `${p.namespace}/${p.name}`));
   let grew = false;

@@ -39,25 +39,25 @@ func TestListenersCurrentWaitsForEveryHandler(t *testing.T) {
 	}
 
 	pod := &v1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "a", ResourceVersion: "1"}}
-	if _, err := client.CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
+	heldUntilReleased := func(what string, stored int, change func() error) {
+		t.Helper()
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, func() bool { return len(pods.informer.GetStore().List()) == stored }, "the store shows the "+what)
+		if pods.informer.listenersCurrent() {
+			t.Fatal("current while a handler has not run for the " + what)
+		}
+		release <- struct{}{}
+		eventually(t, pods.informer.listenersCurrent, "current once every handler ran for the "+what)
 	}
-	eventually(t, func() bool { return len(pods.informer.GetStore().List()) == 1 }, "the store holds the pod")
-	if pods.informer.listenersCurrent() {
-		t.Fatal("current while a handler has not run for the added pod")
-	}
-	release <- struct{}{}
-	eventually(t, pods.informer.listenersCurrent, "current once every handler ran for the add")
-
-	if err := client.CoreV1().Pods("default").Delete(ctx, "a", metav1.DeleteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, func() bool { return len(pods.informer.GetStore().List()) == 0 }, "the store lost the pod")
-	if pods.informer.listenersCurrent() {
-		t.Fatal("current while a handler has not run for the deleted pod")
-	}
-	release <- struct{}{}
-	eventually(t, pods.informer.listenersCurrent, "current once every handler ran for the delete")
+	heldUntilReleased("added pod", 1, func() error {
+		_, err := client.CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{})
+		return err
+	})
+	heldUntilReleased("deleted pod", 0, func() error {
+		return client.CoreV1().Pods("default").Delete(ctx, "a", metav1.DeleteOptions{})
+	})
 }
 
 // eventually waits for cond; the bound only keeps a broken build from hanging, it times nothing.

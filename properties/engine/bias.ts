@@ -16,7 +16,7 @@ const BOOST = 6;
 /**
  * The bias steers each rule toward AIM times the floor the whole budget will demand, not to the
  * floor it has reached: a search that stops just above the floor on one seed stops just below it
- * on the next (bench/coverage-bias.bench.ts measures it over seeds).
+ * on the next (bench/floor-aim.bench.ts measures it over seeds).
  */
 export const AIM = 1.1;
 
