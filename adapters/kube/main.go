@@ -19,6 +19,8 @@ import (
 
 func main() {
 	keep := flag.Bool("keep", false, "keep the temp dir (etcd data, logs) on exit")
+	verbosity := flag.String("v", "0", "log level of the control plane (klog -v), for diagnosis")
+	vmodule := flag.String("vmodule", "", "per-file log levels (klog -vmodule), e.g. replica_set=4,controller_utils=4")
 	flag.Parse()
 	root, err := os.MkdirTemp("", "svcspec-kube-")
 	if err != nil {
@@ -39,6 +41,12 @@ func main() {
 	klogFlags.Set("logtostderr", "false")
 	klogFlags.Set("alsologtostderr", "false")
 	klogFlags.Set("stderrthreshold", "FATAL")
+	for name, value := range map[string]string{"v": *verbosity, "vmodule": *vmodule} {
+		if err := klogFlags.Set(name, value); err != nil {
+			fmt.Fprintf(os.Stderr, "kube-adapter: -%s: %v\n", name, err)
+			os.Exit(2)
+		}
+	}
 	klog.SetOutput(logFile)
 	fmt.Fprintf(os.Stderr, "kube-adapter: logs in %s\n", root)
 

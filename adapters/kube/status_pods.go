@@ -12,7 +12,12 @@ package main
 //   - replaced: the replace is validated first (dry run), then labels and status are written, then
 //     the replace sets the owners. Relabelled first, a pod leaving a terminal phase would be judged
 //     while still terminal (F17); replaced first, an orphaned pod still in its old, active status
-//     could be adopted by a ReplicationController before its new status ended it (F25).
+//     could be adopted by a ReplicationController before its new status ended it (F25). A
+//     controller that adopts or releases the pod between the status write and the replace acted on
+//     the pod as the apply leaves it, as the model's controllers act after the apply: the replace
+//     keeps its owners. Overwritten, an adoption could be undone under a deletion the manager had
+//     just sent, whose event then names no controller, so the manager waits for it until its
+//     expectations expire (F36).
 
 import (
 	"context"
@@ -20,6 +25,7 @@ import (
 	"fmt"
 
 	v1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -59,16 +65,18 @@ func (a *adapter) replaceStatusManaged(ctx context.Context, u, existing *unstruc
 	if _, err := pods.Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec", DryRun: []string{metav1.DryRunAll}}); err != nil {
 		return nil, err
 	}
-	_, err := a.writeStatus(ctx, u.GetNamespace(), u.GetName(), st, u.GetLabels(), u.GetAnnotations())
+	relabelled, err := a.writeStatus(ctx, u.GetNamespace(), u.GetName(), st, u.GetLabels(), u.GetAnnotations())
 	var result *unstructured.Unstructured
 	if err == nil {
 		// A controller may write the pod meanwhile (a ReplicationController adopting or releasing it).
+		owners := u.GetOwnerReferences()
 		err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
 			fresh, err := pods.Get(ctx, u.GetName(), metav1.GetOptions{})
 			if err != nil {
 				return err
 			}
 			u.SetResourceVersion(fresh.GetResourceVersion())
+			u.SetOwnerReferences(ownersAfterApply(owners, relabelled.OwnerReferences, fresh.GetOwnerReferences()))
 			u.Object["status"] = fresh.Object["status"]
 			result, err = pods.Update(ctx, u, metav1.UpdateOptions{FieldManager: "svcspec"})
 			return err
@@ -78,6 +86,16 @@ func (a *adapter) replaceStatusManaged(ctx context.Context, u, existing *unstruc
 		return nil, &deletedMeanwhile{written: u}
 	}
 	return result, err
+}
+
+// ownersAfterApply: the owners the replace writes. The manifest's, unless a controller changed the
+// pod's owners since the status write (relabelled): then the controller's, which it chose for the
+// pod as the apply leaves it.
+func ownersAfterApply(manifest, relabelled, fresh []metav1.OwnerReference) []metav1.OwnerReference {
+	if apiequality.Semantic.DeepEqual(relabelled, fresh) {
+		return manifest
+	}
+	return fresh
 }
 
 // writeStatus writes a pod's status with its labels and annotations, retrying when a controller
