@@ -37,6 +37,11 @@ export interface AdapterCommand {
 export interface ConformOptions extends CheckOptions {
   readonly settle: SettlePolicy;
   readonly adapter: AdapterCommand;
+  /**
+   * With `path`: run only these steps of the sequence it names (indices of its generated
+   * operations, ascending), as the single-step deletion pass left them; nothing is shrunk further.
+   */
+  readonly steps?: readonly number[];
 }
 
 export interface FaultReport extends FaultInfo {
@@ -105,10 +110,31 @@ export class BadPath extends Error {
   }
 }
 
-export function replayCommand(o: ConformOptions, seed: number, path: string): string {
+/** A --steps index past the end of the sequence --path names. */
+export class BadSteps extends Error {
+  constructor(readonly index: number, readonly length: number) {
+    super(`--steps names step ${index}, but the sequence of this --path has ${length} generated operations (0–${length - 1})`);
+  }
+}
+
+/**
+ * The indices in `shrunk` of the steps `kept` (a subsequence of it, the same objects in the same
+ * order): what --steps takes. Matched in order, so a step object that occurs twice is placed right.
+ */
+export function keptIndices<T>(shrunk: readonly T[], kept: readonly T[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  for (const step of kept) {
+    while (i < shrunk.length && shrunk[i] !== step) i++;
+    out.push(i++);
+  }
+  return out;
+}
+
+export function replayCommand(o: ConformOptions, seed: number, path: string, steps?: readonly number[]): string {
   const parts = [
     'npx svcspec conform --adapter', shellQuote(o.adapter.command), ...(o.adapter.shell ? ['--shell'] : []),
-    `--seed ${seed}`, `--path ${path}`, `--scope ${o.scope.name}`, `--timing ${o.timing}`, `--max-steps ${o.maxSteps}`,
+    `--seed ${seed}`, `--path ${path}`, ...(steps ? [`--steps ${steps.join(',')}`] : []), `--scope ${o.scope.name}`, `--timing ${o.timing}`, `--max-steps ${o.maxSteps}`,
     `--settle ${o.settle}`, `--timeout-ms ${o.adapter.timeoutMs}`, ...(o.only?.length ? [`--only ${o.only.join(',')}`] : []),
   ];
   return parts.join(' ');
@@ -262,11 +288,23 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   // the smallest failure so far) at once.
   const STOP = new fc.PreconditionFailure(true);
   let searchCalls = 0;
+  let badSteps: BadSteps | undefined;
   const property = fc.asyncProperty(arb, (templates) => {
     if (stopped()) return Promise.reject(STOP);
     // A replay runs the one sequence its path names: past it, fast-check would go on through that
     // sequence's shrink siblings (runs nobody asked for), so the search ends there.
     if (o.path !== undefined && !shrinking && searchCalls > 0) return Promise.reject(STOP);
+    // Steps picked from the path's sequence are not fast-check's value: its shrinks of the whole
+    // sequence mean nothing for them, so each counts as passing and the replay keeps its own.
+    if (o.steps && shrinking) return Promise.resolve(true);
+    if (o.steps) {
+      const past = o.steps.find((i) => i >= templates.length);
+      if (past !== undefined) {
+        badSteps = new BadSteps(past, templates.length);
+        return Promise.reject(STOP);
+      }
+      templates = o.steps.map((i) => templates[i]);
+    }
     return attempt(templates, search, true, shrinking ? undefined : searchCalls++);
   });
   let details: fc.RunDetails<[Operation[]]>;
@@ -276,6 +314,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     if (o.path && /replay/i.test(String(e))) throw new BadPath(o.path);
     throw e;
   }
+  if (badSteps) throw badSteps;
   if (!details.failed && divergent && !stopped()) {
     const { index } = divergent;
     let calls = 0;
@@ -289,7 +328,8 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     if (!details.failed && !stopped()) lastFailing = { templates: divergent.templates, exec: divergent.exec };
   }
   // fast-check shrinks values; deleting single steps (each a whole run) makes the sequence 1-minimal.
-  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(lastFailing.templates.slice(0, templatesRun(lastFailing.exec)), MINIMIZE_BUDGET) : undefined;
+  const shrunk = lastFailing ? lastFailing.templates.slice(0, templatesRun(lastFailing.exec)) : [];
+  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(shrunk, MINIMIZE_BUDGET) : undefined;
   for (let c = minimal?.candidate(); c && minimal; c = minimal.candidate()) {
     let failedAgain: boolean;
     try {
@@ -305,6 +345,10 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     const { exec } = lastFailing;
     const f = exec.failure!;
     const path = details.counterexamplePath ?? '';
+    // The replay runs the steps the deletion pass kept, picked from the path's sequence (or from
+    // the steps this replay was given).
+    const picked = minimal && minimal.result.length < shrunk.length ? keptIndices(shrunk, minimal.result) : undefined;
+    const steps = o.steps && picked ? picked.map((i) => o.steps![i]) : (picked ?? o.steps);
     counterexample = {
       failure: f,
       // A divergence is the end of the story: what ran after it (searching for an invariant) is noise.
@@ -313,7 +357,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       changes: f.kind === 'invariant' ? diffObservations(f.prev, f.state) : [],
       seed: details.seed,
       path,
-      replay: path ? replayCommand(o, details.seed, path) : 'the run did not fail again when replayed: the implementation is not deterministic',
+      replay: path ? replayCommand(o, details.seed, path, steps) : 'the run did not fail again when replayed: the implementation is not deterministic',
       shrinks: details.numShrinks,
       oneMinimal: minimal?.oneMinimal ?? false,
       deletionsTried: minimal?.attemptsMade ?? 0,
@@ -322,3 +366,4 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   const verdict: Verdict = fault || error ? 'error' : counterexample ? 'violation' : interrupted ? 'unknown' : 'ok';
   return { ...base(), verdict, ...(counterexample ? { counterexample } : {}), ...extra };
 }
+

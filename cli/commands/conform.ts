@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { stringify } from 'yaml';
 import { CommandLineError, splitCommand } from '../../conformance/command-line.ts';
 import { ProcessAdapter } from '../../conformance/process-adapter.ts';
-import { BadPath, CONFORMANCE_RULES, type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
+import { BadPath, BadSteps, CONFORMANCE_RULES, type ConformOptions, type ConformReport, type SettlePolicy, failureId, runConform } from '../../conformance/runner.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
@@ -27,6 +27,7 @@ export const CONFORM_FLAGS: FlagSpec = {
   shell: { type: 'boolean', help: 'run --adapter through /bin/sh instead (pipes, variables, cd …)' },
   ...randomRunFlags('small', 'same sequences', 200),
   path: { type: 'string', help: 'replay one shrunk run (the path a report printed) instead of searching' },
+  steps: { type: 'list', help: "with --path: run only these steps of its sequence (indices from 0, as a report's replay line gives them after deleting single steps)" },
   only: { type: 'list', help: 'check only these invariants (ids or id prefixes; conform/… for the comparisons with the model)' },
   'timeout-ms': { type: 'number', help: 'how long each answer may take (default 10000; the first init gets 30 s more for start-up)' },
   settle: { type: 'string', help: 'when the runner adds a settle: never, end (after each sequence, default) or each (after every operation)' },
@@ -35,6 +36,18 @@ export const CONFORM_FLAGS: FlagSpec = {
   shard: { type: 'string', help: 'run only the scopes × timings (in report order) whose index ≡ I mod N (I/N, from 0; e.g. 0/2) and write conform.shard-I-of-N.json for svcspec merge' },
   ...reportFlags('conform'),
 };
+
+/** --steps: ascending step indices, given only with --path. */
+function stepsOf(flags: Record<string, unknown>): number[] | undefined {
+  const list = flags.steps as string[] | undefined;
+  if (list === undefined) return undefined;
+  if (flags.path === undefined) throw new UsageError('--steps picks steps of the sequence --path names: give --path too');
+  const steps = list.map((x) => (/^\d+$/.test(x.trim()) ? Number(x) : Number.NaN));
+  if (!steps.length || steps.some((n, i) => Number.isNaN(n) || (i > 0 && n <= steps[i - 1]))) {
+    throw new UsageError(`--steps needs step indices from 0 in ascending order, e.g. 0,2,5, got "${list.join(',')}"`);
+  }
+  return steps;
+}
 
 function positive(flags: Record<string, unknown>, name: string, fallback: number): number {
   const v = (flags[name] as number | undefined) ?? fallback;
@@ -84,6 +97,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
   const junit = junitFile(flags);
   const shard = shardOf(flags);
   if (shard && flags.path !== undefined) throw new UsageError('--path replays one run of one scope and timing: not with --shard');
+  const steps = stepsOf(flags);
   if (shard && flags['save-counterexample']) throw new UsageError('--save-counterexample with --shard: save it from a plain run of the failing scope and timing');
   const adapter = { command, shell, timeoutMs };
   const controller = new AbortController();
@@ -117,6 +131,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
         maxSteps: positive(flags, 'max-steps', scope.maxSteps),
         seed: (flags.seed as number) ?? 0,
         path: flags.path === undefined ? undefined : String(flags.path),
+        ...(steps ? { steps } : {}),
         only,
         settle,
         adapter,
@@ -124,7 +139,7 @@ export async function conformCommand(flags: Record<string, unknown>): Promise<nu
       };
       const t0 = performance.now();
       const r = await runConform(spec, opts, impl).catch((e) => {
-        throw e instanceof BadPath ? new UsageError(e.message) : e;
+        throw e instanceof BadPath || e instanceof BadSteps ? new UsageError(e.message) : e;
       });
       progress.done();
       results.push({ job: index, report: r, seconds: (performance.now() - t0) / 1000 });

@@ -1,0 +1,56 @@
+/**
+ * A conform replay line runs the counterexample as reported: after fast-check's shrinking the
+ * runner deletes single steps, which no fast-check path can name, so the line lists the steps
+ * kept (`--steps`), and a replay with them runs exactly those steps and prints the same line.
+ */
+import { describe, expect, it } from 'vitest';
+import { LoopbackAdapter } from '../../conformance/loopback-adapter.ts';
+import { BadSteps, type ConformOptions, keptIndices, runConform } from '../../conformance/runner.ts';
+import type { Wrapper } from '../../conformance/serve-loop.ts';
+import { describeOp } from '../../properties/engine/describe.ts';
+import { loadSpec } from '../../properties/spec/load.ts';
+
+const spec = loadSpec();
+// A DNS server that adds a stray A record to every answer with one.
+const strayRecord: Wrapper = {
+  step(state, op, next) {
+    const out = next(state, op);
+    const r = out.result as any;
+    if (op.op !== 'resolve' || !r.ok || !r.answers?.some((a: any) => a.type === 'A')) return out;
+    return { state: out.state, result: { ...r, answers: [...r.answers, { ...r.answers[0], type: 'A', data: '192.0.2.99' }] } };
+  },
+};
+const o: ConformOptions = { scope: spec.scopes.find((s) => s.name === 'small')!, timing: 'sync', runs: 200, maxSteps: 30, seed: 0, settle: 'end', only: ['dns/cluster-ip-record'], adapter: { command: 'stray-record-dns', shell: false, timeoutMs: 1000 } };
+const conform = (more: Partial<ConformOptions> = {}) => runConform(spec, { ...o, ...more }, new LoopbackAdapter({ wrapper: strayRecord }));
+const ops = (r: Awaited<ReturnType<typeof conform>>) => r.counterexample!.steps.map((s) => describeOp(s.op));
+
+describe('a conform replay line', () => {
+  it('names the steps the deletion pass kept, and replays exactly them', async () => {
+    const found = await conform();
+    const replay = found.counterexample!.replay;
+    const [, path, steps] = /--path (\S+) --steps (\S+)/.exec(replay) ?? [];
+    expect(steps).toBeDefined();
+    const picked = steps.split(',').map(Number);
+    const again = await conform({ path, steps: picked });
+    expect(ops(again)).toEqual(ops(found));
+    expect(again.counterexample!.replay).toBe(replay);
+    // The replay's one counted run is those steps (it breaks at the last)...
+    expect(again.steps).toBe(picked.length);
+    // ...where the path alone runs the longer sequence fast-check shrank to.
+    const whole = await conform({ path });
+    expect(whole.steps).toBeGreaterThan(again.steps);
+  }, 300_000);
+
+  it('refuses a step past the end of the sequence', async () => {
+    const found = await conform();
+    const path = /--path (\S+)/.exec(found.counterexample!.replay)![1];
+    await expect(conform({ path, steps: [0, 500] })).rejects.toBeInstanceOf(BadSteps);
+  }, 300_000);
+
+  it('finds kept steps in order, a step object that occurs twice included', () => {
+    const settle = { op: 'settle' };
+    const a = { op: 'a' };
+    expect(keptIndices([settle, a, settle, a], [a, settle])).toEqual([1, 2]);
+    expect(keptIndices([settle, a, settle], [settle, settle])).toEqual([0, 2]);
+  });
+});
