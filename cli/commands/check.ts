@@ -17,7 +17,7 @@ import { cores } from '../parallel/pool.ts';
 import { writeShard } from '../shard-files.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
 import { Progress } from '../progress.ts';
-import { checkJson, checkMarkdown, counterexampleText } from '../report/check-report.ts';
+import { checkJson, checkMarkdown, counterexampleText, topUpNote } from '../report/check-report.ts';
 import { junitXml } from '../report/junit.ts';
 import { checkSuites } from '../report/junit-suites.ts';
 import { ONLY_FLAG, SWARM_FLAG, WEIGHTS_FLAG, checkOnly, junitFile, parallelFlags, randomRunFlags, reportFlags, scopesOf, shardJobs, shardOf, timingsOf, weightsOf, workersOf } from './shared-flags.ts';
@@ -159,7 +159,7 @@ function seedsOf(flags: Record<string, unknown>): number[] {
 
 export function printReport(r: CheckReport, seconds: number, seeded = false): void {
   const verdict = r.error ? `error: ${r.error}` : r.counterexample ? 'VIOLATION' : 'all invariants held';
-  process.stdout.write(`${r.scope} (${r.timing}${seeded ? `, seed ${r.seed}` : ''}): ${r.runs} runs, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
+  process.stdout.write(`${r.scope} (${r.timing}${seeded ? `, seed ${r.seed}` : ''}): ${r.runs} runs${topUpNote(r)}, ${r.steps} steps in ${seconds.toFixed(1)}s (${Math.round(r.steps / seconds)} steps/s): ${verdict}\n`);
   const below = belowFloor(r);
   if (below.length && !r.counterexample) process.stdout.write(`  below the floor (precondition held ≥ ${FLOOR.held} times and on ≥ ${FLOOR.share * 100}% of checked steps): ${below.map((b) => `${b.id} ${b.held}/${b.checked}`).join(', ')}\n`);
   if (r.counterexample) process.stdout.write(`${counterexampleText(r)}\n`);

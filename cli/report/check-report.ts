@@ -27,6 +27,7 @@ export function checkJson(reports: readonly CheckReport[], coverage: readonly Ma
       timing: r.timing,
       seed: r.seed,
       runs: r.runs,
+      ...(r.topUp ? { topUpRuns: r.topUp } : {}),
       steps: r.steps,
       verdict: r.error ? 'error' : r.counterexample ? 'violation' : 'ok',
       ...(r.error ? { error: r.error } : {}),
@@ -95,7 +96,7 @@ export function checkMarkdown(reports: readonly CheckReport[], coverage: readonl
   const never = neverExercised(reports);
   if (never.length) out.push(`> **Warning:** never exercised in any scope or timing (their preconditions never held, so they checked nothing): ${never.map((i) => `\`${i}\``).join(', ')}`, '');
   for (const r of reports) {
-    out.push(`## Scope \`${r.scope}\`, ${r.timing} timing`, '', `Seed ${r.seed}: ${r.runs} runs, ${r.steps} steps.${r.swarm ? ` Swarm testing: a run kept ${r.swarm.meanKept} of ${r.swarm.of} generators on average.` : ''}${r.error ? ` **Error:** ${r.error}` : ''}`, '');
+    out.push(`## Scope \`${r.scope}\`, ${r.timing} timing`, '', `Seed ${r.seed}: ${r.runs} runs${topUpNote(r)}, ${r.steps} steps.${r.swarm ? ` Swarm testing: a run kept ${r.swarm.meanKept} of ${r.swarm.of} generators on average.` : ''}${r.error ? ` **Error:** ${r.error}` : ''}`, '');
     out.push('| invariant | statement | verdict | checked | precondition held | floor |', '|---|---|---|---|---|---|');
     for (const { invariant, stats, floor } of r.invariants) {
       const verdict = verdictOf(r, invariant.id);
@@ -117,4 +118,9 @@ export function checkMarkdown(reports: readonly CheckReport[], coverage: readonl
   out.push('## The machines', '');
   for (const t of Object.values(tables)) out.push(`### ${t.machine.id}`, '', '```mermaid', toMermaid(t.machine), '```', '');
   return out.join('\n');
+}
+
+/** ` (N past the budget, to meet the floor)` when the search topped the floor up, else ''. */
+export function topUpNote(r: CheckReport): string {
+  return r.topUp ? ` (${r.topUp} past the budget, to meet the floor)` : '';
 }

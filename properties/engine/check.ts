@@ -43,6 +43,8 @@ export interface CheckOptions {
   readonly transitionBias?: boolean;
   /** false steers rules to the floor they have reached, as before AIM (bench/floor-aim.bench.ts compares). */
   readonly floorAim?: boolean;
+  /** false ends the search at `runs` even with a rule below the floor (bench/floor-aim.bench.ts compares). */
+  readonly floorTopUp?: boolean;
   readonly onRun?: (done: number, total: number) => void;
 }
 
@@ -77,6 +79,8 @@ export interface CheckReport {
   readonly invariants: readonly { invariant: Invariant; stats: InvariantStats; floor: FloorVerdict }[];
   readonly counterexample?: Counterexample;
   readonly swarm?: SwarmStats;
+  /** Runs made past the budget because a rule was still below the floor (absent when none). */
+  readonly topUp?: number;
   /** When fast-check itself failed (an exception in the system under check). */
   readonly error?: string;
 }
@@ -98,14 +102,21 @@ export const ROUND_RUNS = 50;
 export const TRANSITION_ROUNDS = 2;
 
 /**
+ * How many runs past the budget a search may make, as a share of the budget, while a rule it can
+ * steer is still below the floor: aiming above the floor makes it likely, this makes it hold on
+ * the seeds where a rule's preconditions came in too few bursts (bench/floor-aim.bench.ts).
+ */
+export const TOP_UP_SHARE = 0.25;
+
+/**
  * One scope and timing's search, driven from outside: round() hands out the next round's slices,
  * absorb() takes their results in run order, finish() writes the report. Whoever runs the slices
  * (this thread, worker threads) gets the same report.
  */
 export class CheckSearch {
   readonly invariants: Invariant[];
-  /** Runs the search makes unless a run fails. */
-  readonly total: number;
+  /** Runs the search makes unless a run fails: the budget, plus the rounds topping up the floor. */
+  private budget: number;
   private readonly stats: Map<string, InvariantStats>;
   private readonly credit = new GeneratorCredit();
   /** Rounds each missed transition (machine and transition) has pulled weight so far. */
@@ -130,7 +141,7 @@ export class CheckSearch {
     this.stats = new Map(this.invariants.map((i) => [i.id, { checked: 0, held: 0, violations: 0 }]));
     // A replay (or --weights) runs one fast-check run of the weights given; a search goes in rounds.
     this.fixed = o.path !== undefined || o.weights !== undefined;
-    this.total = o.path ? 1 : o.runs;
+    this.budget = o.path ? 1 : o.runs;
     this.weights = o.weights ?? catalogueWeights(spec.generators);
     if (o.swarm) this.swarm = new SwarmTally();
   }
@@ -140,9 +151,16 @@ export class CheckSearch {
     return this.runs;
   }
 
+  /** Runs the search will have made, as far as it knows now. */
+  get total(): number {
+    return this.budget;
+  }
+
   /** The next round's slices, in run order; undefined once the search is over. */
   next(): SliceTask[] | undefined {
-    if (this.failed || this.error !== undefined || this.runs >= this.total) return undefined;
+    if (this.failed || this.error !== undefined) return undefined;
+    if (this.runs >= this.budget) this.budget += this.topUpRuns();
+    if (this.runs >= this.budget) return undefined;
     const roundRuns = this.fixed ? this.total : Math.min(ROUND_RUNS, this.total - this.runs);
     const seed = this.fixed ? this.o.seed : this.o.seed + this.round;
     this.round++;
@@ -197,13 +215,24 @@ export class CheckSearch {
     const missed = servingRules ? [] : coverageOf(unionVisited(this.visited)).flatMap((c) => missedTransitions(c).map((t) => ({ key: `${c.machine} ${t}`, machine: c.machine, ...transitionParts(t) })));
     const pulling = missed.filter((t) => (this.pulled.get(t.key) ?? 0) < TRANSITION_ROUNDS && this.credit.canSteer(t));
     for (const t of pulling) this.pulled.set(t.key, (this.pulled.get(t.key) ?? 0) + 1);
-    const [aim, growth] = this.o.floorAim === false ? [1, 1] : [AIM, this.total / this.runs];
+    const [aim, growth] = this.o.floorAim === false ? [1, 1] : [AIM, Math.max(1, this.budget / this.runs)];
     this.weights = this.credit.next(this.spec.generators, this.stats, unreachable, pulling, aim, growth);
+  }
+
+  /** One more round when a rule the bias can steer is below the floor and the top-up allows it; else 0. */
+  private topUpRuns(): number {
+    if (this.fixed || this.o.floorTopUp === false) return 0;
+    const left = Math.ceil(this.o.runs * TOP_UP_SHARE) - (this.budget - this.o.runs);
+    const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
+    if (left <= 0) return 0;
+    const steerable = new Set(this.credit.deficits(this.spec.generators, this.stats, unreachable, 1).map(([id]) => id));
+    const below = [...steerable].some((id) => floorVerdict(this.o.scope, this.o.timing, id, this.stats.get(id)!).status === 'below');
+    return below ? Math.min(ROUND_RUNS, left) : 0;
   }
 
   /** The report, and the machine coverage of every run it counted, shrank or minimized. */
   finish<S>(system: System<S> = modelSystem as unknown as System<S>): { report: CheckReport; visited: Visited } {
-    const report = base(this.o, this.invariants, this.stats, this.runs, this.steps, this.swarm?.stats());
+    const report = { ...base(this.o, this.invariants, this.stats, this.runs, this.steps, this.swarm?.stats()), ...(this.runs > this.o.runs ? { topUp: this.runs - this.o.runs } : {}) };
     if (this.error !== undefined) return { report: { ...report, error: this.error }, visited: unionVisited(this.visited) };
     if (!this.failed) return { report, visited: unionVisited(this.visited) };
     markVisits();

@@ -22,11 +22,13 @@ function reportText(o: CheckOptions, slices: number, system = modelSystem): stri
 }
 
 describe('a check cut into slices', () => {
-  it('gives the same report and coverage with 1, 3 or 7 slices per round (three rounds of bias)', () => {
+  it('gives the same report and coverage with 1, 3 or 7 slices per round (three rounds of bias, and the floor topped up)', () => {
     const scope = scopeNamed('small');
     const o: CheckOptions = { scope, timing: 'sync', runs: 120, maxSteps: scope.maxSteps, seed: 5 };
     const one = reportText(o, 1);
-    expect(JSON.parse(one.slice(0, one.indexOf('\n}\n') + 2)).runs[0].runs).toBe(120);
+    const job = JSON.parse(one.slice(0, one.indexOf('\n}\n') + 2)).runs[0];
+    expect(job.topUpRuns).toBe(30);
+    expect(job.runs).toBe(150);
     expect(reportText(o, 3)).toBe(one);
     expect(reportText(o, 7)).toBe(one);
   });
