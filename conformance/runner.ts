@@ -278,7 +278,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       lastFailing = { templates, exec };
       return false;
     } catch (e) {
-      if (e instanceof AdapterFault) fault = { ...e.info, sent: [...ctx.sent], afterRuns: runs, ...(runningPath !== undefined ? { replay: replayCommand(o, o.seed, runningPath) } : {}) };
+      if (e instanceof AdapterFault) fault = { ...e.info, sent: [...ctx.sent], afterRuns: runs, ...(runningPath !== undefined ? { replay: replayCommand(o, o.seed, runningPath, o.steps) } : {}) };
       else if (e instanceof Interrupted) interrupted = true;
       else error = e instanceof Error ? (e.stack ?? e.message) : String(e);
       throw STOP;
@@ -366,4 +366,3 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   const verdict: Verdict = fault || error ? 'error' : counterexample ? 'violation' : interrupted ? 'unknown' : 'ok';
   return { ...base(), verdict, ...(counterexample ? { counterexample } : {}), ...extra };
 }
-
