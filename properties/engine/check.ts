@@ -106,7 +106,7 @@ export const TRANSITION_ROUNDS = 2;
  * steer is still below the floor: aiming above the floor makes it likely, this makes it hold on
  * the seeds where a rule's preconditions came in too few bursts (bench/floor-aim.bench.ts).
  */
-export const TOP_UP_SHARE = 0.25;
+export const TOP_UP_SHARE = 0.5;
 
 /**
  * One scope and timing's search, driven from outside: round() hands out the next round's slices,
