@@ -357,7 +357,9 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       changes: f.kind === 'invariant' ? diffObservations(f.prev, f.state) : [],
       seed: details.seed,
       path,
-      replay: path ? replayCommand(o, details.seed, path, steps) : 'the run did not fail again when replayed: the implementation is not deterministic',
+      replay: path
+        ? replayCommand(o, details.seed, path, steps)
+        : `the run did not fail again when replayed (the implementation is not deterministic); to run it again: ${replayCommand(o, o.seed, String(divergent!.index))}`,
       shrinks: details.numShrinks,
       oneMinimal: minimal?.oneMinimal ?? false,
       deletionsTried: minimal?.attemptsMade ?? 0,

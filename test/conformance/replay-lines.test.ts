@@ -1,7 +1,8 @@
 /**
  * A conform replay line runs the counterexample as reported: after fast-check's shrinking the
  * runner deletes single steps, which no fast-check path can name, so the line lists the steps
- * kept (`--steps`), and a replay with them runs exactly those steps and prints the same line.
+ * kept (`--steps`), and a replay with them runs exactly those steps and prints the same line. A
+ * divergence the runner could not make happen again still gets the line that runs its sequence.
  */
 import { describe, expect, it } from 'vitest';
 import { LoopbackAdapter } from '../../conformance/loopback-adapter.ts';
@@ -53,4 +54,34 @@ describe('a conform replay line', () => {
     expect(keptIndices([settle, a, settle, a], [a, settle])).toEqual([1, 2]);
     expect(keptIndices([settle, a, settle], [settle, settle])).toEqual([0, 2]);
   });
+});
+
+describe('a divergence that does not happen again', () => {
+  it("is reported with the line that runs its sequence again (the search's run index as --path)", async () => {
+    // Refuses the 40th apply it is sent, once: a divergence the runner's replay does not see again.
+    let applies = 0;
+    let sent: string[] = [];
+    const once: Wrapper = {
+      init(cluster) {
+        sent = [];
+        return cluster;
+      },
+      step(state, op, next) {
+        if (op.op !== 'observe') sent.push(describeOp(op));
+        if (op.op === 'apply' && ++applies === 40) return { state, result: { ok: false, error: { reason: 'InternalError', message: 'flaked once' } } as never };
+        return next(state, op);
+      },
+    };
+    const opts = { ...o, only: undefined, runs: 30 };
+    const r = await runConform(spec, opts, new LoopbackAdapter({ wrapper: once }));
+    expect(r.counterexample?.failure.kind).not.toBe('invariant');
+    const line = r.counterexample!.replay;
+    expect(line).toMatch(/^the run did not fail again when replayed \(the implementation is not deterministic\); to run it again: npx svcspec conform .* --path \d+ /);
+    const path = /--path (\d+)/.exec(line)![1];
+    const again = await runConform(spec, { ...opts, path }, new LoopbackAdapter({ wrapper: once }));
+    expect(again.verdict).toBe('ok');
+    expect(again.runs).toBe(1);
+    // ...and it was the sequence that diverged.
+    expect(sent.slice(0, r.counterexample!.steps.length)).toEqual(r.counterexample!.steps.map((st) => describeOp(st.op)));
+  }, 300_000);
 });
