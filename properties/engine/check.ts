@@ -102,9 +102,11 @@ export const ROUND_RUNS = 50;
 export const TRANSITION_ROUNDS = 2;
 
 /**
- * How many runs past the budget a search may make, as a share of the budget, while a rule it can
- * steer is still below the floor: aiming above the floor makes it likely, this makes it hold on
- * the seeds where a rule's preconditions came in too few bursts (bench/floor-aim.bench.ts).
+ * How many runs past the budget a search may make, as a share of the budget, while rules it can
+ * steer are still below the floor and, at the rate each has held per run so far, all would reach
+ * it within them: aiming above the floor makes it likely, this makes it hold on the seeds where a
+ * rule's preconditions came in too few bursts (bench/floor-aim.bench.ts). A budget too small for
+ * the floor (`--runs 5`) is not stretched.
  */
 export const TOP_UP_SHARE = 0.5;
 
@@ -219,15 +221,23 @@ export class CheckSearch {
     this.weights = this.credit.next(this.spec.generators, this.stats, unreachable, pulling, aim, growth);
   }
 
-  /** One more round when a rule the bias can steer is below the floor and the top-up allows it; else 0. */
+  /**
+   * One more round when rules are below the floor, the bias can steer each, and each, holding as
+   * often per run as it has so far, would reach it within the runs the top-up has left; else 0.
+   */
   private topUpRuns(): number {
     if (this.fixed || this.o.floorTopUp === false) return 0;
     const left = Math.ceil(this.o.runs * TOP_UP_SHARE) - (this.budget - this.o.runs);
-    const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
     if (left <= 0) return 0;
+    const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
     const steerable = new Set(this.credit.deficits(this.spec.generators, this.stats, unreachable, 1).map(([id]) => id));
-    const below = [...steerable].some((id) => floorVerdict(this.o.scope, this.o.timing, id, this.stats.get(id)!).status === 'below');
-    return below ? Math.min(ROUND_RUNS, left) : 0;
+    const below = this.invariants.flatMap(({ id }) => {
+      const s = this.stats.get(id)!;
+      const verdict = floorVerdict(this.o.scope, this.o.timing, id, s);
+      return verdict.status === 'below' ? [{ id, s, missing: verdict.missing }] : [];
+    });
+    const withinReach = below.every(({ id, s, missing }) => steerable.has(id) && s.held > 0 && (missing * this.runs) / s.held <= left);
+    return below.length > 0 && withinReach ? Math.min(ROUND_RUNS, left) : 0;
   }
 
   /** The report, and the machine coverage of every run it counted, shrank or minimized. */

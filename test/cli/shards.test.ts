@@ -29,8 +29,7 @@ async function sharded(name: string, args: string[], count = 4): Promise<{ singl
 
 describe('shards merged equal the unsharded run', () => {
   it('check: check.json and check.md, byte for byte; --workers 2 too', async () => {
-    // Four jobs (small and medium, sync and async), two rounds each (50 runs, then 10), then the
-    // rounds that top the floor up.
+    // Four jobs (small and medium, sync and async), two rounds each (50 runs, then 10).
     const args = ['check', '--scope', 'small,medium', '--timing', 'sync,async', '--runs', '60', '--seed', '3'];
     const [codes, workers] = await Promise.all([sharded('check', args), svcspec([...args, '--workers', '2', '--reports', join(dir, 'check', 'workers')])]);
     expect(codes).toEqual({ single: 0, merged: 0, shards: [0, 0, 0, 0] });
