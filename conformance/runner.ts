@@ -117,20 +117,6 @@ export class BadSteps extends Error {
   }
 }
 
-/**
- * The indices in `shrunk` of the steps `kept` (a subsequence of it, the same objects in the same
- * order): what --steps takes. Matched in order, so a step object that occurs twice is placed right.
- */
-export function keptIndices<T>(shrunk: readonly T[], kept: readonly T[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  for (const step of kept) {
-    while (i < shrunk.length && shrunk[i] !== step) i++;
-    out.push(i++);
-  }
-  return out;
-}
-
 export function replayCommand(o: ConformOptions, seed: number, path: string, steps?: readonly number[]): string {
   const parts = [
     'npx svcspec conform --adapter', shellQuote(o.adapter.command), ...(o.adapter.shell ? ['--shell'] : []),
@@ -327,9 +313,12 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     // Not reproduced (an implementation that is not deterministic): report the run as it was.
     if (!details.failed && !stopped()) lastFailing = { templates: divergent.templates, exec: divergent.exec };
   }
+  // Stopped (Ctrl-C, SIGTERM) before the divergent run could be run again: report it as it was.
+  const unreplayed = interrupted && divergent !== undefined && !lastFailing;
+  if (unreplayed) lastFailing = { templates: divergent!.templates, exec: divergent!.exec };
   // fast-check shrinks values; deleting single steps (each a whole run) makes the sequence 1-minimal.
-  const shrunk = lastFailing ? lastFailing.templates.slice(0, templatesRun(lastFailing.exec)) : [];
-  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(shrunk, MINIMIZE_BUDGET) : undefined;
+  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(lastFailing.templates.slice(0, templatesRun(lastFailing.exec)), MINIMIZE_BUDGET) : undefined;
+  const shrunkLength = minimal?.result.length;
   for (let c = minimal?.candidate(); c && minimal; c = minimal.candidate()) {
     let failedAgain: boolean;
     try {
@@ -347,7 +336,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     const path = details.counterexamplePath ?? '';
     // The replay runs the steps the deletion pass kept, picked from the path's sequence (or from
     // the steps this replay was given).
-    const picked = minimal && minimal.result.length < shrunk.length ? keptIndices(shrunk, minimal.result) : undefined;
+    const picked = minimal && minimal.kept.length < shrunkLength! ? minimal.kept : undefined;
     const steps = o.steps && picked ? picked.map((i) => o.steps![i]) : (picked ?? o.steps);
     counterexample = {
       failure: f,
@@ -359,7 +348,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       path,
       replay: path
         ? replayCommand(o, details.seed, path, steps)
-        : `the run did not fail again when replayed (the implementation is not deterministic); to run it again: ${replayCommand(o, o.seed, String(divergent!.index))}`,
+        : `${unreplayed ? 'the search was stopped before it could run it again' : 'the run did not fail again when replayed (the implementation is not deterministic)'}; to run it again: ${replayCommand(o, o.seed, String(divergent!.index))}`,
       shrinks: details.numShrinks,
       oneMinimal: minimal?.oneMinimal ?? false,
       deletionsTried: minimal?.attemptsMade ?? 0,

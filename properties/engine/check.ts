@@ -148,6 +148,9 @@ export class CheckSearch {
     if (o.swarm) this.swarm = new SwarmTally();
   }
 
+  /** A rule the scope declares out of its reach in this timing: it cannot steer the bias. */
+  private readonly outOfReach = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
+
   /** Runs counted so far. */
   get done(): number {
     return this.runs;
@@ -207,18 +210,17 @@ export class CheckSearch {
         return;
       }
     }
-    const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
     if (this.fixed) return;
     // Missed machine transitions pull only in a check of every rule (--only serves the rules it
     // names) and once no rule is below the floor (the floor is the report's promise; coverage comes
     // second); one still missed after TRANSITION_ROUNDS rounds of pull is most likely out of the
     // scope's reach (no cloud provider in it, say) and stops.
-    const servingRules = this.o.transitionBias === false || this.o.only !== undefined || this.credit.deficits(this.spec.generators, this.stats, unreachable, 1).length > 0;
+    const servingRules = this.o.transitionBias === false || this.o.only !== undefined || this.credit.deficits(this.spec.generators, this.stats, this.outOfReach, 1).length > 0;
     const missed = servingRules ? [] : coverageOf(unionVisited(this.visited)).flatMap((c) => missedTransitions(c).map((t) => ({ key: `${c.machine} ${t}`, machine: c.machine, ...transitionParts(t) })));
     const pulling = missed.filter((t) => (this.pulled.get(t.key) ?? 0) < TRANSITION_ROUNDS && this.credit.canSteer(t));
     for (const t of pulling) this.pulled.set(t.key, (this.pulled.get(t.key) ?? 0) + 1);
-    const [aim, growth] = this.o.floorAim === false ? [1, 1] : [AIM, Math.max(1, this.budget / this.runs)];
-    this.weights = this.credit.next(this.spec.generators, this.stats, unreachable, pulling, aim, growth);
+    const [aim, growth] = this.o.floorAim === false ? [1, 1] : [AIM, this.budget / this.runs];
+    this.weights = this.credit.next(this.spec.generators, this.stats, this.outOfReach, pulling, aim, growth);
   }
 
   /**
@@ -229,8 +231,7 @@ export class CheckSearch {
     if (this.fixed || this.o.floorTopUp === false) return 0;
     const left = Math.ceil(this.o.runs * TOP_UP_SHARE) - (this.budget - this.o.runs);
     if (left <= 0) return 0;
-    const unreachable = (id: string) => outOfReachReason(this.o.scope, this.o.timing, id) !== undefined;
-    const steerable = new Set(this.credit.deficits(this.spec.generators, this.stats, unreachable, 1).map(([id]) => id));
+    const steerable = new Set(this.credit.deficits(this.spec.generators, this.stats, this.outOfReach, 1).map(([id]) => id));
     const below = this.invariants.flatMap(({ id }) => {
       const s = this.stats.get(id)!;
       const verdict = floorVerdict(this.o.scope, this.o.timing, id, s);

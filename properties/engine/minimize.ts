@@ -11,6 +11,8 @@
  */
 export class OneMinimal<T> {
   private current: readonly T[];
+  /** Where each step of `current` stands in the sequence the pass started from. */
+  private at: readonly number[];
   private index = 0;
   private attempts = 0;
   /** A deletion was kept in this pass: another pass follows, since an earlier step may now go too. */
@@ -20,6 +22,7 @@ export class OneMinimal<T> {
 
   constructor(failing: readonly T[], private readonly budget: number) {
     this.current = failing;
+    this.at = failing.map((_, i) => i);
   }
 
   /** The next sequence to try (the current one less one step), or undefined when done. */
@@ -41,12 +44,18 @@ export class OneMinimal<T> {
     // A kept deletion: the step at `index` is gone, so the same index names the next step.
     if (failingLength !== undefined) {
       this.current = c.slice(0, failingLength);
+      this.at = [...this.at.slice(0, this.index), ...this.at.slice(this.index + 1)].slice(0, failingLength);
       this.changed = true;
     } else this.index++;
   }
 
   get result(): readonly T[] {
     return this.current;
+  }
+
+  /** The result's steps as indices into the sequence the pass started from, ascending. */
+  get kept(): readonly number[] {
+    return this.at;
   }
 
   /** Every single deletion was tried and none kept the failure. */

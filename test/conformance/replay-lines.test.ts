@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LoopbackAdapter } from '../../conformance/loopback-adapter.ts';
-import { BadSteps, type ConformOptions, keptIndices, runConform } from '../../conformance/runner.ts';
+import { Interrupted } from '../../conformance/protocol.ts';
+import { BadSteps, type ConformOptions, runConform } from '../../conformance/runner.ts';
 import type { Wrapper } from '../../conformance/serve-loop.ts';
 import { describeOp } from '../../properties/engine/describe.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
@@ -47,13 +48,6 @@ describe('a conform replay line', () => {
     const path = /--path (\S+)/.exec(found.counterexample!.replay)![1];
     await expect(conform({ path, steps: [0, 500] })).rejects.toBeInstanceOf(BadSteps);
   }, 300_000);
-
-  it('finds kept steps in order, a step object that occurs twice included', () => {
-    const settle = { op: 'settle' };
-    const a = { op: 'a' };
-    expect(keptIndices([settle, a, settle, a], [a, settle])).toEqual([1, 2]);
-    expect(keptIndices([settle, a, settle], [settle, settle])).toEqual([0, 2]);
-  });
 });
 
 describe('a divergence that does not happen again', () => {
@@ -83,5 +77,26 @@ describe('a divergence that does not happen again', () => {
     expect(again.runs).toBe(1);
     // ...and it was the sequence that diverged.
     expect(sent.slice(0, r.counterexample!.steps.length)).toEqual(r.counterexample!.steps.map((st) => describeOp(st.op)));
+  }, 300_000);
+
+  it('is reported, not dropped, when the search is stopped before it could run it again', async () => {
+    // Refuses the 40th apply it is sent; the run is stopped (as by Ctrl-C) at the 80th.
+    let applies = 0;
+    const flaky: Wrapper = {
+      step(state, op, next) {
+        if (op.op === 'apply' && ++applies === 40) return { state, result: { ok: false, error: { reason: 'InternalError', message: 'flaked once' } } as never };
+        return next(state, op);
+      },
+    };
+    class StoppedAt80 extends LoopbackAdapter {
+      override async exchange(ops: Parameters<LoopbackAdapter['exchange']>[0]) {
+        if (applies >= 80) throw new Interrupted();
+        return super.exchange(ops);
+      }
+    }
+    const r = await runConform(spec, { ...o, only: undefined, runs: 30 }, new StoppedAt80({ wrapper: flaky }));
+    expect(r.interrupted).toBe(true);
+    expect(r.counterexample?.failure.kind).not.toBe('invariant');
+    expect(r.counterexample!.replay).toMatch(/^the search was stopped before it could run it again; to run it again: npx svcspec conform .* --path \d+ /);
   }, 300_000);
 });

@@ -32,6 +32,9 @@ describe('OneMinimal', () => {
       expect(m.oneMinimal).toBe(true);
       expect(failingPrefix(m.result, needle)).toBe(m.result.length);
       for (let i = 0; i < m.result.length; i++) expect(failingPrefix(m.result.filter((_, j) => j !== i), needle)).toBeUndefined();
+      // `kept` names where each remaining step stood in the input.
+      expect(m.kept.map((i) => seq[i])).toEqual(m.result);
+      expect(m.kept.every((i, j) => j === 0 || i > m.kept[j - 1])).toBe(true);
     },
   );
 
@@ -41,6 +44,7 @@ describe('OneMinimal', () => {
     const m = minimize([2, 3, 1], fails);
     expect(m.oneMinimal).toBe(true);
     expect(m.result).toEqual([1]);
+    expect(m.kept).toEqual([2]);
   });
 
   it('says so when the budget ran out before every deletion was tried', () => {
