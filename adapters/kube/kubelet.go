@@ -9,7 +9,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"sort"
 	"sync"
 	"time"
@@ -119,18 +118,23 @@ func (k *kubelet) isManaged(key string) bool {
 func (k *kubelet) sync(ctx context.Context, key string) error {
 	ns, name, _ := cache.SplitMetaNamespaceKey(key)
 	pod, err := k.podLister.Pods(ns).Get(name)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return err
+	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if apierrors.IsNotFound(err) {
+	s := k.started[key]
+	if s != nil && (pod == nil || pod.UID != s.uid) && k.stillRuns(ctx, ns, name, s.uid) {
+		// The cache lags a pod the adapter has just created and started (release and writeCreated
+		// queue it at once): the informer's event for it syncs it again (F37).
+		return nil
+	}
+	if pod == nil {
 		k.forget(key)
 		delete(k.ending, key)
 		delete(k.managed, key)
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	s := k.started[key]
 	if s != nil && s.uid != pod.UID { // the same name again: a new pod
 		k.forget(key)
 		delete(k.ending, key)
@@ -171,6 +175,14 @@ func (k *kubelet) sync(ctx context.Context, key string) error {
 		return nil
 	}
 	return k.writeRunning(ctx, key)
+}
+
+// stillRuns: whether the API still holds the pod the kubelet started as uid, asked of the API
+// itself, since the cache may not show it yet. A pod the kubelet runs keeps its address: a
+// kubelet never starts it again with another one. Called with k.mu held.
+func (k *kubelet) stillRuns(ctx context.Context, ns, name string, uid types.UID) bool {
+	fresh, err := k.client.CoreV1().Pods(ns).Get(ctx, name, metav1.GetOptions{})
+	return err == nil && fresh.UID == uid
 }
 
 // begin is the kubelet's decision to run a pod on a node: its IP and its containers' view of the
@@ -409,7 +421,7 @@ func (k *kubelet) startedInfo(key string) *startedPod {
 
 // registerNodes creates the configured Nodes, Ready, with their InternalIP.
 func registerNodes(ctx context.Context, client kubernetes.Interface, cfg *clusterConfig) error {
-	for i, n := range cfg.nodes {
+	for _, n := range cfg.nodes {
 		node := &v1.Node{ObjectMeta: metav1.ObjectMeta{Name: n.name, Labels: map[string]string{"kubernetes.io/hostname": n.name}},
 			Spec: v1.NodeSpec{PodCIDR: n.podRange.String(), PodCIDRs: []string{n.podRange.String()}}}
 		created, err := client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
@@ -423,12 +435,9 @@ func registerNodes(ctx context.Context, client kubernetes.Interface, cfg *cluste
 		if _, err := client.CoreV1().Nodes().UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
 			return err
 		}
-		_ = i
 	}
 	return nil
 }
-
-var _ = net.ParseIP
 
 // reset forgets every pod: called once the API holds none.
 func (k *kubelet) reset() {
