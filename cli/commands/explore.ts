@@ -130,7 +130,9 @@ function printExploration({ report: r, timing: explored, expected }: ScopeExplor
   for (const v of r.verdicts) counts[v.verdict]++;
   const history = r.verdicts.filter((v) => v.reason).length;
   if (r.symmetry) process.stdout.write(`  symmetry: ${r.symmetry.length ? r.symmetry.map((g) => g.join(' ~ ')).join('; ') : 'no interchangeable pods'}\n`);
-  process.stdout.write(`  ${counts.ok} ok, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
+  const vacuous = r.verdicts.filter((v) => v.verdict === 'ok' && v.exercised === 0).map((v) => v.invariant.id);
+  process.stdout.write(`  ${counts.ok} ok${vacuous.length ? ` (${vacuous.length} never exercised)` : ''}, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
+  if (vacuous.length) process.stdout.write(`  never exercised (their precondition never held in this scope): ${vacuous.join(', ')}\n`);
   for (const v of r.verdicts.filter((x) => x.trace)) {
     const tag = expected.has(v.invariant.id) ? (v.invariant.id.startsWith('witness/') ? 'reached' : 'violated (expected: declared for another timing)') : 'VIOLATED';
     const file = replayFiles.get(`${name}/${explored}/${v.invariant.id}`);

@@ -24,11 +24,15 @@ export function exploreJson(reports: readonly ExploreReport[], replayFiles: Read
         id: v.invariant.id,
         verdict: v.verdict,
         ...(v.reason ? { reason: v.reason } : {}),
+        ...(v.exercised !== undefined ? { exercised: v.exercised } : {}),
         ...(v.trace ? { trace: v.trace.map((s) => ({ op: s.op, result: s.result })), replay: replayFiles.get(`${r.scope}/${r.timing}/${v.invariant.id}`) } : {}),
       })),
     })),
   };
 }
+
+/** An `ok` whose precondition never held judged nothing: said wherever the verdict is shown. */
+export const NEVER_EXERCISED = 'never exercised: its precondition never held in this scope';
 
 /** The fingerprint collision probability as TLC prints it: optimistic, then from the actual fingerprints. */
 export function collisionText(r: ExploreReport): string {
@@ -57,8 +61,11 @@ export function exploreMarkdown(reports: readonly ExploreReport[], replayFiles: 
     out.push(`| ${r.scope} | ${r.timing} | ${r.states} | ${r.transitions} | ${r.depthCompleted} | ${r.stoppedBy} | ${r.seconds.toFixed(1)} | ${Math.round(r.statesPerSecond)} | ${r.bytesPerState?.toFixed(1) ?? ''} | ${collision} |`);
   }
   for (const r of reports) {
-    out.push('', `## ${r.scope} (${r.timing})`, '', '| invariant | verdict |', '|---|---|');
-    for (const v of r.verdicts) out.push(`| \`${v.invariant.id}\` | ${v.verdict === 'violation' ? `**violation** (${v.trace!.length} steps)` : v.reason ? `${v.verdict} (${v.reason})` : v.verdict} |`);
+    out.push('', `## ${r.scope} (${r.timing})`, '', '| invariant | verdict | precondition held (transitions) |', '|---|---|---|');
+    for (const v of r.verdicts) {
+      const verdict = v.verdict === 'violation' ? `**violation** (${v.trace!.length} steps)` : v.reason ? `${v.verdict} (${v.reason})` : v.verdict === 'ok' && v.exercised === 0 ? `ok (${NEVER_EXERCISED})` : v.verdict;
+      out.push(`| \`${v.invariant.id}\` | ${verdict} | ${v.exercised ?? ''} |`);
+    }
     for (const v of r.verdicts.filter((x) => x.trace)) {
       out.push('', `### ${v.invariant.id}`, '', v.invariant.statement, '', '```', traceText(v), '```', '', `Replay: \`npx svcspec replay ${replayFiles.get(`${r.scope}/${r.timing}/${v.invariant.id}`)}\``);
     }

@@ -52,6 +52,8 @@ export interface InvariantVerdict {
   readonly violation?: Violation;
   /** Why an `unknown` is not decided by any bound: the rule judges a run's history, which a state lacks. */
   readonly reason?: string;
+  /** Transitions on which its precondition held: an `ok` of 0 judged nothing in this scope. */
+  readonly exercised?: number;
 }
 
 export const HISTORY_REASON = "reads the run's history (many answers, elapsed time): checked by check and conform, not on states";
@@ -184,6 +186,22 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   if (groups.length > 0 && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
   const fingerprint = groups.length > 0 ? (symmetricFingerprint(groups) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
   const found = new Map<string, { from: number; step: Step; violation: Violation }>();
+  const check = (from: S, step: Step, to: S, fromIndex: number): void => {
+    for (const v of checker.checkAll(0, cel(from), step.op, step.result, cel(to), [], true, false, (id) => found.has(id))) {
+      found.set(v.invariant.id, { from: fromIndex, step, violation: v });
+    }
+  };
+  // In async timing the rules about a settled cluster are judged after `settle`, which the search
+  // does not take (it takes each internal step instead). A state with no internal step left is
+  // where a settle ends: each such state is judged once, on the settle taken from it, so those
+  // rules are checked on every settled state the scope reaches, with a shortest trace.
+  const settle = { op: 'settle' } as Operation;
+  const judgeSettled = (s: S, index: number): void => {
+    if (o.timing !== 'async' || internal(s).length > 0) return;
+    const out = sys.step(s, settle, canonicalChooser);
+    check(s, { op: settle, result: out.result }, out.state, index);
+  };
+  judgeSettled(initial, 0);
   const t0 = performance.now();
   const result = bfs<S, Step>(
     {
@@ -203,12 +221,11 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
       replay: (s, action) => stepBy(s, action).state,
     },
     { depth: o.depth, maxStates: o.maxStates, deadlineMs: o.timeLimitSeconds === undefined ? undefined : t0 + o.timeLimitSeconds * 1000 },
-    (from, t, fromIndex) => {
+    (from, t, fromIndex, toIndex, isNew) => {
       // Every invariant decided: nothing left to learn from more states.
       if (all.length > 0 && found.size === all.length) return 'stop';
-      for (const v of checker.checkAll(0, cel(from), t.label.op, t.label.result, cel(t.state), [], true, false, (id) => found.has(id))) {
-        found.set(v.invariant.id, { from: fromIndex, step: t.label, violation: v });
-      }
+      check(from, t.label, t.state, fromIndex);
+      if (isNew) judgeSettled(t.state, toIndex);
       return undefined;
     },
     (depth, states, frontier) => o.onProgress?.({ depth, states, frontier, statesPerSecond: states / ((performance.now() - t0) / 1000) }),
@@ -227,8 +244,9 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   const verdicts = listed.map((invariant): InvariantVerdict => {
     if (!all.includes(invariant)) return { invariant, verdict: 'unknown', reason: HISTORY_REASON };
     const f = found.get(invariant.id);
-    if (f) return { invariant, verdict: 'violation', trace: [...setup, ...trace(f.from), f.step], setupSteps: setup.length, violation: f.violation };
-    return { invariant, verdict: complete ? 'ok' : 'unknown' };
+    const exercised = checker.stats.get(invariant.id)!.held;
+    if (f) return { invariant, verdict: 'violation', trace: [...setup, ...trace(f.from), f.step], setupSteps: setup.length, violation: f.violation, exercised };
+    return { invariant, verdict: complete ? 'ok' : 'unknown', exercised };
   });
   return {
     scope: o.scope.name,

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HISTORY_REASON, explore } from '../../properties/explore/explore.ts';
+import { modelSystem } from '../../properties/engine/system.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
+import { proxyFaults } from '../properties/faults/proxy.faults.ts';
 
 const spec = loadSpec();
 const scope = (name: string) => spec.scopes.find((s) => s.name === name)!;
@@ -36,8 +38,28 @@ describe('explore', () => {
     expect(ops).toEqual(['probe', 'advance', 'sync kubelet', 'connect']);
     expect(found.at(-1)!.result.ok).toBe(true);
     const precise = ['traffic/programmed-endpoints-only', 'proxy/settled-no-unready', 'endpoints/ready-in-addresses'];
-    for (const id of precise) expect(r.verdicts.find((v) => v.invariant.id === id)?.verdict).toBe('ok');
+    for (const id of precise) {
+      const v = r.verdicts.find((x) => x.invariant.id === id)!;
+      // Proved on states, not vacuously: the two rules about a settled cluster were judged too.
+      expect([v.verdict, v.exercised! > 0]).toEqual(['ok', true]);
+    }
     expect(r.verdicts.filter((v) => v.verdict === 'violation').map((v) => v.invariant.id)).toEqual(['traffic/ready-pods-only']);
+  });
+
+  it('judges the rules about a settled cluster on every state where a settle ends (async timing), with a trace that ends in the settle', () => {
+    const s = scope('readiness-race-settled');
+    // Judged only "when everything has settled" (in sync timing after every step).
+    const rules = spec.invariants.filter((i) => i.when?.source.trim() === "cluster.timing == 'sync' || op.op == 'settle'");
+    expect(rules.map((i) => i.id)).toEqual(expect.arrayContaining(['endpoints/complete', 'proxy/follows-endpoints', 'replication/keeps-replicas']));
+    const sound = explore({ scope: s, timing: 'async', depth: 30, invariants: rules });
+    // The search never takes `settle` itself (it takes each internal step), yet every rule judged something.
+    expect(sound.verdicts.filter((v) => v.verdict !== 'ok' || !(v.exercised! > 0)).map((v) => v.invariant.id)).toEqual([]);
+    const programsNothing = proxyFaults.find((f) => f.description.startsWith('the proxy programs nothing'))!;
+    const faulty = explore({ scope: s, system: programsNothing.wrap(modelSystem), timing: 'async', depth: 30, invariants: rules });
+    const caught = faulty.verdicts.find((v) => v.invariant.id === 'proxy/follows-endpoints')!;
+    expect(caught.verdict).toBe('violation');
+    // The setup ends settled: the shortest trace is the setup and the settle taken from where it ends.
+    expect(caught.trace!.slice(caught.setupSteps).map((t) => t.op.op)).toEqual(['settle']);
   });
 
   it('reports unknown, not ok, when a bound stops the search', () => {
