@@ -185,23 +185,28 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   const groups = o.symmetry ? closedGroups(interchangeablePods(manifestsOf(o.scope, alphabet)), alphabet) : [];
   if (groups.length > 0 && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
   const fingerprint = groups.length > 0 ? (symmetricFingerprint(groups) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
-  const found = new Map<string, { from: number; step: Step; violation: Violation }>();
-  const check = (from: S, step: Step, to: S, fromIndex: number): void => {
-    for (const v of checker.checkAll(0, cel(from), step.op, step.result, cel(to), [], true, false, (id) => found.has(id))) {
-      found.set(v.invariant.id, { from: fromIndex, step, violation: v });
+  // Per invariant, its first violation of the shortest trace (`length`: steps after the setup).
+  const found = new Map<string, { from: number; step: Step; violation: Violation; length: number }>();
+  let longest = 0;
+  const check = (from: S, step: Step, to: S, fromIndex: number, length: number): void => {
+    const decided = (id: string) => (found.get(id)?.length ?? Infinity) <= length;
+    for (const v of checker.checkAll(0, cel(from), step.op, step.result, cel(to), [], true, false, decided)) {
+      found.set(v.invariant.id, { from: fromIndex, step, violation: v, length });
+      longest = Math.max(...[...found.values()].map((f) => f.length));
     }
   };
   // In async timing the rules about a settled cluster are judged after `settle`, which the search
   // does not take (it takes each internal step instead). A state with no internal step left is
   // where a settle ends: each such state is judged once, on the settle taken from it, so those
-  // rules are checked on every settled state the scope reaches, with a shortest trace.
+  // rules are checked on every settled state the scope reaches, with a shortest trace (a settle
+  // from a state at depth d is a trace of d + 1 steps, which a violation at depth d + 1 replaces).
   const settle = { op: 'settle' } as Operation;
-  const judgeSettled = (s: S, index: number): void => {
+  const judgeSettled = (s: S, index: number, depth: number): void => {
     if (o.timing !== 'async' || internal(s).length > 0) return;
     const out = sys.step(s, settle, canonicalChooser);
-    check(s, { op: settle, result: out.result }, out.state, index);
+    check(s, { op: settle, result: out.result }, out.state, index, depth + 1);
   };
-  judgeSettled(initial, 0);
+  judgeSettled(initial, 0, 0);
   const t0 = performance.now();
   const result = bfs<S, Step>(
     {
@@ -221,11 +226,11 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
       replay: (s, action) => stepBy(s, action).state,
     },
     { depth: o.depth, maxStates: o.maxStates, deadlineMs: o.timeLimitSeconds === undefined ? undefined : t0 + o.timeLimitSeconds * 1000 },
-    (from, t, fromIndex, toIndex, isNew) => {
-      // Every invariant decided: nothing left to learn from more states.
-      if (all.length > 0 && found.size === all.length) return 'stop';
-      check(from, t.label, t.state, fromIndex);
-      if (isNew) judgeSettled(t.state, toIndex);
+    (from, t, fromIndex, toIndex, isNew, depth) => {
+      // Every invariant decided, none by a trace a later transition could shorten: nothing left to learn.
+      if (all.length > 0 && found.size === all.length && longest <= depth) return 'stop';
+      check(from, t.label, t.state, fromIndex, depth);
+      if (isNew) judgeSettled(t.state, toIndex, depth);
       return undefined;
     },
     (depth, states, frontier) => o.onProgress?.({ depth, states, frontier, statesPerSecond: states / ((performance.now() - t0) / 1000) }),
