@@ -2,7 +2,8 @@
  * The explorer's finite alphabet for a scope (spec/scopes.yaml `explore`): concrete operations,
  * applies and deletes of the scope's manifests, probe outcomes and listen toggles for its pods,
  * time steps, and a connect from each pod to each Service port; in async timing, also every
- * internal step the state has enabled (kubelet status writes, endpoints and proxy syncs).
+ * internal step the state has enabled (kubelet status writes, endpoints and proxy syncs) and
+ * `settle` (explore.ts withSettle).
  */
 import type { Operation } from '../../model/index.ts';
 import type { ExploreSpec } from '../spec/types.ts';

@@ -139,6 +139,15 @@ function manifestsOf(scope: Scope, alphabet: readonly Operation[]): unknown[] {
   return [...(scope.explore?.manifests ?? []), ...applied].filter((m, i, all) => all.indexOf(m) === i);
 }
 
+/**
+ * In async timing the search takes each internal step, and `settle` too: the rules about a settled
+ * cluster (Endpoints complete, proxies following them, replicas kept) are judged after a settle,
+ * as in check and conform, so without it they would hold having judged nothing.
+ */
+function withSettle(ops: Operation[], timing: Timing): Operation[] {
+  return timing === 'async' && !ops.some((op) => op.op === 'settle') ? [...ops, { op: 'settle' } as Operation] : ops;
+}
+
 function hasTemplates(ops: readonly Operation[]): boolean {
   return ops.some((op) => JSON.stringify(op).includes('"$'));
 }
@@ -154,7 +163,7 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
     setup.push({ op, result: out.result });
     initial = out.state;
   }
-  const alphabet = o.alphabet ?? staticAlphabet(o.scope.explore ?? { depth: o.depth, timeLimitSeconds: 60 });
+  const alphabet = o.alphabet ?? withSettle(staticAlphabet(o.scope.explore ?? { depth: o.depth, timeLimitSeconds: 60 }), o.timing);
   const templated = hasTemplates(alphabet);
   const internal = (s: S): Operation[] => (o.timing === 'async' ? (sys.internalSteps?.(s) ?? []) : []);
   const listed = [...o.invariants, ...(o.alsoCheck ?? []).filter((i) => !o.invariants.includes(i))];
@@ -185,28 +194,7 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   const groups = o.symmetry ? closedGroups(interchangeablePods(manifestsOf(o.scope, alphabet)), alphabet) : [];
   if (groups.length > 0 && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
   const fingerprint = groups.length > 0 ? (symmetricFingerprint(groups) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
-  // Per invariant, its first violation of the shortest trace (`length`: steps after the setup).
-  const found = new Map<string, { from: number; step: Step; violation: Violation; length: number }>();
-  let longest = 0;
-  const check = (from: S, step: Step, to: S, fromIndex: number, length: number): void => {
-    const decided = (id: string) => (found.get(id)?.length ?? Infinity) <= length;
-    for (const v of checker.checkAll(0, cel(from), step.op, step.result, cel(to), [], true, false, decided)) {
-      found.set(v.invariant.id, { from: fromIndex, step, violation: v, length });
-      longest = Math.max(...[...found.values()].map((f) => f.length));
-    }
-  };
-  // In async timing the rules about a settled cluster are judged after `settle`, which the search
-  // does not take (it takes each internal step instead). A state with no internal step left is
-  // where a settle ends: each such state is judged once, on the settle taken from it, so those
-  // rules are checked on every settled state the scope reaches, with a shortest trace (a settle
-  // from a state at depth d is a trace of d + 1 steps, which a violation at depth d + 1 replaces).
-  const settle = { op: 'settle' } as Operation;
-  const judgeSettled = (s: S, index: number, depth: number): void => {
-    if (o.timing !== 'async' || internal(s).length > 0) return;
-    const out = sys.step(s, settle, canonicalChooser);
-    check(s, { op: settle, result: out.result }, out.state, index, depth + 1);
-  };
-  judgeSettled(initial, 0, 0);
+  const found = new Map<string, { from: number; step: Step; violation: Violation }>();
   const t0 = performance.now();
   const result = bfs<S, Step>(
     {
@@ -226,11 +214,12 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
       replay: (s, action) => stepBy(s, action).state,
     },
     { depth: o.depth, maxStates: o.maxStates, deadlineMs: o.timeLimitSeconds === undefined ? undefined : t0 + o.timeLimitSeconds * 1000 },
-    (from, t, fromIndex, toIndex, isNew, depth) => {
-      // Every invariant decided, none by a trace a later transition could shorten: nothing left to learn.
-      if (all.length > 0 && found.size === all.length && longest <= depth) return 'stop';
-      check(from, t.label, t.state, fromIndex, depth);
-      if (isNew) judgeSettled(t.state, toIndex, depth);
+    (from, t, fromIndex) => {
+      // Every invariant decided: nothing left to learn from more states.
+      if (all.length > 0 && found.size === all.length) return 'stop';
+      for (const v of checker.checkAll(0, cel(from), t.label.op, t.label.result, cel(t.state), [], true, false, (id) => found.has(id))) {
+        found.set(v.invariant.id, { from: fromIndex, step: t.label, violation: v });
+      }
       return undefined;
     },
     (depth, states, frontier) => o.onProgress?.({ depth, states, frontier, statesPerSecond: states / ((performance.now() - t0) / 1000) }),
