@@ -338,8 +338,8 @@ func (a *adapter) apply(ctx context.Context, object any) map[string]any {
 }
 
 // createKubeletRun creates a pod the kubelet runs already bound to the node the kubelet places it
-// on, and starts it before answering (F29); in sync timing its Running status is written only once
-// the controllers have caught up on the pod as created (F34). kubelet.go says why.
+// on, and starts it before answering (F29); its Running status is written only once the controllers
+// have caught up on the pod as created (F34; in async timing too, F38). kubelet.go says why.
 func (a *adapter) createKubeletRun(ctx context.Context, u *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	var pod v1.Pod
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &pod); err == nil && pod.Spec.NodeName == "" {
@@ -357,10 +357,8 @@ func (a *adapter) createKubeletRun(ctx context.Context, u *unstructured.Unstruct
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(created.Object, &pod); err != nil || !a.kubelet.beginCreated(&pod) {
 		return created, nil
 	}
-	if a.cfg.timing == "sync" {
-		a.wrote("Pod", created.GetResourceVersion())
-		a.catchUp() // if they do not, the answer's own catch-up says so
-	}
+	a.wrote("Pod", created.GetResourceVersion())
+	a.catchUp() // if they do not, the sync answer's own catch-up says so (async: the next settle's)
 	a.kubelet.writeCreated(ctx, key, pod.UID)
 	return created, nil
 }

@@ -249,7 +249,8 @@ func (k *kubelet) place() string {
 // A pod the kubelet runs is started by the adapter, in the model's order (adapter.go
 // createKubeletRun): the model binds, addresses and starts such a pod in the step that applies it,
 // before any controller can delete it (F29), and writes its Running status only after the
-// controllers have acted on the pod as created, still Pending (F34). On a real cluster both are
+// controllers have acted on the pod as created, still Pending (F34), in either timing: the model's
+// replication manager acts within the step in async timing too (F38). On a real cluster both are
 // races (a ReplicationController that finds the pod surplus may delete it before the kubelet
 // starts it, or see it Running and ready and delete another); the adapter takes the model's order.
 
