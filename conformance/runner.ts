@@ -317,8 +317,8 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   const unreplayed = interrupted && divergent !== undefined && !lastFailing;
   if (unreplayed) lastFailing = { templates: divergent!.templates, exec: divergent!.exec };
   // fast-check shrinks values; deleting single steps (each a whole run) makes the sequence 1-minimal.
-  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(lastFailing.templates.slice(0, templatesRun(lastFailing.exec)), MINIMIZE_BUDGET) : undefined;
-  const shrunkLength = minimal?.result.length;
+  const shrunk = lastFailing ? lastFailing.templates.slice(0, templatesRun(lastFailing.exec)) : [];
+  const minimal = lastFailing && details.failed && !stopped() ? new OneMinimal(shrunk, MINIMIZE_BUDGET) : undefined;
   for (let c = minimal?.candidate(); c && minimal; c = minimal.candidate()) {
     let failedAgain: boolean;
     try {
@@ -336,7 +336,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     const path = details.counterexamplePath ?? '';
     // The replay runs the steps the deletion pass kept, picked from the path's sequence (or from
     // the steps this replay was given).
-    const picked = minimal && minimal.kept.length < shrunkLength! ? minimal.kept : undefined;
+    const picked = minimal && minimal.kept.length < shrunk.length ? minimal.kept : undefined;
     const steps = o.steps && picked ? picked.map((i) => o.steps![i]) : (picked ?? o.steps);
     counterexample = {
       failure: f,
