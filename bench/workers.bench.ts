@@ -1,11 +1,15 @@
-// `svcspec check --workers N` against one worker, side by side in one run (not run by npm test):
-//   npx tsx bench/workers.bench.ts [runs=400] [workers=2] [iterations=3]
-// Each iteration is a whole `svcspec check --runs R` process (the default scopes and timings) from
-// the TypeScript sources; the variants alternate so a machine shared with other work loads them
+// `svcspec check --workers N` or `svcspec explore --workers N` against one worker, side by side in
+// one run (not run by npm test):
+//   npx tsx bench/workers.bench.ts check [runs=400] [workers=2] [iterations=3]
+//   npx tsx bench/workers.bench.ts explore [scope=readiness-race-wide] [workers=2] [iterations=3]
+// Each iteration is a whole process — `svcspec check --runs R` (the default scopes and timings),
+// or `svcspec explore --scope S` (one scope: its levels cut across the threads) — from the
+// TypeScript sources; the variants alternate so a machine shared with other work loads them
 // alike. Wall time is tinybench's latency; CPU time is the process's own (every thread, read by the
 // process itself with process.cpuUsage), so CPU efficiency = CPU(1 worker) / CPU(N workers) says
 // what the workers cost beyond the work itself (each loads the spec and warms up its own JIT),
-// whatever else runs on the machine. Every run's check.json must be the same bytes.
+// whatever else runs on the machine. Every run's check.json must be the same bytes; every run's
+// explore.json too, less its times and the steps re-executed (they hang on how ranges fell on threads).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,19 +17,25 @@ import { join } from 'node:path';
 import { Bench } from 'tinybench';
 
 const ROOT = join(import.meta.dirname, '..');
-const RUNS = Number(process.argv[2] ?? 400);
-const WORKERS = Number(process.argv[3] ?? 2);
-const ITERATIONS = Number(process.argv[4] ?? 3);
+const COMMAND = process.argv[2] ?? 'check';
+if (COMMAND !== 'check' && COMMAND !== 'explore') throw new Error(`usage: workers.bench.ts check|explore …, got ${COMMAND}`);
+const WHAT = process.argv[3] ?? (COMMAND === 'check' ? '400' : 'readiness-race-wide');
+const WORKERS = Number(process.argv[4] ?? 2);
+const ITERATIONS = Number(process.argv[5] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'svcspec-workers-bench-'));
 
-/** One check in a fresh process; its CPU seconds (all threads) come back on stderr's last line. */
-function check(workers: number): { cpu: number; json: string } {
+/** The report less what measures the run rather than the search. */
+const searchOf = (json: string) =>
+  COMMAND === 'check' ? json : JSON.stringify(JSON.parse(json, (k, v) => (['seconds', 'statesPerSecond', 'replayedSteps'].includes(k) ? undefined : v)));
+
+/** One command in a fresh process; its CPU seconds (all threads) come back on stderr's last line. */
+function run(workers: number): { cpu: number; json: string } {
   const reports = join(dir, `w${workers}`);
-  const args = ['check', '--runs', String(RUNS), '--workers', String(workers), '--reports', reports];
+  const args = [COMMAND, COMMAND === 'check' ? '--runs' : '--scope', WHAT, '--workers', String(workers), '--reports', reports];
   const script = `const { main } = await import(${JSON.stringify(join(ROOT, 'cli/main.ts'))}); const c0 = process.cpuUsage(); process.exitCode = await main(${JSON.stringify(args)}); const c = process.cpuUsage(c0); process.stderr.write('\\n' + (c.user + c.system) / 1e6 + '\\n');`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`--workers ${workers}: exit ${r.status}\n${r.stderr}`);
-  return { cpu: Number(r.stderr.trim().split('\n').at(-1)), json: readFileSync(join(reports, 'check.json'), 'utf8') };
+  return { cpu: Number(r.stderr.trim().split('\n').at(-1)), json: searchOf(readFileSync(join(reports, `${COMMAND}.json`), 'utf8')) };
 }
 
 const cpu = new Map<number, number[]>();
@@ -37,7 +47,7 @@ for (let i = 0; i < ITERATIONS; i++) {
   const bench = new Bench({ iterations: 1, time: 0, warmup: false });
   for (const w of [1, WORKERS]) {
     bench.add(String(w), () => {
-      const r = check(w);
+      const r = run(w);
       cpu.set(w, [...(cpu.get(w) ?? []), r.cpu]);
       outputs.add(r.json);
     });
@@ -60,5 +70,5 @@ console.table([
   { variant: `--workers ${WORKERS}`, 'wall s (median)': wn.toFixed(1), 'cpu s (median)': cn.toFixed(1) },
 ]);
 console.log(`speed-up (wall): ${(w1 / wn).toFixed(2)}×; CPU efficiency: ${(c1 / cn).toFixed(2)} (1 = the workers cost nothing beyond the work); ideal speed-up on an idle machine ≈ ${Math.min(WORKERS, cpus().length)} × efficiency = ${(Math.min(WORKERS, cpus().length) * (c1 / cn)).toFixed(2)}×`);
-console.log(`${cpus().length} cores, load average ${load.toFixed(1)} at the start; check.json identical in every run: ${outputs.size === 1}`);
+console.log(`${COMMAND} ${WHAT}; ${cpus().length} cores, load average ${load.toFixed(1)} at the start; ${COMMAND}.json identical in every run: ${outputs.size === 1}`);
 if (outputs.size !== 1) process.exitCode = 1;

@@ -3,12 +3,12 @@
  * progress display on a terminal and reports/explore.json and explore.md. Exit 1 when an invariant
  * declared for the timing is violated (expected violations of `alsoCheck` and witnesses do not count).
  */
-import { type ScopeExploration, exploreScope } from '../../properties/explore/explore-scope.ts';
+import { type ScopeExploration, exploreScope, exploreScopeInParallel } from '../../properties/explore/explore-scope.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
-import { type ExplorationWire, type ExploreTask, explorationOf, explorationWire } from '../parallel/explore-task.ts';
+import { type ExplorationWire, type ExploreTask, explorationWire, forgetExplorations, rangeLanes } from '../parallel/explore-task.ts';
 import { WorkerPool, cores } from '../parallel/pool.ts';
 import { Progress } from '../progress.ts';
 import { writeShard } from '../shard-files.ts';
@@ -70,17 +70,18 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
   const progress = new Progress();
   let explorations: ScopeExploration[];
   if (workers > 1) {
-    const pool = new WorkerPool(spec, Math.min(workers, mine.length));
+    // Every scope's search at once, each level's ranges expanded by every thread: a thread that
+    // waits for the end of one scope's level takes a range of another's.
+    const pool = new WorkerPool(spec, workers);
     try {
-      const wires = await Promise.all(mine.map(({ job }) => pool.run<ExplorationWire>('explore', job)));
-      explorations = wires.map((w, i) => explorationOf(spec, mine[i].job.scope, w));
+      explorations = await Promise.all(mine.map(({ job }) => exploreScopeInParallel(spec, scopeOf(spec, job.scope), job, rangeLanes(pool, spec, job))));
     } finally {
+      forgetExplorations();
       await pool.close();
     }
   } else {
     explorations = mine.map(({ job }) => {
-      const scope = spec.scopes.find((s) => s.name === job.scope)!;
-      const e = exploreScope(spec, scope, { ...job, onProgress: (p) => progress.update(`explore ${job.scope}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`) });
+      const e = exploreScope(spec, scopeOf(spec, job.scope), { ...job, onProgress: (p) => progress.update(`explore ${job.scope}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`) });
       progress.done();
       return e;
     });
@@ -138,4 +139,8 @@ function printExploration({ report: r, timing: explored, expected }: ScopeExplor
     const file = replayFiles.get(`${name}/${explored}/${v.invariant.id}`);
     process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n${file ? `  replay: npx svcspec replay ${file}\n` : ''}`);
   }
+}
+
+function scopeOf(spec: Spec, name: string) {
+  return spec.scopes.find((s) => s.name === name)!;
 }

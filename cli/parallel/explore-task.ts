@@ -1,12 +1,18 @@
 /**
- * One scope of `svcspec explore` as a task: for a worker thread (--workers) or a shard (--shard),
- * and its result as plain data (invariants travel by id, properties/engine/wire.ts) for the thread
- * or the merge that puts the report together.
+ * One scope of `svcspec explore` as a job: what a shard explores (--shard) and its result as plain
+ * data (invariants travel by id, properties/engine/wire.ts) for the merge that puts the report
+ * together; and, with --workers, a range of one of its levels for a thread to expand: the thread
+ * builds the scope's exploration once (properties/explore/exploration.ts), keeps it for the next
+ * ranges, and reads the search's parent links from shared memory.
  */
 import { fromWire, toWire } from '../../properties/engine/wire.ts';
-import type { ExploreReport } from '../../properties/explore/explore.ts';
-import { type ScopeExploration, type ScopeExplorationOptions, exploreScope, violatedOf } from '../../properties/explore/explore-scope.ts';
+import { type RangeResult, type RangeTask, expandRange } from '../../properties/explore/expand-range.ts';
+import type { ExploreReport, RangeLanes } from '../../properties/explore/explore.ts';
+import { type ScopeExploration, type ScopeExplorationOptions, scopeExploreOptions, violatedOf } from '../../properties/explore/explore-scope.ts';
+import { Exploration } from '../../properties/explore/exploration.ts';
+import { Frontier, type FrontierLinks } from '../../properties/explore/frontier.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
+import type { WorkerPool } from './pool.ts';
 
 export interface ExploreTask extends Omit<ScopeExplorationOptions, 'onProgress'> {
   readonly scope: string;
@@ -16,11 +22,6 @@ export interface ExplorationWire {
   readonly report: unknown;
   readonly timing: Timing;
   readonly expected: readonly string[];
-}
-
-export function exploreTask(spec: Spec, task: ExploreTask): ExplorationWire {
-  const { scope: name, ...options } = task;
-  return explorationWire(exploreScope(spec, scopeNamed(spec, name), options));
 }
 
 export function explorationWire(e: ScopeExploration): ExplorationWire {
@@ -33,6 +34,45 @@ export function explorationOf(spec: Spec, name: string, wire: ExplorationWire): 
   const report = fromWire<ExploreReport>(wire.report, [...spec.invariants, ...scope.witnesses]);
   const expected = new Set(wire.expected);
   return { report, timing: wire.timing, expected, violated: violatedOf(report, expected) };
+}
+
+export interface ExploreRangeTask {
+  readonly exploration: ExploreTask;
+  readonly range: RangeTask;
+  readonly links: FrontierLinks;
+}
+
+/** The explorations this thread has expanded ranges of, by their task's JSON. */
+const explorations = new Map<string, { readonly x: Exploration; readonly tree: Frontier<unknown> }>();
+
+export function exploreRangeTask(spec: Spec, t: ExploreRangeTask): RangeResult {
+  const key = JSON.stringify(t.exploration);
+  let e = explorations.get(key);
+  if (e === undefined) {
+    const { scope: name, ...options } = t.exploration;
+    const x = new Exploration(scopeExploreOptions(spec, scopeNamed(spec, name), options).options);
+    explorations.set(key, (e = { x, tree: Frontier.over(t.links, x.initial as unknown, (s, a) => x.stepBy(s as never, a).state) }));
+  }
+  e.tree.look(t.links);
+  const r = expandRange(e.x as Exploration<unknown>, e.tree, t.range);
+  return { ...r, violations: toWire(r.violations) as RangeResult['violations'] };
+}
+
+/** Forgets this thread's explorations (their model caches): the command is done with them. */
+export function forgetExplorations(): void {
+  explorations.clear();
+}
+
+/** The pool's threads as the lanes of one scope's search. */
+export function rangeLanes(pool: WorkerPool, spec: Spec, job: ExploreTask): RangeLanes {
+  const invariants = [...spec.invariants, ...scopeNamed(spec, job.scope).witnesses];
+  return {
+    count: pool.size,
+    async expand(range, links) {
+      const r = await pool.run<RangeResult>('explore-range', { exploration: job, range, links } satisfies ExploreRangeTask);
+      return { ...r, violations: fromWire<RangeResult['violations']>(r.violations, invariants) };
+    },
+  };
 }
 
 function scopeNamed(spec: Spec, name: string) {

@@ -1,18 +1,18 @@
 /**
- * What the threads of `--workers N` run, by kind: a slice of a check's round, or one scope of an
- * exploration. The worker threads and this thread (one lane of the pool) run the same functions.
+ * What the threads of `--workers N` run, by kind: a slice of a check's round, or a range of one
+ * level of an exploration. The worker threads and this thread (one lane of the pool) run the same functions.
  */
 import { type SliceTask, runSlice } from '../../properties/engine/check-slice.ts';
 import type { Spec } from '../../properties/spec/types.ts';
-import { type ExploreTask, exploreTask } from './explore-task.ts';
+import { type ExploreRangeTask, exploreRangeTask } from './explore-task.ts';
 
-export type TaskKind = 'check-slice' | 'explore';
+export type TaskKind = 'check-slice' | 'explore-range';
 
 export function runTask(spec: Spec, kind: TaskKind, task: unknown): unknown {
   switch (kind) {
     case 'check-slice':
       return runSlice(spec, task as SliceTask);
-    case 'explore':
-      return exploreTask(spec, task as ExploreTask);
+    case 'explore-range':
+      return exploreRangeTask(spec, task as ExploreRangeTask);
   }
 }

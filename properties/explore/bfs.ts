@@ -5,8 +5,9 @@
  * is reached is by a shortest path, so the first violation found at the smallest depth has the
  * shortest trace (as TLC's BFS); the parent links rebuild it.
  */
-import { FingerprintSet } from './fingerprint-set.ts';
+import type { FingerprintSet } from './fingerprint-set.ts';
 import { Frontier } from './frontier.ts';
+import { Visited } from './visited.ts';
 
 export interface Transition<S, L> {
   /** A code `replay` re-executes to reach `state` again from the same source state. */
@@ -53,36 +54,14 @@ export interface BfsResult {
 /** Called on every transition (`toIndex` is -1 for a state seen before); return 'stop' to end the search (e.g. all properties decided). */
 export type Visitor<S, L> = (from: S, t: Transition<S, L>, fromIndex: number, toIndex: number, isNew: boolean, depth: number) => void | 'stop';
 
-/** The visited set: fingerprints, or exact texts when the system gives them. */
-function visitedSet<S>(sys: BfsSystem<S, unknown>): { add(s: S): boolean; bytes(): number; fingerprints?: FingerprintSet } {
-  if (sys.exactKey) {
-    const texts = new Set<string>();
-    let chars = 0;
-    return {
-      add(s) {
-        const k = sys.exactKey!(s);
-        if (texts.has(k)) return false;
-        texts.add(k);
-        chars += k.length;
-        return true;
-      },
-      bytes: () => chars * 2,
-    };
-  }
-  const set = new FingerprintSet();
-  return {
-    add(s) {
-      const f = sys.fingerprint(s);
-      return set.add(f.hi, f.lo);
-    },
-    bytes: () => set.bytes,
-    fingerprints: set,
-  };
-}
-
 export function bfs<S, L>(sys: BfsSystem<S, L>, bounds: BfsBounds, visit?: Visitor<S, L>, onLevel?: (depth: number, states: number, frontier: number) => void): BfsResult {
-  const visited = visitedSet(sys);
-  visited.add(sys.initial);
+  const visited = new Visited(sys.exactKey !== undefined);
+  const add = (s: S): boolean => {
+    if (sys.exactKey) return visited.add(0, 0, sys.exactKey(s));
+    const f = sys.fingerprint(s);
+    return visited.add(f.hi, f.lo);
+  };
+  add(sys.initial);
   const tree = new Frontier<S>(sys.initial, (s, a) => sys.replay(s, a));
   // The frontier is the range [levelStart, levelEnd) of state numbers.
   let levelStart = 0;
@@ -104,7 +83,7 @@ export function bfs<S, L>(sys: BfsSystem<S, L>, bounds: BfsBounds, visit?: Visit
       const state = tree.state(from, depth);
       for (const t of sys.successors(state)) {
         transitions++;
-        const isNew = visited.add(t.state);
+        const isNew = add(t.state);
         // A state seen before keeps its first (shortest) path; its number is not needed again.
         const to = isNew ? tree.add(from, t.action) : -1;
         if (visit?.(state, t, from, to, isNew, depth + 1) === 'stop') {
@@ -128,7 +107,7 @@ export function bfs<S, L>(sys: BfsSystem<S, L>, bounds: BfsBounds, visit?: Visit
     depthCompleted,
     stoppedBy,
     path: (i) => tree.path(i),
-    bytes: visited.bytes() + tree.bytes,
+    bytes: visited.bytes + tree.bytes,
     replayed: tree.replayed,
     fingerprints: visited.fingerprints,
   };

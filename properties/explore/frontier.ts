@@ -10,11 +10,26 @@
  * cousins, so the states along the path last used are kept (one per level, at most `depth`) and
  * only the part of the path that differs is re-executed: about one step per state expanded.
  * The same parent links rebuild any trace.
+ *
+ * With `--workers` the links live in SharedArrayBuffers: worker threads re-materialise states of
+ * the level they expand through a view of the same links (`Frontier.over`). A level's links are
+ * written before it is expanded and never change after, and a grown array is a new buffer (the
+ * old one keeps every link it had), so readers need no locks.
  */
 
+/** The parent and action arrays, as another thread receives them. */
+export interface FrontierLinks {
+  readonly parents: Uint32Array;
+  readonly actions: Uint32Array;
+}
+
+function allocate(length: number, shared: boolean): Uint32Array {
+  return new Uint32Array(shared ? new SharedArrayBuffer(length * 4) : new ArrayBuffer(length * 4));
+}
+
 export class Frontier<S> {
-  private parents = new Uint32Array(1 << 8);
-  private actions = new Uint32Array(1 << 8);
+  private parents: Uint32Array;
+  private actions: Uint32Array;
   private count = 1;
   /** The states along the last materialised path: pathStates[d] is the state numbered pathIds[d] at depth d. */
   private readonly pathIds: number[];
@@ -25,9 +40,30 @@ export class Frontier<S> {
   constructor(
     initial: S,
     private readonly replay: (state: S, action: number) => S,
+    private readonly shared = false,
   ) {
+    this.parents = allocate(1 << 8, shared);
+    this.actions = allocate(1 << 8, shared);
     this.pathIds = [0];
     this.pathStates = [initial];
+  }
+
+  /** A view of another thread's links, to re-materialise the states they number (it adds none). */
+  static over<S>(links: FrontierLinks, initial: S, replay: (state: S, action: number) => S): Frontier<S> {
+    const f = new Frontier(initial, replay);
+    f.look(links);
+    return f;
+  }
+
+  /** The links as they are now (shared buffers when constructed `shared`). */
+  get links(): FrontierLinks {
+    return { parents: this.parents, actions: this.actions };
+  }
+
+  /** Reads these links from now on (a view whose owner grew its arrays); the path last used stays valid. */
+  look(links: FrontierLinks): void {
+    this.parents = links.parents;
+    this.actions = links.actions;
   }
 
   /** States numbered so far (the initial state is 0). */
@@ -44,7 +80,7 @@ export class Frontier<S> {
   add(parent: number, action: number): number {
     if (this.count === this.parents.length) {
       const grow = (a: Uint32Array) => {
-        const b = new Uint32Array(a.length * 2);
+        const b = allocate(a.length * 2, this.shared);
         b.set(a);
         return b;
       };

@@ -3,7 +3,9 @@
  *
  * Encoding: an ordered text of everything that decides future behaviour — objects as stored
  * (server-set identity such as uids and resourceVersions left out), machine states by their
- * interned ids, kubelet runtime, pending internal work, proxies, and timers relative to now.
+ * canonical keys (not their interned ids, which follow the order a process met them: a worker
+ * thread must give a state the same text as the main thread), kubelet runtime, pending internal
+ * work, proxies, and timers relative to now.
  * Absolute time is abstracted away (a TLC "view"): two states that differ only in how long ago
  * things happened, with the same timers ahead, behave the same. Allocation maps and indexes
  * are functions of the objects and are not encoded. Per-record texts are memoised by identity.
@@ -53,9 +55,9 @@ function json(o: unknown): string {
 function podText(p: PodRecordView): string {
   return podTexts(p, () =>
     [
-      p.key, json(p.object.metadata.labels ?? {}), podSpecs(p.object.spec, () => json(p.object.spec)), p.statusManaged ? 'M' : 'K', p.lifecycle.id, p.node, p.ip,
+      p.key, json(p.object.metadata.labels ?? {}), podSpecs(p.object.spec, () => json(p.object.spec)), p.statusManaged ? 'M' : 'K', p.lifecycle.key, p.node, p.ip,
       p.deletedAt === undefined ? '' : 'D', json(p.status),
-      p.containers.map((c) => `${c.readiness?.id ?? '-'}:${c.running ? 1 : 0}${c.listening ? 1 : 0}:${c.forced ?? ''}:${c.restartCount}:${c.lastExitCode ?? ''}:${startServices(c.servicesAtStart, () => [...c.servicesAtStart.keys()].sort().join(','))}`).join('|'),
+      p.containers.map((c) => `${c.readiness?.key ?? '-'}:${c.running ? 1 : 0}${c.listening ? 1 : 0}:${c.forced ?? ''}:${c.restartCount}:${c.lastExitCode ?? ''}:${startServices(c.servicesAtStart, () => [...c.servicesAtStart.keys()].sort().join(','))}`).join('|'),
     ].join(';'),
   );
 }
@@ -114,11 +116,11 @@ type Entry<M> = M extends { sortedEntries(): [string, infer V][] } ? V : never;
 const nodeLine = (_: string, n: Entry<ClusterState['nodes']>) => `N${n.name},${n.ip},${n.pods},${n.lastIP}`;
 const podLine = (_: string, p: PodRecordView) => `P${podText(p)}`;
 const serviceLine = (k: string, r: Entry<ClusterState['services']>) =>
-  `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.id};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.id}`).join(','))}${r.owned.length ? `;O${r.owned.join(',')}` : ''}`;
+  `S${k};${serviceTexts(r.object, () => json({ spec: r.object.spec, status: r.object.status, labels: r.object.metadata.labels }))};${r.machine.key};${memberTexts(r.members, () => r.members.sortedEntries().map(([pk, m]) => `${pk}=${m.key}`).join(','))}${r.owned.length ? `;O${r.owned.join(',')}` : ''}`;
 const endpointsLine = (k: string, e: Entry<ClusterState['endpoints']>) =>
   `E${k};${e.managed ? 1 : 0};${subsetTexts(e.object, () => json(e.object.subsets ?? []))}${e.userWrite ? `;U${subsetTexts(e.userWrite, () => json(e.userWrite!.subsets ?? []))}` : ''}`;
 const rcLine = (k: string, rc: Entry<ClusterState['rcs']>) => `R${k};${rcSpecs(rc, () => json(rc.spec))}`;
-const ingressLine = (k: string, i: Entry<ClusterState['ingresses']>) => `I${k};${ingressSpecs(i.object.spec, () => json(i.object.spec))};${i.machine.id};${i.address ?? ''}`;
+const ingressLine = (k: string, i: Entry<ClusterState['ingresses']>) => `I${k};${ingressSpecs(i.object.spec, () => json(i.object.spec))};${i.machine.key};${i.address ?? ''}`;
 const classLine = (k: string, c: Entry<ClusterState['ingressClasses']>) => `C${k};${classSpecs(c, () => json(c.spec))}`;
 const proxyLine = (node: string, x: Entry<ClusterState['proxies']>) =>
   `X${node};${programmedTexts(x.services, () => x.services.sortedEntries().map(([k, p]) => `${k}:${programmedSpecs(p.service, () => json(p.service.spec))}:${programmedEntries(p.entries, () => json(p.entries))}`).join('|'))}`;

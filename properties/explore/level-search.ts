@@ -1,0 +1,157 @@
+/**
+ * The explorer's breadth-first search, level by level (TLC's, with fingerprints and parent links:
+ * visited.ts, frontier.ts). A level is a range of state numbers; it is cut into ranges that any
+ * thread may expand (expand-range.ts), and this thread merges their results strictly in range
+ * order: a transition's successor is new or not, gets its number, and decides an invariant in
+ * the same order as one thread taking the states one by one. So the states, their numbers, the
+ * first violation of each invariant (at the smallest depth: the shortest trace), the counts and
+ * where a bound stops the search are the same however many threads expanded the ranges.
+ */
+import type { Violation } from '../engine/checker.ts';
+import { type RangeResult, type RangeTask, expandRange } from './expand-range.ts';
+import type { Exploration } from './exploration.ts';
+import { Frontier } from './frontier.ts';
+import { Visited } from './visited.ts';
+
+export interface SearchBounds {
+  readonly depth: number;
+  readonly maxStates?: number;
+  /** Wall-clock budget; checked between ranges, never read by the model. */
+  readonly deadlineMs?: number;
+}
+
+export type StoppedBy = 'exhausted' | 'depth' | 'states' | 'time' | 'visitor';
+
+/** States handed out in one range at most: small enough to balance threads, large enough to amortise a message. */
+const MAX_RANGE = 256;
+
+export class LevelSearch<S> {
+  readonly tree: Frontier<S>;
+  private readonly visited: Visited;
+  /** The first violation of each invariant, in merge order: the state it was reached from and how. */
+  readonly found = new Map<string, { readonly from: number; readonly violation: Violation }>();
+  /** Per judged invariant: transitions on which its precondition held (until its first violation). */
+  readonly exercised: number[];
+  transitions = 0;
+  replayed = 0;
+  depthCompleted = 0;
+  stoppedBy: StoppedBy = 'exhausted';
+  /** The current level: state numbers [levelStart, levelEnd) at `depth`. */
+  private depth = 0;
+  private levelStart = 0;
+  private levelEnd = 1;
+  private stopped = false;
+
+  constructor(
+    private readonly x: Exploration<S>,
+    private readonly bounds: SearchBounds,
+    shared: boolean,
+  ) {
+    this.visited = new Visited(x.exactKey !== undefined);
+    const f = x.fingerprint(x.initial);
+    this.visited.add(f.hi, f.lo, x.exactKey?.(x.initial));
+    this.tree = new Frontier<S>(x.initial, (s, a) => x.stepBy(s, a).state, shared);
+    this.exercised = x.judged.map(() => 0);
+  }
+
+  /** The ranges of the next level to expand, for `lanes` threads; none when the search is over. */
+  nextLevel(lanes: number): RangeTask[] {
+    if (this.stopped || this.levelEnd <= this.levelStart) return [];
+    if (this.depth >= this.bounds.depth) {
+      this.stop('depth');
+      return [];
+    }
+    const n = this.levelEnd - this.levelStart;
+    // Several ranges per thread, so a thread that drew cheap states takes another range.
+    const size = lanes <= 1 ? MAX_RANGE : Math.max(1, Math.min(MAX_RANGE, Math.ceil(n / (lanes * 8))));
+    const tasks: RangeTask[] = [];
+    for (let start = this.levelStart; start < this.levelEnd; start += size) {
+      tasks.push({ start, end: Math.min(start + size, this.levelEnd), depth: this.depth, decided: [] });
+    }
+    return tasks;
+  }
+
+  /** The task as handed out now: with the invariants already decided. */
+  handOut(task: RangeTask): RangeTask {
+    return { ...task, decided: [...this.found.keys()] };
+  }
+
+  /** True when the time budget is spent (checked before each range). */
+  timeUp(): boolean {
+    if (this.bounds.deadlineMs === undefined || performance.now() <= this.bounds.deadlineMs) return false;
+    this.stop('time');
+    return true;
+  }
+
+  /** Merges a range's result (ranges strictly in order); false once the search has stopped. */
+  absorb(task: RangeTask, r: RangeResult): boolean {
+    if (this.stopped) return false;
+    const decidedBefore = new Set(this.found.keys());
+    const judged = this.x.judged.length;
+    let v = 0;
+    for (let k = 0; k < r.count; k++) {
+      const e = k * 4;
+      this.transitions++;
+      // A state seen before keeps its first (shortest) path.
+      if (this.visited.add(r.edges[e + 2], r.edges[e + 3], r.keys?.[k])) this.tree.add(r.edges[e], r.edges[e + 1]);
+      // Every invariant decided: nothing left to learn from more states.
+      if (judged > 0 && this.found.size === judged) return this.finishRange(r, decidedBefore, 'visitor');
+      for (; v < r.violations.length && r.violations[v].at === k; v++) {
+        const { from, violation } = r.violations[v];
+        if (!this.found.has(violation.invariant.id)) this.found.set(violation.invariant.id, { from, violation });
+      }
+      if (this.bounds.maxStates !== undefined && this.tree.size >= this.bounds.maxStates) {
+        // Cut short: what the range counted after this transition is not the plain search's; count again up to it.
+        const counted = k + 1 < r.count ? expandRange(this.x, Frontier.over(this.tree.links, this.x.initial, (s, a) => this.x.stepBy(s, a).state), { ...task, limit: k + 1 }) : r;
+        return this.finishRange({ ...r, exercised: counted.exercised }, decidedBefore, 'states');
+      }
+    }
+    this.finishRange(r, decidedBefore);
+    if (task.end === this.levelEnd) this.endLevel();
+    return true;
+  }
+
+  private finishRange(r: RangeResult, decidedBefore: ReadonlySet<string>, stop?: StoppedBy): boolean {
+    this.replayed += r.replayed;
+    // An invariant violated in an earlier range is no longer judged by the plain search.
+    this.x.judged.forEach((inv, i) => {
+      if (!decidedBefore.has(inv.id)) this.exercised[i] += r.exercised[i];
+    });
+    if (stop) this.stop(stop);
+    return stop === undefined;
+  }
+
+  private endLevel(): void {
+    this.depth++;
+    this.depthCompleted = this.depth;
+    this.levelStart = this.levelEnd;
+    this.levelEnd = this.tree.size;
+  }
+
+  private stop(by: StoppedBy): void {
+    this.stopped = true;
+    this.stoppedBy = by;
+  }
+
+  /** Progress after a level: depth completed, states, frontier. */
+  get progress(): { depth: number; states: number; frontier: number } {
+    return { depth: this.depthCompleted, states: this.tree.size, frontier: this.levelEnd - this.levelStart };
+  }
+
+  get done(): boolean {
+    return this.stopped || this.levelEnd <= this.levelStart;
+  }
+
+  get states(): number {
+    return this.tree.size;
+  }
+
+  /** Bytes the search holds for its states: visited set plus parent links. */
+  get bytes(): number {
+    return this.visited.bytes + this.tree.bytes;
+  }
+
+  get fingerprints() {
+    return this.visited.fingerprints;
+  }
+}
