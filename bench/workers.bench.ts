@@ -24,9 +24,11 @@ const WORKERS = Number(process.argv[4] ?? 2);
 const ITERATIONS = Number(process.argv[5] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'svcspec-workers-bench-'));
 
-/** The report less what measures the run rather than the search. */
+/** The report less what measures the run rather than the search (and replay files named without each variant's directory). */
 const searchOf = (json: string) =>
-  COMMAND === 'check' ? json : JSON.stringify(JSON.parse(json, (k, v) => (['seconds', 'statesPerSecond', 'replayedSteps'].includes(k) ? undefined : v)));
+  COMMAND === 'check'
+    ? json
+    : JSON.stringify(JSON.parse(json, (k, v) => (['seconds', 'statesPerSecond', 'replayedSteps'].includes(k) ? undefined : k === 'replay' ? String(v).split('/').at(-1) : v)));
 
 /** One command in a fresh process; its CPU seconds (all threads) come back on stderr's last line. */
 function run(workers: number): { cpu: number; json: string } {

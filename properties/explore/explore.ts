@@ -108,14 +108,17 @@ export async function exploreInParallel<S = ClusterState>(o: ExploreOptions<S>, 
       }
     };
     handOut();
-    while (pending.length) {
-      const { task, result } = pending.shift()!;
-      const r = await result;
-      if (search.timeUp() || !search.absorb(task, r)) break;
-      handOut();
+    try {
+      while (pending.length) {
+        const { task, result } = pending.shift()!;
+        const r = await result;
+        if (search.timeUp() || !search.absorb(task, r)) break;
+        handOut();
+      }
+    } finally {
+      // Ranges still out when the search stopped (or a thread failed): let them end, unread.
+      await Promise.allSettled(pending.map((p) => p.result));
     }
-    // Ranges still out when the search stopped: let them finish (their threads are busy until then).
-    await Promise.allSettled(pending.map((p) => p.result));
     progress(o, search, t0, depthBefore);
   }
   return reportOf(o, x, search, t0);
