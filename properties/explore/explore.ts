@@ -75,12 +75,10 @@ export function explore<S = ClusterState>(o: ExploreOptions<S>): ExploreReport {
   const x = new Exploration(o);
   const t0 = performance.now();
   const search = new LevelSearch(x, boundsOf(o, t0), false);
-  while (!search.done) {
+  while (search.startLevel()) {
     const depthBefore = search.depthCompleted;
-    for (const range of search.nextLevel(1)) {
-      if (search.timeUp()) break;
-      const task = search.handOut(range);
-      if (!search.absorb(task, expandRange(x, search.tree, task))) break;
+    for (let task = search.nextRange(1); task; task = search.nextRange(1)) {
+      if (search.timeUp() || !search.absorb(task, expandRange(x, search.tree, task))) break;
     }
     progress(o, search, t0, depthBefore);
   }
@@ -96,14 +94,11 @@ export async function exploreInParallel<S = ClusterState>(o: ExploreOptions<S>, 
   const t0 = performance.now();
   const search = new LevelSearch(x, boundsOf(o, t0), true);
   const ahead = lanes.count * 2;
-  while (!search.done) {
+  while (search.startLevel()) {
     const depthBefore = search.depthCompleted;
-    const ranges = search.nextLevel(lanes.count);
     const pending: { task: RangeTask; result: Promise<RangeResult> }[] = [];
-    let next = 0;
     const handOut = () => {
-      while (next < ranges.length && pending.length < ahead) {
-        const task = search.handOut(ranges[next++]);
+      for (let task: RangeTask | undefined; pending.length < ahead && (task = search.nextRange(lanes.count)); ) {
         pending.push({ task, result: lanes.expand(task, search.tree.links) });
       }
     };

@@ -40,6 +40,8 @@ export class LevelSearch<S> {
   private depth = 0;
   private levelStart = 0;
   private levelEnd = 1;
+  /** The first state of the level not yet handed out. */
+  private cursor = 0;
   private stopped = false;
 
   constructor(
@@ -54,26 +56,30 @@ export class LevelSearch<S> {
     this.exercised = x.judged.map(() => 0);
   }
 
-  /** The ranges of the next level to expand, for `lanes` threads; none when the search is over. */
-  nextLevel(lanes: number): RangeTask[] {
-    if (this.stopped || this.levelEnd <= this.levelStart) return [];
+  /** Starts the next level; false when the search is over (no new states, a bound, a stop). */
+  startLevel(): boolean {
+    if (this.stopped || this.levelEnd <= this.levelStart) return false;
     if (this.depth >= this.bounds.depth) {
       this.stop('depth');
-      return [];
+      return false;
     }
-    const n = this.levelEnd - this.levelStart;
-    // Several ranges per thread, so a thread that drew cheap states takes another range.
-    const size = lanes <= 1 ? MAX_RANGE : Math.max(1, Math.min(MAX_RANGE, Math.ceil(n / (lanes * 8))));
-    const tasks: RangeTask[] = [];
-    for (let start = this.levelStart; start < this.levelEnd; start += size) {
-      tasks.push({ start, end: Math.min(start + size, this.levelEnd), depth: this.depth, decided: [] });
-    }
-    return tasks;
+    this.cursor = this.levelStart;
+    return true;
   }
 
-  /** The task as handed out now: with the invariants already decided. */
-  handOut(task: RangeTask): RangeTask {
-    return { ...task, decided: [...this.found.keys()] };
+  /**
+   * The next range of the level to expand, with the invariants already decided; none when the
+   * level is all handed out. For several threads the size follows what is left (guided
+   * scheduling): large ranges first, then smaller ones, so no thread waits long at the end of a
+   * level for another to finish a large range.
+   */
+  nextRange(lanes: number): RangeTask | undefined {
+    const left = this.levelEnd - this.cursor;
+    if (left <= 0) return undefined;
+    const size = lanes <= 1 ? MAX_RANGE : Math.max(1, Math.min(MAX_RANGE, Math.ceil(left / (lanes * 4))));
+    const start = this.cursor;
+    this.cursor = Math.min(start + size, this.levelEnd);
+    return { start, end: this.cursor, depth: this.depth, decided: [...this.found.keys()] };
   }
 
   /** True when the time budget is spent (checked before each range). */
@@ -122,6 +128,8 @@ export class LevelSearch<S> {
   }
 
   private endLevel(): void {
+    // Nothing more to hand out until startLevel (which applies the depth bound).
+    this.cursor = Infinity;
     this.depth++;
     this.depthCompleted = this.depth;
     this.levelStart = this.levelEnd;
@@ -136,10 +144,6 @@ export class LevelSearch<S> {
   /** Progress after a level: depth completed, states, frontier. */
   get progress(): { depth: number; states: number; frontier: number } {
     return { depth: this.depthCompleted, states: this.tree.size, frontier: this.levelEnd - this.levelStart };
-  }
-
-  get done(): boolean {
-    return this.stopped || this.levelEnd <= this.levelStart;
   }
 
   get states(): number {

@@ -91,10 +91,14 @@ describe('explore with several lanes', () => {
     const search = new LevelSearch(x, { depth: 3 }, false);
     const violation = (inv: typeof a, from: number) => ({ at: 0, from, violation: { invariant: inv, step: 0, op: { op: 'settle' }, result: { ok: true } } }) as never;
     const exercised = (counts: Record<string, number>) => x.judged.map((i) => counts[i.id] ?? 0);
-    const [root] = search.nextLevel(2);
+    search.startLevel();
     // The initial state has two successors (fingerprints 1 and 2); the first breaks rule a.
-    search.absorb(search.handOut(root), { count: 2, edges: new Uint32Array([0, 0, 0, 1, 0, 1, 0, 2]), violations: [violation(a, 0)], exercised: exercised({ [a.id]: 1 }), replayed: 0 });
-    const [r1, r2] = search.nextLevel(2).map((t) => search.handOut(t));
+    search.absorb(search.nextRange(2)!, { count: 2, edges: new Uint32Array([0, 0, 0, 1, 0, 1, 0, 2]), violations: [violation(a, 0)], exercised: exercised({ [a.id]: 1 }), replayed: 0 });
+    // A level ended: nothing more to hand out until the next starts (where the depth bound applies).
+    expect(search.nextRange(2)).toBeUndefined();
+    search.startLevel();
+    const [r1, r2] = [search.nextRange(2)!, search.nextRange(2)!];
+    expect([r1.start, r1.end, r2.start, r2.end, search.nextRange(2)]).toEqual([1, 2, 2, 3, undefined]);
     expect([r1.decided, r2.decided]).toEqual([[a.id], [a.id]]);
     // Both ranges of the next level are out at once; the first breaks b, the second judged b twice more.
     search.absorb(r1, { count: 1, edges: new Uint32Array([1, 0, 0, 3]), violations: [violation(b, 1)], exercised: exercised({ [b.id]: 1 }), replayed: 0 });
