@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +9,8 @@ export default defineConfig({
     // 60 s beside other work (test/properties/check-slices.test.ts timed out so in CI).
     testTimeout: 240_000,
     hookTimeout: 240_000,
+    // Two test files at once even on two cores: vitest's default (cores − 1) runs one file at a
+    // time there and leaves a core to its own main process, which has next to nothing to do.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });
