@@ -8,7 +8,7 @@ import { loadSpec } from '../../properties/spec/load.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
-import { type ExplorationWire, type ExploreTask, explorationWire, forgetExplorations, rangeLanes } from '../parallel/explore-task.ts';
+import { type ExplorationWire, type ExploreTask, explorationWire, forgetExplorations, rangeLanes, scopeNamed } from '../parallel/explore-task.ts';
 import { WorkerPool, cores } from '../parallel/pool.ts';
 import { Progress } from '../progress.ts';
 import { writeShard } from '../shard-files.ts';
@@ -74,14 +74,14 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
     // waits for the end of one scope's level takes a range of another's.
     const pool = new WorkerPool(spec, workers);
     try {
-      explorations = await Promise.all(mine.map(({ job }) => exploreScopeInParallel(spec, scopeOf(spec, job.scope), job, rangeLanes(pool, spec, job))));
+      explorations = await Promise.all(mine.map(({ job }) => exploreScopeInParallel(spec, scopeNamed(spec, job.scope), job, rangeLanes(pool, spec, job))));
     } finally {
       forgetExplorations();
       await pool.close();
     }
   } else {
     explorations = mine.map(({ job }) => {
-      const e = exploreScope(spec, scopeOf(spec, job.scope), { ...job, onProgress: (p) => progress.update(`explore ${job.scope}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`) });
+      const e = exploreScope(spec, scopeNamed(spec, job.scope), { ...job, onProgress: (p) => progress.update(`explore ${job.scope}: depth ${p.depth}, ${p.states} states, frontier ${p.frontier}, ${Math.round(p.statesPerSecond)} states/s`) });
       progress.done();
       return e;
     });
@@ -139,8 +139,4 @@ function printExploration({ report: r, timing: explored, expected }: ScopeExplor
     const file = replayFiles.get(`${name}/${explored}/${v.invariant.id}`);
     process.stdout.write(`  ${tag}: ${v.invariant.id} — shortest trace, ${v.trace!.length} steps\n  ${v.invariant.statement}\n${traceText(v)}\n${file ? `  replay: npx svcspec replay ${file}\n` : ''}`);
   }
-}
-
-function scopeOf(spec: Spec, name: string) {
-  return spec.scopes.find((s) => s.name === name)!;
 }

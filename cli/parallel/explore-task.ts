@@ -75,7 +75,7 @@ export function rangeLanes(pool: WorkerPool, spec: Spec, job: ExploreTask): Rang
   };
 }
 
-function scopeNamed(spec: Spec, name: string) {
+export function scopeNamed(spec: Spec, name: string) {
   const scope = spec.scopes.find((s) => s.name === name);
   if (!scope) throw new Error(`scope ${name} is not in this spec`);
   return scope;

@@ -4,6 +4,10 @@
  * number and an action code per state, states re-executed when expanded). The first time a state
  * is reached is by a shortest path, so the first violation found at the smallest depth has the
  * shortest trace (as TLC's BFS); the parent links rebuild it.
+ *
+ * This is the search over any system, one state at a time, with a visitor (the benches, the
+ * agreement with @xstate/graph); the explorer's own search (level-search.ts) keeps the same
+ * visited set and frontier but cuts each level in ranges that other threads may expand.
  */
 import type { FingerprintSet } from './fingerprint-set.ts';
 import { Frontier } from './frontier.ts';
