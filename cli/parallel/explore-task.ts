@@ -5,12 +5,13 @@
  * builds the scope's exploration once (properties/explore/exploration.ts), keeps it for the next
  * ranges, and reads the search's parent links from shared memory.
  */
+import type { ClusterState } from '../../model/index.ts';
 import { fromWire, toWire } from '../../properties/engine/wire.ts';
 import { type RangeResult, type RangeTask, expandRange } from '../../properties/explore/expand-range.ts';
 import type { ExploreReport, RangeLanes } from '../../properties/explore/explore.ts';
 import { type ScopeExploration, type ScopeExplorationOptions, scopeExploreOptions, violatedOf } from '../../properties/explore/explore-scope.ts';
 import { Exploration } from '../../properties/explore/exploration.ts';
-import { Frontier, type FrontierLinks } from '../../properties/explore/frontier.ts';
+import type { Frontier, FrontierLinks } from '../../properties/explore/frontier.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
 import type { WorkerPool } from './pool.ts';
 
@@ -43,7 +44,7 @@ export interface ExploreRangeTask {
 }
 
 /** The explorations this thread has expanded ranges of, by their task's JSON. */
-const explorations = new Map<string, { readonly x: Exploration; readonly tree: Frontier<unknown> }>();
+const explorations = new Map<string, { readonly x: Exploration; readonly tree: Frontier<ClusterState> }>();
 
 export function exploreRangeTask(spec: Spec, t: ExploreRangeTask): RangeResult {
   const key = JSON.stringify(t.exploration);
@@ -51,10 +52,10 @@ export function exploreRangeTask(spec: Spec, t: ExploreRangeTask): RangeResult {
   if (e === undefined) {
     const { scope: name, ...options } = t.exploration;
     const x = new Exploration(scopeExploreOptions(spec, scopeNamed(spec, name), options).options);
-    explorations.set(key, (e = { x, tree: Frontier.over(t.links, x.initial as unknown, (s, a) => x.stepBy(s as never, a).state) }));
+    explorations.set(key, (e = { x, tree: x.frontierOver(t.links) }));
   }
   e.tree.look(t.links);
-  const r = expandRange(e.x as Exploration<unknown>, e.tree, t.range);
+  const r = expandRange(e.x, e.tree, t.range);
   return { ...r, violations: toWire(r.violations) as RangeResult['violations'] };
 }
 

@@ -56,6 +56,7 @@ export function expandRange<S>(x: Exploration<S>, tree: Frontier<S>, task: Range
   let count = 0;
   states: for (let from = task.start; from < task.end; from++) {
     const state = tree.state(from, task.depth);
+    const source = x.cel(state);
     for (const t of x.successors(state)) {
       if (count >= limit) break states;
       if ((count + 1) * 4 > edges.length) {
@@ -72,7 +73,7 @@ export function expandRange<S>(x: Exploration<S>, tree: Frontier<S>, task: Range
         edges[e + 2] = f.hi;
         edges[e + 3] = f.lo;
       }
-      for (const v of x.checker.checkAll(0, x.cel(state), t.step.op, t.step.result, x.cel(t.state), [], true, false, (id) => decided.has(id))) {
+      for (const v of x.checker.checkAll(0, source, t.step.op, t.step.result, x.cel(t.state), [], true, false, (id) => decided.has(id))) {
         decided.add(v.invariant.id);
         violations.push({ at: count, from, violation: v });
       }

@@ -14,6 +14,7 @@ import { type System, everyPick, modelSystem } from '../engine/system.ts';
 import type { Invariant, Scope, Timing } from '../spec/types.ts';
 import { staticAlphabet } from './alphabet.ts';
 import { fingerprintState, fingerprintText } from './fingerprint.ts';
+import { Frontier, type FrontierLinks } from './frontier.ts';
 import { stateText } from './state-key.ts';
 import { closedGroups, interchangeablePods, symmetricFingerprint, symmetricText } from './symmetry.ts';
 
@@ -184,6 +185,14 @@ export class Exploration<S = ClusterState> {
     const op = this.opsIn(s)[action % OPS];
     return { op, ...this.sys.step(s, op, picking(Math.floor(action / OPS))) };
   }
+
+  /** A view of a search's parent links that re-materialises this exploration's states (another thread's search included). */
+  frontierOver(links: FrontierLinks): Frontier<S> {
+    return Frontier.over(links, this.initial, this.replay);
+  }
+
+  /** The state `action` reaches from `s` (what a frontier re-executes). */
+  readonly replay = (s: S, action: number): S => this.stepBy(s, action).state;
 
   /** The steps of a path of action codes from the initial state: the same steps, the same results. */
   trace(actions: readonly number[]): Step[] {

@@ -8,6 +8,7 @@
  * where a bound stops the search are the same however many threads expanded the ranges.
  */
 import type { Violation } from '../engine/checker.ts';
+import type { BfsResult } from './bfs.ts';
 import { type RangeResult, type RangeTask, expandRange } from './expand-range.ts';
 import type { Exploration } from './exploration.ts';
 import { Frontier } from './frontier.ts';
@@ -20,7 +21,7 @@ export interface SearchBounds {
   readonly deadlineMs?: number;
 }
 
-export type StoppedBy = 'exhausted' | 'depth' | 'states' | 'time' | 'visitor';
+export type StoppedBy = BfsResult['stoppedBy'];
 
 /** States handed out in one range at most: small enough to balance threads, large enough to amortise a message. */
 const MAX_RANGE = 256;
@@ -52,7 +53,7 @@ export class LevelSearch<S> {
     this.visited = new Visited(x.exactKey !== undefined);
     const f = x.fingerprint(x.initial);
     this.visited.add(f.hi, f.lo, x.exactKey?.(x.initial));
-    this.tree = new Frontier<S>(x.initial, (s, a) => x.stepBy(s, a).state, shared);
+    this.tree = new Frontier<S>(x.initial, x.replay, shared);
     this.exercised = x.judged.map(() => 0);
   }
 
@@ -108,7 +109,7 @@ export class LevelSearch<S> {
       }
       if (this.bounds.maxStates !== undefined && this.tree.size >= this.bounds.maxStates) {
         // Cut short: what the range counted after this transition is not the plain search's; count again up to it.
-        const counted = k + 1 < r.count ? expandRange(this.x, Frontier.over(this.tree.links, this.x.initial, (s, a) => this.x.stepBy(s, a).state), { ...task, limit: k + 1 }) : r;
+        const counted = k + 1 < r.count ? expandRange(this.x, this.x.frontierOver(this.tree.links), { ...task, limit: k + 1 }) : r;
         return this.finishRange({ ...r, exercised: counted.exercised }, decidedBefore, 'states');
       }
     }

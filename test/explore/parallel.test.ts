@@ -10,7 +10,7 @@ import { modelSystem } from '../../properties/engine/system.ts';
 import { expandRange } from '../../properties/explore/expand-range.ts';
 import { type ExploreOptions, type ExploreReport, type RangeLanes, explore, exploreInParallel } from '../../properties/explore/explore.ts';
 import { Exploration } from '../../properties/explore/exploration.ts';
-import { Frontier } from '../../properties/explore/frontier.ts';
+import type { Frontier } from '../../properties/explore/frontier.ts';
 import { LevelSearch } from '../../properties/explore/level-search.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
 import { proxyFaults } from '../properties/faults/proxy.faults.ts';
@@ -34,7 +34,7 @@ function lanesOnThisThread(o: ExploreOptions<unknown>, count: number): RangeLane
       const k = handed++;
       this.ranges = handed;
       const lane = lanes[k % count];
-      const tree = (lane.tree ??= Frontier.over(links, lane.x.initial, (s, a) => lane.x.stepBy(s, a).state));
+      const tree = (lane.tree ??= lane.x.frontierOver(links));
       tree.look(links);
       const result = expandRange(lane.x, tree, task);
       return new Promise((resolve) => setTimeout(() => resolve(result), (count - (k % count)) * 2));
