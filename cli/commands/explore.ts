@@ -72,7 +72,7 @@ export async function exploreCommand(flags: Record<string, unknown>): Promise<nu
   if (workers > 1) {
     // Every scope's search at once, each level's ranges expanded by every thread: a thread that
     // waits for the end of one scope's level takes a range of another's.
-    const pool = new WorkerPool(spec, workers);
+    const pool = new WorkerPool(workers);
     try {
       explorations = await Promise.all(mine.map(({ job }) => exploreScopeInParallel(spec, scopeNamed(spec, job.scope), job, rangeLanes(pool, spec, job))));
     } finally {

@@ -28,7 +28,7 @@ export async function runCheckJobs<S>(spec: Spec, jobs: readonly CheckOptions[],
       return r;
     });
   }
-  const pool = new WorkerPool(spec, workers);
+  const pool = new WorkerPool(workers);
   try {
     return await Promise.all(
       jobs.map(async (o, i) => {

@@ -1,15 +1,15 @@
 /**
- * A pool of N lanes that runs tasks first come, first served, each lane one task at a time: this
- * thread (which has the spec loaded and its code warm already: one load and one JIT warm-up fewer)
- * and N − 1 worker threads (node:worker_threads). Callers await each task's result and put results
- * in their own order: the pool never decides what a report says. A worker module loads the way the command does — the
- * compiled JavaScript of dist/, or the TypeScript sources through tsx's loader (registered inside
- * the worker, as cli/svcspec.js does in the main thread).
+ * A pool of N worker threads (node:worker_threads) that runs tasks first come, first served, each
+ * worker one task at a time. This thread runs none: it hands out tasks and takes in results (a
+ * task run here would leave a worker that ends its own unanswered, idle, until this one ended).
+ * Callers await each task's result and put results in their own order: the pool never decides
+ * what a report says. A worker module loads the way the command does — the compiled JavaScript of
+ * dist/, or the TypeScript sources through tsx's loader (registered inside the worker, as
+ * cli/svcspec.js does in the main thread).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Spec } from '../../properties/spec/types.ts';
-import { type TaskKind, runTask } from './tasks.ts';
+import type { TaskKind } from './tasks.ts';
 
 /** What a worker posts back for a task: its result, or the error that ended it. */
 export type WorkerReply = { readonly id: number } & ({ readonly result: unknown } | { readonly error: string });
@@ -45,14 +45,10 @@ export class WorkerPool {
   private readonly queue: Pending[] = [];
   private nextId = 0;
   private failure?: Error;
-  private here = false;
 
-  /** `size` lanes in all, this thread's included. */
-  constructor(
-    private readonly spec: Spec,
-    readonly size: number,
-  ) {
-    for (let i = 1; i < size; i++) {
+  /** `size` worker threads. */
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) {
       const w = startWorker(WORKER);
       w.on('message', (reply: WorkerReply) => this.settle(w, reply));
       w.on('error', (e) => this.fail(e));
@@ -81,22 +77,6 @@ export class WorkerPool {
       const p = this.queue.shift()!;
       this.busy.set(w, p);
       w.postMessage(p.request);
-    }
-    // This thread's lane: after the messages already in (setImmediate), it runs one task, synchronously.
-    if (!this.here && this.queue.length) {
-      this.here = true;
-      setImmediate(() => {
-        const p = this.queue.shift();
-        if (p) {
-          try {
-            p.resolve(runTask(this.spec, p.request.kind, p.request.task));
-          } catch (e) {
-            p.reject(e as Error);
-          }
-        }
-        this.here = false;
-        this.dispatch();
-      });
     }
   }
 

@@ -23,8 +23,14 @@ export interface SearchBounds {
 
 export type StoppedBy = BfsResult['stoppedBy'];
 
-/** States handed out in one range at most: small enough to balance threads, large enough to amortise a message. */
-const MAX_RANGE = 256;
+/** States in one range for one thread: the time bound is checked between ranges. */
+const RANGE = 256;
+/**
+ * States in one range at most for several threads. Ranges are large: a thread's consecutive states
+ * are siblings and cousins that share parents and the model's memoised views of them, and each
+ * range a thread takes elsewhere costs it re-executed paths and views built again.
+ */
+const MAX_RANGE = 4096;
 
 export class LevelSearch<S> {
   readonly tree: Frontier<S>;
@@ -71,13 +77,13 @@ export class LevelSearch<S> {
   /**
    * The next range of the level to expand, with the invariants already decided; none when the
    * level is all handed out. For several threads the size follows what is left (guided
-   * scheduling): large ranges first, then smaller ones, so no thread waits long at the end of a
-   * level for another to finish a large range.
+   * scheduling): half of what is left per thread, so large ranges first, then smaller ones, and
+   * no thread waits long at the end of a level for another to finish a large range.
    */
   nextRange(lanes: number): RangeTask | undefined {
     const left = this.levelEnd - this.cursor;
     if (left <= 0) return undefined;
-    const size = lanes <= 1 ? MAX_RANGE : Math.max(1, Math.min(MAX_RANGE, Math.ceil(left / (lanes * 4))));
+    const size = lanes <= 1 ? RANGE : Math.max(1, Math.min(MAX_RANGE, Math.ceil(left / (lanes * 2))));
     const start = this.cursor;
     this.cursor = Math.min(start + size, this.levelEnd);
     return { start, end: this.cursor, depth: this.depth, decided: [...this.found.keys()] };
