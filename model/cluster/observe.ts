@@ -165,7 +165,8 @@ function ingressView(r: IngressRecord): Observation['ingresses'][number] {
 function deepFreeze<T>(v: T): T {
   if (v && typeof v === 'object' && !Object.isFrozen(v)) {
     Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
+    // for…in over a view (plain objects and arrays): no array of values per object.
+    for (const k in v) deepFreeze(v[k]);
   }
   return v;
 }

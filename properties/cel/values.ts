@@ -115,8 +115,13 @@ export function toCelValue(json: unknown): unknown {
     case 'object': {
       if (json === null) return null;
       if (Array.isArray(json)) return json.map(toCelValue);
+      // for…in, not Object.entries: no array of pairs per object (this runs on every transition).
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(json)) if (v !== undefined) out[k] = toCelValue(v);
+      for (const k in json) {
+        if (!Object.hasOwn(json, k)) continue;
+        const v = (json as Record<string, unknown>)[k];
+        if (v !== undefined) out[k] = toCelValue(v);
+      }
       return out;
     }
     default:
