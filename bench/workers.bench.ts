@@ -4,14 +4,16 @@
 //   npx tsx bench/workers.bench.ts explore [scope=readiness-race-wide] [workers=2] [iterations=3]
 // Each iteration is a whole process — `svcspec check --runs R` (the default scopes and timings),
 // or `svcspec explore --scope S` (one scope: its levels cut across the threads) — from the
-// TypeScript sources; the variants alternate so a machine shared with other work loads them
+// TypeScript sources through tsx (each worker thread loads them through tsx too), or with
+// BENCH_DIST=1 from the compiled dist/ that the installed package runs (`npm run build` first);
+// the variants alternate so a machine shared with other work loads them
 // alike. Wall time is tinybench's latency; CPU time is the process's own (every thread, read by the
 // process itself with process.cpuUsage), so CPU efficiency = CPU(1 worker) / CPU(N workers) says
 // what the workers cost beyond the work itself (each loads the spec and warms up its own JIT),
 // whatever else runs on the machine. Every run's check.json must be the same bytes; every run's
 // explore.json too, less its times and the steps re-executed (they hang on how ranges fell on threads).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
@@ -22,6 +24,8 @@ if (COMMAND !== 'check' && COMMAND !== 'explore') throw new Error(`usage: worker
 const WHAT = process.argv[3] ?? (COMMAND === 'check' ? '400' : 'readiness-race-wide');
 const WORKERS = Number(process.argv[4] ?? 2);
 const ITERATIONS = Number(process.argv[5] ?? 3);
+const DIST = process.env.BENCH_DIST === '1';
+if (DIST && !existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('BENCH_DIST=1 needs dist/: run npm run build first');
 const dir = mkdtempSync(join(tmpdir(), 'svcspec-workers-bench-'));
 
 /** The report less what measures the run rather than the search (and replay files named without each variant's directory). */
@@ -34,8 +38,8 @@ const searchOf = (json: string) =>
 function run(workers: number): { cpu: number; json: string } {
   const reports = join(dir, `w${workers}`);
   const args = [COMMAND, COMMAND === 'check' ? '--runs' : '--scope', WHAT, '--workers', String(workers), '--reports', reports];
-  const script = `const { main } = await import(${JSON.stringify(join(ROOT, 'cli/main.ts'))}); const c0 = process.cpuUsage(); process.exitCode = await main(${JSON.stringify(args)}); const c = process.cpuUsage(c0); process.stderr.write('\\n' + (c.user + c.system) / 1e6 + '\\n');`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const script = `const { main } = await import(${JSON.stringify(join(ROOT, DIST ? 'dist/cli/main.js' : 'cli/main.ts'))}); const c0 = process.cpuUsage(); process.exitCode = await main(${JSON.stringify(args)}); const c = process.cpuUsage(c0); process.stderr.write('\\n' + (c.user + c.system) / 1e6 + '\\n');`;
+  const r = spawnSync(process.execPath, [...(DIST ? [] : ['--import', 'tsx']), '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`--workers ${workers}: exit ${r.status}\n${r.stderr}`);
   return { cpu: Number(r.stderr.trim().split('\n').at(-1)), json: searchOf(readFileSync(join(reports, `${COMMAND}.json`), 'utf8')) };
 }
@@ -72,5 +76,5 @@ console.table([
   { variant: `--workers ${WORKERS}`, 'wall s (median)': wn.toFixed(1), 'cpu s (median)': cn.toFixed(1) },
 ]);
 console.log(`speed-up (wall): ${(w1 / wn).toFixed(2)}×; CPU efficiency: ${(c1 / cn).toFixed(2)} (1 = the workers cost nothing beyond the work); ideal speed-up on an idle machine ≈ ${Math.min(WORKERS, cpus().length)} × efficiency = ${(Math.min(WORKERS, cpus().length) * (c1 / cn)).toFixed(2)}×`);
-console.log(`${COMMAND} ${WHAT}; ${cpus().length} cores, load average ${load.toFixed(1)} at the start; ${COMMAND}.json identical in every run: ${outputs.size === 1}`);
+console.log(`${COMMAND} ${WHAT} (${DIST ? 'dist/' : 'sources through tsx'}); ${cpus().length} cores, load average ${load.toFixed(1)} at the start; ${COMMAND}.json identical in every run: ${outputs.size === 1}`);
 if (outputs.size !== 1) process.exitCode = 1;

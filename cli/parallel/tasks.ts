@@ -1,6 +1,7 @@
 /**
  * What the threads of `--workers N` run, by kind: a slice of a check's round, or a range of one
- * level of an exploration. The worker threads and this thread (one lane of the pool) run the same functions.
+ * level of an exploration. The worker threads run them; without workers the search calls what is
+ * under them (a check slice, expandRange) on the main thread.
  */
 import { type SliceTask, runSlice } from '../../properties/engine/check-slice.ts';
 import type { Spec } from '../../properties/spec/types.ts';
