@@ -11,6 +11,7 @@ import { type ScopeExploration, type ScopeExplorationOptions, exploreScope } fro
 import { type Scenario, loadScenario } from '../properties/scenario/load.ts';
 import { type ScenarioOutcome, runScenario } from '../properties/scenario/run.ts';
 import { loadSpec } from '../properties/spec/load.ts';
+import { scopeNamed } from '../properties/spec/scope-named.ts';
 import type { Scope, Spec, Timing } from '../properties/spec/types.ts';
 import { ProcessAdapter } from '../conformance/process-adapter.ts';
 import { type ConformReport, type SettlePolicy, runConform } from '../conformance/runner.ts';
@@ -58,12 +59,6 @@ export interface RandomRunOptions extends WithSpec {
   readonly path?: string;
   /** Only these invariants (ids or id prefixes). */
   readonly only?: readonly string[];
-}
-
-function scopeNamed(spec: Spec, name: string): Scope {
-  const s = spec.scopes.find((x) => x.name === name);
-  if (!s) throw new Error(`unknown scope "${name}"; spec/scopes.yaml has ${spec.scopes.map((x) => x.name).join(', ')}`);
-  return s;
 }
 
 function randomRun(o: RandomRunOptions) {

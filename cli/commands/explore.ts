@@ -5,10 +5,11 @@
  */
 import { type ScopeExploration, exploreScope, exploreScopeInParallel } from '../../properties/explore/explore-scope.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
+import { scopeNamed } from '../../properties/spec/scope-named.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
 import { type FlagSpec, UsageError } from '../args.ts';
 import { writeFile, writeJsonLine } from '../io.ts';
-import { type ExplorationWire, type ExploreTask, explorationWire, forgetExplorations, rangeLanes, scopeNamed } from '../parallel/explore-task.ts';
+import { type ExplorationWire, type ExploreTask, explorationWire, forgetExplorations, rangeLanes } from '../parallel/explore-task.ts';
 import { WorkerPool, cores } from '../parallel/pool.ts';
 import { Progress } from '../progress.ts';
 import { writeShard } from '../shard-files.ts';
@@ -104,7 +105,7 @@ export function finishExplore(spec: Spec, explorations: readonly ScopeExploratio
   const junit = flags.junit as string | undefined;
   const replayFiles = new Map<string, string>();
   for (const { report: r, timing } of explorations) {
-    const scope = spec.scopes.find((s) => s.name === r.scope)!;
+    const scope = scopeNamed(spec, r.scope);
     for (const v of r.verdicts.filter((x) => x.trace)) {
       const file = `${dir}/explore-${r.scope}-${v.invariant.id.replace(/\//g, '-')}.yaml`;
       writeFile(file, traceScenario(scope, timing, v));

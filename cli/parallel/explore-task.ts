@@ -13,6 +13,7 @@ import { type ScopeExploration, type ScopeExplorationOptions, scopeExploreOption
 import { Exploration } from '../../properties/explore/exploration.ts';
 import type { Frontier, FrontierLinks } from '../../properties/explore/frontier.ts';
 import type { Spec, Timing } from '../../properties/spec/types.ts';
+import { scopeNamed } from '../../properties/spec/scope-named.ts';
 import type { WorkerPool } from './pool.ts';
 
 export interface ExploreTask extends Omit<ScopeExplorationOptions, 'onProgress'> {
@@ -74,10 +75,4 @@ export function rangeLanes(pool: WorkerPool, spec: Spec, job: ExploreTask): Rang
       return { ...r, violations: fromWire<RangeResult['violations']>(r.violations, invariants) };
     },
   };
-}
-
-export function scopeNamed(spec: Spec, name: string) {
-  const scope = spec.scopes.find((s) => s.name === name);
-  if (!scope) throw new Error(`scope ${name} is not in this spec`);
-  return scope;
 }

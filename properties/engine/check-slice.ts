@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { type Operation, normalizeConfig } from '../../model/index.ts';
 import { generatorOf, sequenceArb, swarmOfRun } from '../arbitraries/operations.ts';
 import type { Spec, Timing } from '../spec/types.ts';
+import { scopeNamed } from '../spec/scope-named.ts';
 import { type CreditData, GeneratorCredit, catalogueWeights, runEventKey, runStateKey, weighted } from './bias.ts';
 import { InvariantChecker } from './checker.ts';
 import { type Visited, markVisits, transitionParts, unionVisited, visitsSinceMark } from './coverage.ts';
@@ -65,8 +66,7 @@ export interface SliceResult {
 const ENOUGH = new fc.PreconditionFailure(true);
 
 export function runSlice<S>(spec: Spec, task: SliceTask, system: System<S> = modelSystem as unknown as System<S>, onRun?: (done: number) => void): SliceResult {
-  const scope = spec.scopes.find((s) => s.name === task.scope);
-  if (!scope) throw new Error(`scope ${task.scope} is not in this spec`);
+  const scope = scopeNamed(spec, task.scope);
   const invariants = selectInvariants(spec, task.timing, task.only);
   const checker = new InvariantChecker(invariants, task.timing, normalizeConfig({ ...scope.cluster, timing: task.timing }));
   const credit = new GeneratorCredit();
