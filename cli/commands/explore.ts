@@ -26,7 +26,7 @@ export const EXPLORE_FLAGS: FlagSpec = {
   'max-states': { type: 'number', help: 'stop after this many distinct states' },
   'time-limit': { type: 'number', help: 'seconds per scope (default: the scope\'s explore.timeLimitSeconds)' },
   'exact-keys': { type: 'boolean', help: 'deduplicate on the full state text instead of its 64-bit fingerprint' },
-  symmetry: { type: 'boolean', help: 'one state per renaming of pods whose manifests differ only in name' },
+  symmetry: { type: 'boolean', help: 'one state per renaming of interchangeable pods and nodes (the same manifests but for names)' },
   ...parallelFlags('explore', 'scopes (in the order explored)'),
   ...reportFlags('explore'),
 };
@@ -131,7 +131,7 @@ function printExploration({ report: r, timing: explored, expected }: ScopeExplor
   const counts = { ok: 0, violation: 0, unknown: 0 };
   for (const v of r.verdicts) counts[v.verdict]++;
   const history = r.verdicts.filter((v) => v.reason).length;
-  if (r.symmetry) process.stdout.write(`  symmetry: ${r.symmetry.length ? r.symmetry.map((g) => g.join(' ~ ')).join('; ') : 'no interchangeable pods'}\n`);
+  if (r.symmetry) process.stdout.write(`  symmetry: ${r.symmetry.length ? r.symmetry.map((g) => g.join(' ~ ')).join('; ') : 'no interchangeable pods or nodes'}\n`);
   const vacuous = r.verdicts.filter((v) => v.verdict === 'ok' && v.exercised === 0).map((v) => v.invariant.id);
   process.stdout.write(`  ${counts.ok} ok${vacuous.length ? ` (${vacuous.length} never exercised)` : ''}, ${counts.violation} violated, ${counts.unknown} unknown${history ? ` (${history} of them judge a run's history: checked by check and conform, not here)` : ''}\n`);
   if (vacuous.length) process.stdout.write(`  never exercised (their precondition never held in this scope): ${vacuous.join(', ')}\n`);

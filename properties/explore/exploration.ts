@@ -16,7 +16,7 @@ import { staticAlphabet } from './alphabet.ts';
 import { fingerprintState, fingerprintText } from './fingerprint.ts';
 import { Frontier, type FrontierLinks } from './frontier.ts';
 import { stateText } from './state-key.ts';
-import { closedGroups, interchangeablePods, symmetricFingerprint, symmetricText } from './symmetry.ts';
+import { type Symmetry, scopeSymmetry, symmetricFingerprint, symmetricText } from './symmetry.ts';
 
 export interface ExplorationOptions<S = ClusterState> {
   readonly scope: Scope;
@@ -30,7 +30,7 @@ export interface ExplorationOptions<S = ClusterState> {
   /** Check these even though they are not declared for this timing (to show where they break). */
   readonly alsoCheck?: readonly Invariant[];
   readonly exactKeys?: boolean;
-  /** Symmetry reduction: pods with the same manifest but for their names are interchangeable (symmetry.ts). */
+  /** Symmetry reduction: renamings of interchangeable pods and nodes (symmetry.ts). */
   readonly symmetry?: boolean;
 }
 
@@ -104,6 +104,11 @@ function withSettle(ops: Operation[], timing: Timing): Operation[] {
   return timing === 'async' && !ops.some((op) => op.op === 'settle') ? [...ops, { op: 'settle' } as Operation] : ops;
 }
 
+/** The CEL sources of rules: what they spell out by name. */
+function celSources(rules: readonly Invariant[]): string[] {
+  return rules.flatMap((i) => [i.holds.source, ...(i.when ? [i.when.source] : [])]);
+}
+
 function hasTemplates(ops: readonly Operation[]): boolean {
   return ops.some((op) => JSON.stringify(op).includes('"$'));
 }
@@ -117,8 +122,8 @@ export class Exploration<S = ClusterState> {
   readonly listed: readonly Invariant[];
   readonly judged: readonly Invariant[];
   readonly checker: InvariantChecker;
-  /** With `symmetry`: the groups of interchangeable pods the search reduces by. */
-  readonly groups: string[][];
+  /** With `symmetry`: the renamings the search reduces by (none: no reduction). */
+  readonly symmetry?: Symmetry;
   readonly fingerprint: (s: S) => { readonly hi: number; readonly lo: number };
   readonly exactKey?: (s: S) => string;
   private readonly alphabet: readonly Operation[];
@@ -143,11 +148,13 @@ export class Exploration<S = ClusterState> {
     this.judged = this.listed.filter((i) => !readsHistory([...(i.when?.reads ?? []), ...i.holds.reads]));
     // Invariants declared for another timing are checked here as if they were declared for this one.
     const asDeclared = this.judged.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) }));
-    this.checker = new InvariantChecker(asDeclared, o.timing, normalizeConfig(config), EXPLORE_MEMO_LIMIT);
-    this.groups = o.symmetry ? closedGroups(interchangeablePods(manifestsOf(o.scope, this.alphabet)), this.alphabet) : [];
-    if (this.groups.length > 0 && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
-    this.fingerprint = this.groups.length > 0 ? (symmetricFingerprint(this.groups) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
-    if (o.exactKeys === true) this.exactKey = this.groups.length > 0 ? (symmetricText(this.groups) as unknown as (s: S) => string) : keyOf;
+    const normalized = normalizeConfig(config);
+    this.checker = new InvariantChecker(asDeclared, o.timing, normalized, EXPLORE_MEMO_LIMIT);
+    this.symmetry = o.symmetry ? scopeSymmetry(manifestsOf(o.scope, this.alphabet), this.alphabet, normalized, celSources(this.listed)) : undefined;
+    const reducing = (this.symmetry?.renamings.length ?? 0) > 0;
+    if (reducing && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
+    this.fingerprint = reducing ? (symmetricFingerprint(this.symmetry!, normalized) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;
+    if (o.exactKeys === true) this.exactKey = reducing ? (symmetricText(this.symmetry!, normalized) as unknown as (s: S) => string) : keyOf;
   }
 
   /** The state's observation as CEL values, converted once per state. */

@@ -65,7 +65,7 @@ export interface ExploreReport {
    * Absent with exact keys.
    */
   readonly collision?: { readonly optimistic: number; readonly actual: number };
-  /** With `symmetry`: the groups of interchangeable pods the search reduced by (empty: none found). */
+  /** With `symmetry`: the classes of pods and of nodes the search's renamings mix (empty: none found). */
   readonly symmetry?: readonly (readonly string[])[];
   readonly verdicts: readonly InvariantVerdict[];
 }
@@ -157,7 +157,7 @@ function reportOf<S>(o: ExploreOptions<S>, x: Exploration<S>, search: LevelSearc
     bytesPerState: search.bytes / search.states,
     replayedSteps: search.replayed,
     ...(fingerprints ? { collision: { optimistic: optimisticCollisionProbability(search.states), actual: fingerprints.actualCollisionEstimate() } } : {}),
-    ...(o.symmetry ? { symmetry: x.groups } : {}),
+    ...(x.symmetry ? { symmetry: x.symmetry.orbits } : {}),
     verdicts,
   };
 }

@@ -1,102 +1,211 @@
 /**
- * Symmetry reduction (`--symmetry`): pods whose manifests are the same but for their names are
- * interchangeable, so a state and the state with their names swapped have the same futures (the
- * alphabet holds the same operations for each) and the same verdicts (invariants quantify over
- * every pod). The visited set then keeps one fingerprint per class: the smallest fingerprint of
- * the state's canonical text over every renaming of each group (TLC's SYMMETRY does the same
- * over permutations of model values).
+ * Symmetry reduction (`--symmetry`). A renaming of the scope's pods, and of its nodes with their
+ * addresses, that maps the scope's manifests onto themselves and its alphabet onto itself maps a
+ * state to one with the same futures (renamed) and the same verdicts (invariants quantify over
+ * every pod and node; a name a checked rule spells out is never renamed). The visited set then keeps one fingerprint per class: the smallest
+ * fingerprint of the state's canonical text over every such renaming (TLC's SYMMETRY does the
+ * same over permutations of model values).
  *
- * A renamed text substitutes pod keys (`ns/name`) and JSON `"name":"…"` fields, and re-sorts
- * each section's lines (sections are sorted by key). Lists nested inside a line and sorted by pod
- * name are not re-sorted: such a state may keep more than one fingerprint per class. That only
- * costs reduction, never soundness: every fingerprint is still a renaming of the state's own text.
+ * - Pods: those whose manifests are the same but for their names (and the node they are pinned
+ *   to) are candidates; `replicas` has three on one node.
+ * - Nodes: a node is renamed with its InternalIP and its pod address block (a pod at offset k of
+ *   node-2's block is at offset k of node-3's), so a renamed state is one the model can reach.
+ *   Only when the model treats nodes alike: every pod the scope can create is pinned
+ *   (`spec.nodeName`: the scheduler breaks ties by configured order), the alphabet adds or deletes
+ *   no node and no ReplicationController, and the renaming leaves alone the first configured node
+ *   (the `kubernetes` Service's endpoint and the ingress controllers' address) and the first by
+ *   name (where an ingress controller runs, model/cluster/http.ts). `spread` swaps two nodes
+ *   jointly with the pod pinned to each.
+ *
+ * A renamed text substitutes pod keys (`ns/name`), JSON `"name"`/`"pod"` fields holding a pod's
+ * name, node names and addresses, and re-sorts each section's lines (sections are sorted by key).
+ * Lists nested inside a line (sorted by pod name or address), timers (due at the same time, they
+ * fire in the order they were set) and pending work are not re-sorted: such a state may keep more
+ * than one fingerprint per class. That only costs
+ * reduction, never soundness: every fingerprint is still of a renaming of the state's own text.
  * Traces stay real: the search re-executes actual steps from the first state found in a class.
  */
-import type { ClusterState } from '../../model/index.ts';
+import { type ClusterState, type Config, formatIPv4, parseIPv4 } from '../../model/index.ts';
 import { fingerprintText } from './fingerprint.ts';
 import { sectionText, stateParts } from './state-key.ts';
 
-type Manifest = { kind?: string; metadata?: { name?: string; namespace?: string } };
+type Manifest = { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { nodeName?: string } };
+
+/** Old name → new name, for pods (`namespace/name`) and nodes; identity where absent. */
+export interface Renaming {
+  readonly pods: ReadonlyMap<string, string>;
+  readonly nodes: ReadonlyMap<string, string>;
+}
+
+export interface Symmetry {
+  /** Every renaming the search reduces by, the identity left out (none: no reduction). */
+  readonly renamings: readonly Renaming[];
+  /** The classes of names the renamings mix: pod keys, then node names (for the report). */
+  readonly orbits: string[][];
+}
+
+const podKey = (m: Manifest) => `${m.metadata!.namespace ?? 'default'}/${m.metadata!.name}`;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 /**
- * Groups of interchangeable pod names (each `namespace/name`) among the scope's pod manifests:
- * same manifest but for the name. A name also written anywhere else in the manifests (a label, a
- * container name) could be renamed where it means something else: such a pod is left alone.
+ * Groups of candidate pods: same namespace, same manifest but for the name and the node it is
+ * pinned to. A name also written anywhere else (a label, a container name, a pod of that name in
+ * another namespace) could be renamed where it means something else: such a pod is left alone.
  */
-export function interchangeablePods(manifests: readonly unknown[]): string[][] {
-  const pods = (manifests as Manifest[]).filter((m) => m?.kind === 'Pod' && m.metadata?.name);
-  const everywhere = JSON.stringify(manifests);
+function podGroups(manifests: readonly Manifest[], everywhere: string, named: (name: string) => boolean): string[][] {
+  const pods = manifests.filter((m) => m?.kind === 'Pod' && m.metadata?.name);
   const groups = new Map<string, string[]>();
   for (const p of pods) {
     const name = p.metadata!.name!;
-    const uses = everywhere.split(`"${name}"`).length - 1;
-    const asPodName = (manifests as Manifest[]).filter((m) => m?.metadata?.name === name).length;
-    if (uses !== asPodName) continue;
-    const shape = JSON.stringify({ ...p, metadata: { ...p.metadata, name: '' } });
+    const asPod = pods.filter((q) => q.metadata!.name === name);
+    if (new Set(asPod.map(podKey)).size > 1 || manifests.some((m) => m?.kind !== 'Pod' && m?.metadata?.name === name) || named(name)) continue;
+    if (count(everywhere, `"name":"${name}"`) + count(everywhere, `"pod":"${name}"`) !== count(everywhere, `"${name}"`)) continue;
+    const shape = JSON.stringify({ ...p, metadata: { ...p.metadata, name: '' }, spec: { ...p.spec, nodeName: '' } });
     const key = `${p.metadata!.namespace ?? 'default'}|${shape}`;
-    groups.set(key, [...(groups.get(key) ?? []), `${p.metadata!.namespace ?? 'default'}/${name}`]);
+    if (!groups.get(key)?.includes(podKey(p))) groups.set(key, [...(groups.get(key) ?? []), podKey(p)]);
   }
   return [...groups.values()].filter((g) => g.length > 1);
 }
 
-/**
- * The groups under which the alphabet is closed: renaming pods maps every operation to one of
- * the alphabet's (an operation on one pod only, such as a probe of `server`, breaks the symmetry).
- */
-export function closedGroups(groups: readonly string[][], alphabet: readonly unknown[]): string[][] {
-  const texts = new Set(alphabet.map((op) => JSON.stringify(op)));
-  return groups.filter((g) =>
-    renamings([g]).every((m) => {
-      const names = new Map([...m].map(([from, to]) => [from.slice(from.indexOf('/') + 1), to.slice(to.indexOf('/') + 1)]));
-      const token = new RegExp(`"(pod|name)":"(${[...names.keys()].map(escape).join('|')})"`, 'g');
-      return [...texts].every((t) => texts.has(t.replace(token, (_, field: string, name: string) => `"${field}":"${names.get(name)}"`)));
-    }),
-  );
+/** The nodes the model treats alike in this scope (see the module comment), or none. */
+function candidateNodes(manifests: readonly Manifest[], alphabet: readonly unknown[], config: Config, everywhere: string, named: (name: string) => boolean): string[] {
+  const creatable = manifests.filter((m) => m?.kind === 'Pod');
+  if (!creatable.every((m) => typeof m.spec?.nodeName === 'string')) return [];
+  if (alphabet.some((op) => /"kind":"(Node|ReplicationController)"/.test(JSON.stringify(op)))) return [];
+  const names = config.nodes.map((n) => n.name);
+  const fixed = new Set([names[0], [...names].sort()[0]]);
+  // A node name written other than as where a pod runs could mean something else: left alone.
+  const ipOf = new Map(config.nodes.map((n) => [n.name, n.ip]));
+  return names.filter((n) => !fixed.has(n) && !named(n) && !named(ipOf.get(n)!) && count(everywhere, `"${n}"`) === count(everywhere, `"nodeName":"${n}"`));
 }
 
-/** Every permutation of `items` (n! of them: groups are a handful of pods). */
+/** Every permutation of `items` (n! of them: groups are a handful of names). */
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
   return items.flatMap((x, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [x, ...rest]));
 }
 
-/** Every renaming of the pods in `groups` (each group permuted independently), as old key → new key. */
-export function renamings(groups: readonly string[][]): Map<string, string>[] {
+/** Every map that permutes each group within itself, independently. */
+function products(groups: readonly string[][]): Map<string, string>[] {
   let out: Map<string, string>[] = [new Map()];
-  for (const g of groups) {
-    out = out.flatMap((m) => permutations(g).map((p) => new Map([...m, ...g.map((k, i) => [k, p[i]] as const)])));
-  }
+  for (const g of groups) out = out.flatMap((m) => permutations(g).map((p) => new Map([...m, ...g.map((k, i) => [k, p[i]] as const)])));
   return out;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
-/** The state's canonical text under each renaming of the pods in `groups`. */
-function renamedTexts(groups: readonly string[][]): (s: ClusterState) => string[] {
-  const maps = renamings(groups);
-  const keys = groups.flat();
-  const names = new Map(keys.map((k) => [k.slice(k.indexOf('/') + 1), k]));
-  // A pod key not inside a longer name (namespaces are lower case: a section's capital letter may
-  // precede one), or a JSON name field holding a pod's name.
-  const token = new RegExp(`(?<![a-z0-9.-])(${keys.map(escape).join('|')})(?![a-z0-9.-])|"name":"(${[...names.keys()].map(escape).join('|')})"`, 'g');
-  return (s) => {
-    const parts: { section: boolean; text: string }[] = [];
-    stateParts(s, (sec, owner, text) => parts.push(sec ? { section: true, text: sectionText(sec, owner!) } : { section: false, text: text!() }));
-    return maps.map((m) => {
-      const rename = (text: string) =>
-        text.replace(token, (_whole, key: string | undefined, name: string | undefined) => {
-          if (key !== undefined) return m.get(key) ?? key;
-          const to = m.get(names.get(name!)!)!;
-          return `"name":"${to.slice(to.indexOf('/') + 1)}"`;
-        });
-      return parts.map((p) => (p.section ? rename(p.text).split('\n').sort().join('\n') : rename(p.text))).join('\n');
+/**
+ * A text renamer: pod keys not inside a longer name (namespaces are lower case: a section's
+ * capital letter may precede one), JSON `"name"`/`"pod"` fields holding a pod's name, node names,
+ * and IPv4 addresses of a renamed node or of its pod block.
+ */
+export function textRenamer(r: Renaming, config: Config): (text: string) => string {
+  const pods = [...r.pods].filter(([a, b]) => a !== b);
+  const nodes = [...r.nodes].filter(([a, b]) => a !== b);
+  if (pods.length + nodes.length === 0) return (t) => t;
+  const names = new Map(pods.map(([a, b]) => [a.slice(a.indexOf('/') + 1), b.slice(b.indexOf('/') + 1)]));
+  const nodeOf = new Map(config.nodes.map((n) => [n.name, n]));
+  const ips = new Map(nodes.map(([a, b]) => [nodeOf.get(a)!.ip, nodeOf.get(b)!.ip]));
+  const blocks = nodes.map(([a, b]) => ({ from: nodeOf.get(a)!.podRange, to: nodeOf.get(b)!.podRange }));
+  const alternatives = [
+    pods.length ? `(?<![a-z0-9.-])(?<key>${pods.map(([a]) => escape(a)).join('|')})(?![a-z0-9.-])` : '',
+    pods.length ? `"(?<field>name|pod)":"(?<name>${[...names.keys()].map(escape).join('|')})"` : '',
+    nodes.length ? `(?<![a-z0-9.-])(?<node>${nodes.map(([a]) => escape(a)).join('|')})(?![a-z0-9.-])` : '',
+    nodes.length ? '(?<![0-9.])(?<ip>\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9])' : '',
+  ].filter(Boolean);
+  const token = new RegExp(alternatives.join('|'), 'g');
+  const renameIP = (ip: string): string => {
+    const to = ips.get(ip);
+    if (to !== undefined) return to;
+    const n = parseIPv4(ip);
+    if (n === undefined) return ip;
+    const block = blocks.find((b) => n >= b.from.base && n < b.from.base + b.from.size);
+    return block ? formatIPv4(block.to.base + (n - block.from.base)) : ip;
+  };
+  return (text) =>
+    text.replace(token, (...args) => {
+      const g = args.at(-1) as { key?: string; field?: string; name?: string; node?: string; ip?: string };
+      if (g.key !== undefined) return r.pods.get(g.key)!;
+      if (g.name !== undefined) return `"${g.field}":"${names.get(g.name)}"`;
+      if (g.node !== undefined) return r.nodes.get(g.node)!;
+      return renameIP(g.ip!);
     });
+}
+
+/**
+ * The scope's symmetry: every renaming of candidate pods and nodes under which its manifests and
+ * its alphabet are the same sets. They form a group (the automorphisms of what the scope can do).
+ * `rules` are the CEL sources of the rules checked: a name one of them spells out (a witness
+ * about pod `a`, say) is not renamed, as that rule would tell the renamed states apart.
+ */
+export function scopeSymmetry(manifestList: readonly unknown[], alphabet: readonly unknown[], config: Config, rules: readonly string[]): Symmetry {
+  const manifests = manifestList as Manifest[];
+  const everywhere = JSON.stringify([manifests, alphabet]);
+  const named = (name: string) => rules.some((src) => src.includes(`'${name}'`) || src.includes(`"${name}"`));
+  const podCandidates = podGroups(manifests, everywhere, named);
+  const nodeCandidates = candidateNodes(manifests, alphabet, config, everywhere, named);
+  const manifestTexts = manifests.map((m) => JSON.stringify(m));
+  const opTexts = alphabet.map((op) => JSON.stringify(op));
+  const sameSet = (texts: string[], rename: (t: string) => string) => {
+    const all = new Set(texts);
+    return texts.every((t) => all.has(rename(t)));
+  };
+  const renamings: Renaming[] = [];
+  for (const nodes of products(nodeCandidates.length > 1 ? [nodeCandidates] : [])) {
+    for (const pods of products(podCandidates)) {
+      const r = { pods, nodes };
+      if ([...pods, ...nodes].every(([a, b]) => a === b)) continue;
+      const rename = textRenamer(r, config);
+      if (sameSet(manifestTexts, rename) && sameSet(opTexts, rename)) renamings.push(r);
+    }
+  }
+  return { renamings, orbits: orbits(renamings) };
+}
+
+/** The classes of names the renamings mix, each sorted; pods first, then nodes. */
+function orbits(renamings: readonly Renaming[]): string[][] {
+  const classOf = new Map<string, Set<string>>();
+  const join = (a: string, b: string) => {
+    const ca = classOf.get(a) ?? new Set([a]);
+    const cb = classOf.get(b) ?? new Set([b]);
+    if (ca === cb) return;
+    for (const x of cb) ca.add(x);
+    for (const x of ca) classOf.set(x, ca);
+  };
+  for (const r of renamings) for (const [a, b] of [...r.pods, ...r.nodes]) if (a !== b) join(a, b);
+  const classes = [...new Set(classOf.values())].map((c) => [...c].sort()).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return [...classes.filter((c) => c[0].includes('/')), ...classes.filter((c) => !c[0].includes('/'))];
+}
+
+/**
+ * The state's canonical text under the identity and each renaming, section lines sorted alike.
+ * A renamed section is memoised on the section's persistent map: a step that changes one pod
+ * renames the pods section again, not the Services or the proxies.
+ */
+function renamedTexts(symmetry: Symmetry, config: Config): (s: ClusterState) => string[] {
+  const renames = [(t: string) => t, ...symmetry.renamings.map((r) => textRenamer(r, config))];
+  // One memo per renaming and section (an empty map may be one object shared by several sections).
+  const memos = renames.map(() => new Map<string, WeakMap<object, string>>());
+  return (s) => {
+    const parts: { section?: string; owner?: object; text: string }[] = [];
+    stateParts(s, (sec, owner, text) => parts.push(sec ? { section: sec.name, owner, text: sectionText(sec, owner!) } : { text: text!() }));
+    return renames.map((rename, i) =>
+      parts
+        .map((p) => {
+          if (p.section === undefined) return rename(p.text);
+          let memo = memos[i].get(p.section);
+          if (memo === undefined) memos[i].set(p.section, (memo = new WeakMap()));
+          let t = memo.get(p.owner!);
+          if (t === undefined) memo.set(p.owner!, (t = rename(p.text).split('\n').sort().join('\n')));
+          return t;
+        })
+        .join('\n'),
+    );
   };
 }
 
 /** The smallest fingerprint of the state's text over the renamings: one per symmetry class. */
-export function symmetricFingerprint(groups: readonly string[][]): (s: ClusterState) => { hi: number; lo: number } {
-  const texts = renamedTexts(groups);
+export function symmetricFingerprint(symmetry: Symmetry, config: Config): (s: ClusterState) => { hi: number; lo: number } {
+  const texts = renamedTexts(symmetry, config);
   return (s) => {
     let best: { hi: number; lo: number } | undefined;
     for (const text of texts(s)) {
@@ -108,7 +217,7 @@ export function symmetricFingerprint(groups: readonly string[][]): (s: ClusterSt
 }
 
 /** The smallest text over the renamings (`--exact-keys` with `--symmetry`). */
-export function symmetricText(groups: readonly string[][]): (s: ClusterState) => string {
-  const texts = renamedTexts(groups);
+export function symmetricText(symmetry: Symmetry, config: Config): (s: ClusterState) => string {
+  const texts = renamedTexts(symmetry, config);
   return (s) => texts(s).reduce((a, b) => (b < a ? b : a));
 }

@@ -102,6 +102,17 @@ describe('explore', () => {
     expect(summary(reduced)).toEqual(summary(plain));
   });
 
+  it('with symmetry, swaps interchangeable nodes with the pods pinned to them: about half the states, the same verdicts and trace lengths', () => {
+    const s = scope('spread');
+    const o = { scope: s, timing: 'sync' as const, depth: 6, invariants: declaredFor('sync'), alsoCheck: s.witnesses };
+    const [plain, reduced] = [explore(o), explore({ ...o, symmetry: true })];
+    expect(reduced.symmetry).toEqual([['default/web-1', 'default/web-2'], ['node-2', 'node-3']]);
+    expect(reduced.states).toBeLessThan(plain.states * 0.55);
+    const summary = (r: typeof plain) => r.verdicts.map((v) => `${v.invariant.id} ${v.verdict} ${v.trace?.length ?? ''} ${(v.exercised ?? 0) > 0}`);
+    expect(summary(reduced)).toEqual(summary(plain));
+    expect(reduced.verdicts.find((v) => v.invariant.id === 'witness/client-served')!.trace).toHaveLength(6);
+  });
+
   it('finds no symmetry between pods with different manifests (the server and the client of the readiness race)', () => {
     const r = explore({ scope: scope('readiness-race-settled'), timing: 'async', depth: 2, invariants: [], symmetry: true });
     expect(r.symmetry).toEqual([]);
