@@ -6,13 +6,16 @@
 // or `svcspec explore --scope S` (one scope: its levels cut across the threads) — from the
 // TypeScript sources through tsx (each worker thread loads them through tsx too), or with
 // BENCH_DIST=1 from the compiled dist/ that the installed package runs (`npm run build` first);
-// the variants alternate so a machine shared with other work loads them
-// alike. Wall time is tinybench's latency; CPU time is the process's own (every thread, read by the
+// the variants alternate so a machine shared with other work loads them alike. A third variant
+// runs N one-thread processes at once, each a whole search: what N independent searches get out
+// of this machine (its cores, caches and memory bandwidth shared), the ceiling for --workers N.
+// Wall time is tinybench's latency; CPU time is the process's own (every thread, read by the
 // process itself with process.cpuUsage), so CPU efficiency = CPU(1 worker) / CPU(N workers) says
 // what the workers cost beyond the work itself (each loads the spec and warms up its own JIT),
 // whatever else runs on the machine. Every run's check.json must be the same bytes; every run's
 // explore.json too, less its times and the steps re-executed (they hang on how ranges fell on threads).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,46 +38,57 @@ const searchOf = (json: string) =>
     : JSON.stringify(JSON.parse(json, (k, v) => (['seconds', 'statesPerSecond', 'replayedSteps'].includes(k) ? undefined : k === 'replay' ? String(v).split('/').at(-1) : v)));
 
 /** One command in a fresh process; its CPU seconds (all threads) come back on stderr's last line. */
-function run(workers: number): { cpu: number; json: string } {
-  const reports = join(dir, `w${workers}`);
+async function run(workers: number, tag = `w${workers}`): Promise<{ cpu: number; json: string }> {
+  const reports = join(dir, tag);
   const args = [COMMAND, COMMAND === 'check' ? '--runs' : '--scope', WHAT, '--workers', String(workers), '--reports', reports];
   const script = `const { main } = await import(${JSON.stringify(join(ROOT, DIST ? 'dist/cli/main.js' : 'cli/main.ts'))}); const c0 = process.cpuUsage(); process.exitCode = await main(${JSON.stringify(args)}); const c = process.cpuUsage(c0); process.stderr.write('\\n' + (c.user + c.system) / 1e6 + '\\n');`;
-  const r = spawnSync(process.execPath, [...(DIST ? [] : ['--import', 'tsx']), '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`--workers ${workers}: exit ${r.status}\n${r.stderr}`);
-  return { cpu: Number(r.stderr.trim().split('\n').at(-1)), json: searchOf(readFileSync(join(reports, `${COMMAND}.json`), 'utf8')) };
+  const child = spawn(process.execPath, [...(DIST ? [] : ['--import', 'tsx']), '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [status] = (await once(child, 'close')) as [number | null];
+  if (status !== 0) throw new Error(`--workers ${workers}: exit ${status}\n${stderr}`);
+  return { cpu: Number(stderr.trim().split('\n').at(-1)), json: searchOf(readFileSync(join(reports, `${COMMAND}.json`), 'utf8')) };
 }
 
 const cpu = new Map<number, number[]>();
-const wallTimes = new Map<number, number[]>();
+const wallTimes = new Map<string, number[]>();
+const PAIR = `${WORKERS} × --workers 1 at once`;
 const outputs = new Set<string>();
 const load = loadavg()[0];
 // Interleaved: each round runs one iteration of each variant, so both meet the same load.
 for (let i = 0; i < ITERATIONS; i++) {
   const bench = new Bench({ iterations: 1, time: 0, warmup: false });
   for (const w of [1, WORKERS]) {
-    bench.add(String(w), () => {
-      const r = run(w);
+    bench.add(String(w), async () => {
+      const r = await run(w);
       cpu.set(w, [...(cpu.get(w) ?? []), r.cpu]);
       outputs.add(r.json);
     });
   }
+  // The machine's own ceiling: N one-thread processes at once, each a whole search (no sharing, no
+  // merge). N × wall(1) / wall(this) is the speed-up N independent searches would get here.
+  bench.add(PAIR, async () => {
+    for (const r of await Promise.all(Array.from({ length: WORKERS }, (_, i) => run(1, `alone-${i}`)))) outputs.add(r.json);
+  });
   await bench.run();
   for (const t of bench.tasks) {
     const ms = (t.result as { latency?: { mean: number } }).latency?.mean;
     if (ms === undefined) throw new Error(`--workers ${t.name} did not complete`);
-    wallTimes.set(Number(t.name), [...(wallTimes.get(Number(t.name)) ?? []), ms / 1000]);
+    wallTimes.set(t.name, [...(wallTimes.get(t.name) ?? []), ms / 1000]);
   }
 }
 rmSync(dir, { recursive: true, force: true });
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const wall = (w: number) => median(wallTimes.get(w)!);
-const [w1, wn] = [wall(1), wall(WORKERS)];
+const wall = (name: string) => median(wallTimes.get(name)!);
+const [w1, wn, alone] = [wall('1'), wall(String(WORKERS)), wall(PAIR)];
 const [c1, cn] = [median(cpu.get(1)!), median(cpu.get(WORKERS)!)];
 console.table([
   { variant: '--workers 1', 'wall s (median)': w1.toFixed(1), 'cpu s (median)': c1.toFixed(1) },
   { variant: `--workers ${WORKERS}`, 'wall s (median)': wn.toFixed(1), 'cpu s (median)': cn.toFixed(1) },
+  { variant: `${PAIR} (each a whole search)`, 'wall s (median)': alone.toFixed(1), 'cpu s (median)': '' },
 ]);
+console.log(`the machine's ceiling: ${WORKERS} independent one-thread searches at once finish in ${alone.toFixed(1)} s, ${((WORKERS * w1) / alone).toFixed(2)}× the throughput of one (--workers ${WORKERS} reaches ${((w1 / wn) / ((WORKERS * w1) / alone) * 100).toFixed(0)}% of it)`);
 console.log(`speed-up (wall): ${(w1 / wn).toFixed(2)}×; CPU efficiency: ${(c1 / cn).toFixed(2)} (1 = the workers cost nothing beyond the work); ideal speed-up on an idle machine ≈ ${Math.min(WORKERS, cpus().length)} × efficiency = ${(Math.min(WORKERS, cpus().length) * (c1 / cn)).toFixed(2)}×`);
 console.log(`${COMMAND} ${WHAT} (${DIST ? 'dist/' : 'sources through tsx'}); ${cpus().length} cores, load average ${load.toFixed(1)} at the start; ${COMMAND}.json identical in every run: ${outputs.size === 1}`);
 if (outputs.size !== 1) process.exitCode = 1;
