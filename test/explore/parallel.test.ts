@@ -78,11 +78,13 @@ describe('explore with several lanes', () => {
     expect(decided.stoppedBy).toBe('visitor');
   });
 
-  it('gives the one-lane report on a scope searched to its depth bound, with symmetry reduction and with exact keys', async () => {
+  it('gives the one-lane report on a scope searched to its depth bound, with symmetry reduction (pods; nodes and pods) and with exact keys', async () => {
     const o = { scope: scope('replicas'), timing: 'sync' as const, depth: 4, invariants: declaredFor('sync') };
     expect((await same(o, 2)).stoppedBy).toBe('depth');
     await same({ ...o, symmetry: true }, 2);
     await same({ ...o, exactKeys: true }, 2);
+    // Nodes renamed with their addresses and pods (spread): every thread builds the same renamings.
+    expect((await same({ scope: scope('spread'), timing: 'sync', depth: 4, invariants: declaredFor('sync'), symmetry: true }, 2)).symmetry).toEqual([['default/web-1', 'default/web-2'], ['node-2', 'node-3']]);
   });
 
   it('merges in range order: a rule broken in one range is not counted again by a range handed out before that was known', () => {
