@@ -61,7 +61,7 @@ function mirroredWalk(x: Exploration, renaming: Renaming, choices: readonly numb
   return { mirrored };
 }
 
-const symmetric = (s: Scope) => new Exploration({ scope: s, timing: 'sync', depth: 6, invariants: [], symmetry: true });
+const symmetric = (s: Scope, timing: 'sync' | 'async' = 'sync') => new Exploration({ scope: s, timing, depth: 6, invariants: [], symmetry: true });
 
 describe('symmetry', () => {
   it('swaps the two replicas of spread together with their nodes, and leaves the client and the first node alone', () => {
@@ -82,8 +82,8 @@ describe('symmetry', () => {
     expect(symmetryOf(variant((ms) => (ms.find((m) => m.metadata.name === 'web-2')!.spec.nodeName = 'node-2'))).orbits).toEqual([['default/web-1', 'default/web-2']]);
   });
 
-  it('is a symmetry of the model: every step of a run has its mirror image in the renamed run (same results and observations, renamed)', () => {
-    const x = symmetric(spread);
+  it.each(['sync', 'async'] as const)('is a symmetry of the model in %s timing: every step of a run has its mirror image in the renamed run (same results and observations, renamed)', (timing) => {
+    const x = symmetric(spread, timing);
     let mirrored = 0;
     fc.assert(
       fc.property(fc.array(fc.nat(), { minLength: 4, maxLength: 10 }), (choices) => {
