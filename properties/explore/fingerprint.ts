@@ -8,7 +8,8 @@
  *
  * Hash: two 32-bit multiplicative lanes per string (cyrb53's mixing, kept to 64 bits), then the
  * parts' hashes folded the same way and avalanched. Results go to `fp.hi` / `fp.lo` (no
- * allocation per state).
+ * allocation per state). Under symmetry reduction a state is also hashed renamed
+ * (fingerprintRenamed), each section then as the multiset of its renamed lines.
  */
 import type { ClusterState } from '../../model/index.ts';
 import { type Section, stateParts } from './state-key.ts';
@@ -110,6 +111,71 @@ function foldPart(sec: Section | undefined, owner: object | undefined, make: (()
 export function fingerprintState(s: ClusterState): typeof fp {
   begin(0x9e3779b9);
   stateParts(s, foldPart);
+  finish();
+  return fp;
+}
+
+/** Memoised hashes for one renaming (symmetry.ts): per section, its records' renamed line hashes and the sections' sums. */
+export interface RenamedMemo {
+  readonly lines: Map<string, Memo>;
+  readonly sections: Map<string, WeakMap<object, readonly [number, number, number]>>;
+}
+
+export const renamedMemo = (): RenamedMemo => ({ lines: new Map(), sections: new Map() });
+
+/**
+ * A section under a renaming, as the multiset of its renamed lines (a renaming reorders them):
+ * the sums of their hashes, lane by lane, and their count. Memoised on the map, each line's hash
+ * on its record, as sectionHash does.
+ */
+function renamedSection(sec: Section, owner: object, rename: (t: string) => string, memo: RenamedMemo): readonly [number, number, number] {
+  let sections = memo.sections.get(sec.name);
+  if (sections === undefined) memo.sections.set(sec.name, (sections = new WeakMap()));
+  let h = sections.get(owner);
+  if (h !== undefined) return h;
+  const records = memoOf(memo.lines, sec.name);
+  const entries = (owner as { sortedEntries(): [string, object][] }).sortedEntries();
+  let hi = 0;
+  let lo = 0;
+  for (const [key, value] of entries) {
+    let lh = records.get(value);
+    if (lh === undefined) records.set(value, (lh = nested(() => text(rename(sec.line(key, value))))));
+    hi = (hi + lh[0]) | 0;
+    lo = (lo + lh[1]) | 0;
+  }
+  h = [hi, lo, entries.length];
+  sections.set(owner, h);
+  return h;
+}
+
+/** A state's part as stateParts gives it, collected once for several renamings: a section's map, or a loose text. */
+export type CollectedPart = { readonly sec: Section; readonly owner: object } | { readonly sec: undefined; readonly text: string };
+
+/** The state's parts, collected (loose texts built once). */
+export function collectParts(s: ClusterState): CollectedPart[] {
+  const parts: CollectedPart[] = [];
+  stateParts(s, (sec, owner, make) => parts.push(sec ? { sec, owner: owner! } : { sec: undefined, text: make!() }));
+  return parts;
+}
+
+/**
+ * The fingerprint of a state renamed (symmetry.ts), from its collected parts: every part's text
+ * passed through `rename`, each section hashed as the multiset of its renamed lines. Equal renamed
+ * parts, equal fingerprint; a step that changes one pod renames and re-hashes one line. `memo` is
+ * the renaming's own.
+ */
+export function fingerprintRenamed(parts: readonly CollectedPart[], rename: (t: string) => string, memo: RenamedMemo): typeof fp {
+  begin(0x7f4a7c15);
+  for (const p of parts) {
+    if (p.sec === undefined) {
+      text(rename(p.text));
+      continue;
+    }
+    const h = renamedSection(p.sec, p.owner, rename, memo);
+    word(h[0]);
+    word(h[1]);
+    word(h[2]);
+  }
   finish();
   return fp;
 }

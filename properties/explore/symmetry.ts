@@ -18,7 +18,9 @@
  *   jointly with the pod pinned to each.
  *
  * A renamed text substitutes pod keys (`ns/name`), JSON `"name"`/`"pod"` fields holding a pod's
- * name, node names and addresses, and re-sorts each section's lines (sections are sorted by key).
+ * name, node names and addresses; a section is taken as the set of its renamed lines (sections are
+ * sorted by key, which a renaming reorders): hashed as a multiset (fingerprint.ts
+ * fingerprintRenamed, line hashes memoised per record), or re-sorted for `--exact-keys`.
  * Lists nested inside a line (sorted by pod name or address), timers (due at the same time, they
  * fire in the order they were set) and pending work are not re-sorted: such a state may keep more
  * than one fingerprint per class. That only costs
@@ -26,7 +28,7 @@
  * Traces stay real: the search re-executes actual steps from the first state found in a class.
  */
 import { type ClusterState, type Config, formatIPv4, parseIPv4 } from '../../model/index.ts';
-import { fingerprintText } from './fingerprint.ts';
+import { collectParts, fingerprintRenamed, renamedMemo } from './fingerprint.ts';
 import { sectionText, stateParts } from './state-key.ts';
 
 type Manifest = { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { nodeName?: string } };
@@ -94,6 +96,21 @@ function products(groups: readonly string[][]): Map<string, string>[] {
 }
 
 /**
+ * The addresses of a CIDR block as a regular expression: its fixed leading octets, then the
+ * octet the prefix splits as the list of its values (so other addresses never reach the callback).
+ */
+function blockPattern(base: number, size: number): string {
+  const octets = [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255];
+  const fixed = Math.floor(Math.log2(2 ** 32 / size) / 8); // whole octets the block's prefix fixes
+  if (fixed >= 4) return octets.join('\\.');
+  const span = Math.min(256, size / 256 ** (3 - fixed));
+  const values = Array.from({ length: span }, (_, i) => octets[fixed] + i).join('|');
+  return [...octets.slice(0, fixed), `(?:${values})`, ...Array(3 - fixed).fill('\\d{1,3}')].join('\\.');
+}
+
+const NEVER = '(?!)';
+
+/**
  * A text renamer: pod keys not inside a longer name (namespaces are lower case: a section's
  * capital letter may precede one), JSON `"name"`/`"pod"` fields holding a pod's name, node names,
  * and IPv4 addresses of a renamed node or of its pod block.
@@ -106,28 +123,30 @@ export function textRenamer(r: Renaming, config: Config): (text: string) => stri
   const nodeOf = new Map(config.nodes.map((n) => [n.name, n]));
   const ips = new Map(nodes.map(([a, b]) => [nodeOf.get(a)!.ip, nodeOf.get(b)!.ip]));
   const blocks = nodes.map(([a, b]) => ({ from: nodeOf.get(a)!.podRange, to: nodeOf.get(b)!.podRange }));
-  const alternatives = [
-    pods.length ? `(?<![a-z0-9.-])(?<key>${pods.map(([a]) => escape(a)).join('|')})(?![a-z0-9.-])` : '',
-    pods.length ? `"(?<field>name|pod)":"(?<name>${[...names.keys()].map(escape).join('|')})"` : '',
-    nodes.length ? `(?<![a-z0-9.-])(?<node>${nodes.map(([a]) => escape(a)).join('|')})(?![a-z0-9.-])` : '',
-    nodes.length ? '(?<![0-9.])(?<ip>\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9])' : '',
-  ].filter(Boolean);
-  const token = new RegExp(alternatives.join('|'), 'g');
+  const addresses = [...[...ips.keys()].map(escape), ...blocks.map((b) => blockPattern(b.from.base, b.from.size))];
+  // Four alternatives, always in this order (one that cannot occur never matches): key, field and name, node, address.
+  const token = new RegExp(
+    [
+      `(?<![a-z0-9.-])(${pods.map(([a]) => escape(a)).join('|') || NEVER})(?![a-z0-9.-])`,
+      `"(name|pod)":"(${[...names.keys()].map(escape).join('|') || NEVER})"`,
+      `(?<![a-z0-9.-])(${nodes.map(([a]) => escape(a)).join('|') || NEVER})(?![a-z0-9.-])`,
+      `(?<![0-9.])(${addresses.join('|') || NEVER})(?![0-9])`,
+    ].join('|'),
+    'g',
+  );
   const renameIP = (ip: string): string => {
     const to = ips.get(ip);
     if (to !== undefined) return to;
-    const n = parseIPv4(ip);
-    if (n === undefined) return ip;
-    const block = blocks.find((b) => n >= b.from.base && n < b.from.base + b.from.size);
-    return block ? formatIPv4(block.to.base + (n - block.from.base)) : ip;
+    const n = parseIPv4(ip)!;
+    const block = blocks.find((b) => n >= b.from.base && n < b.from.base + b.from.size)!;
+    return formatIPv4(block.to.base + (n - block.from.base));
   };
   return (text) =>
-    text.replace(token, (...args) => {
-      const g = args.at(-1) as { key?: string; field?: string; name?: string; node?: string; ip?: string };
-      if (g.key !== undefined) return r.pods.get(g.key)!;
-      if (g.name !== undefined) return `"${g.field}":"${names.get(g.name)}"`;
-      if (g.node !== undefined) return r.nodes.get(g.node)!;
-      return renameIP(g.ip!);
+    text.replace(token, (_m: string, key?: string, field?: string, name?: string, node?: string, ip?: string) => {
+      if (key !== undefined) return r.pods.get(key)!;
+      if (name !== undefined) return `"${field}":"${names.get(name)}"`;
+      if (node !== undefined) return r.nodes.get(node)!;
+      return renameIP(ip!);
     });
 }
 
@@ -203,16 +222,22 @@ function renamedTexts(symmetry: Symmetry, config: Config): (s: ClusterState) => 
   };
 }
 
-/** The smallest fingerprint of the state's text over the renamings: one per symmetry class. */
+/**
+ * The smallest fingerprint of the state over the renamings: one per symmetry class. Hashed part by
+ * part (fingerprint.ts fingerprintRenamed), each renaming's line hashes memoised on the records.
+ */
 export function symmetricFingerprint(symmetry: Symmetry, config: Config): (s: ClusterState) => { hi: number; lo: number } {
-  const texts = renamedTexts(symmetry, config);
+  const renames = [(t: string) => t, ...symmetry.renamings.map((r) => textRenamer(r, config))];
+  const memos = renames.map(() => renamedMemo());
   return (s) => {
-    let best: { hi: number; lo: number } | undefined;
-    for (const text of texts(s)) {
-      const f = fingerprintText(text);
-      if (best === undefined || f.hi < best.hi || (f.hi === best.hi && f.lo < best.lo)) best = { hi: f.hi, lo: f.lo };
+    const parts = collectParts(s);
+    let hi = 0;
+    let lo = 0;
+    for (let i = 0; i < renames.length; i++) {
+      const f = fingerprintRenamed(parts, renames[i], memos[i]);
+      if (i === 0 || f.hi < hi || (f.hi === hi && f.lo < lo)) [hi, lo] = [f.hi, f.lo];
     }
-    return best!;
+    return { hi, lo };
   };
 }
 
