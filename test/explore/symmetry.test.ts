@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeConfig } from '../../model/index.ts';
 import type { ClusterState } from '../../model/index.ts';
 import { Exploration } from '../../properties/explore/exploration.ts';
+import { explore } from '../../properties/explore/explore.ts';
 import { type Renaming, scopeSymmetry, textRenamer } from '../../properties/explore/symmetry.ts';
 import { staticAlphabet } from '../../properties/explore/alphabet.ts';
 import { loadSpec } from '../../properties/spec/load.ts';
@@ -95,6 +96,13 @@ describe('symmetry', () => {
     );
     // The runs did mirror each other (web-1 on node-2 in one, web-2 on node-3 in the other), often.
     expect(mirrored).toBeGreaterThan(40);
+  });
+
+  it('hashes the same classes as the renamed texts do (--exact-keys): the same states and transitions', () => {
+    const o = { scope: spread, timing: 'async' as const, depth: 5, invariants: [], symmetry: true };
+    const [hashed, texts] = [explore(o), explore({ ...o, exactKeys: true })];
+    expect(hashed.states).toBe(texts.states);
+    expect(hashed.transitions).toBe(texts.transitions);
   });
 
   it('catches a renaming that is not a symmetry: two pods of different manifests swapped (tiny: a has a readiness probe, b none)', () => {
