@@ -29,7 +29,7 @@
  */
 import { type ClusterState, type Config, formatIPv4, parseIPv4 } from '../../model/index.ts';
 import { collectParts, fingerprintRenamed, renamedMemo } from './fingerprint.ts';
-import { sectionText, stateParts } from './state-key.ts';
+import { sectionText } from './state-key.ts';
 
 type Manifest = { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: { nodeName?: string } };
 
@@ -195,26 +195,28 @@ function orbits(renamings: readonly Renaming[]): string[][] {
   return [...classes.filter((c) => c[0].includes('/')), ...classes.filter((c) => !c[0].includes('/'))];
 }
 
+/** The identity, then a text renamer per renaming. */
+const renamersOf = (symmetry: Symmetry, config: Config) => [(t: string) => t, ...symmetry.renamings.map((r) => textRenamer(r, config))];
+
 /**
  * The state's canonical text under the identity and each renaming, section lines sorted alike.
  * A renamed section is memoised on the section's persistent map: a step that changes one pod
  * renames the pods section again, not the Services or the proxies.
  */
 function renamedTexts(symmetry: Symmetry, config: Config): (s: ClusterState) => string[] {
-  const renames = [(t: string) => t, ...symmetry.renamings.map((r) => textRenamer(r, config))];
+  const renames = renamersOf(symmetry, config);
   // One memo per renaming and section (an empty map may be one object shared by several sections).
   const memos = renames.map(() => new Map<string, WeakMap<object, string>>());
   return (s) => {
-    const parts: { section?: string; owner?: object; text: string }[] = [];
-    stateParts(s, (sec, owner, text) => parts.push(sec ? { section: sec.name, owner, text: sectionText(sec, owner!) } : { text: text!() }));
+    const parts = collectParts(s);
     return renames.map((rename, i) =>
       parts
         .map((p) => {
-          if (p.section === undefined) return rename(p.text);
-          let memo = memos[i].get(p.section);
-          if (memo === undefined) memos[i].set(p.section, (memo = new WeakMap()));
-          let t = memo.get(p.owner!);
-          if (t === undefined) memo.set(p.owner!, (t = rename(p.text).split('\n').sort().join('\n')));
+          if (p.sec === undefined) return rename(p.text);
+          let memo = memos[i].get(p.sec.name);
+          if (memo === undefined) memos[i].set(p.sec.name, (memo = new WeakMap()));
+          let t = memo.get(p.owner);
+          if (t === undefined) memo.set(p.owner, (t = rename(sectionText(p.sec, p.owner)).split('\n').sort().join('\n')));
           return t;
         })
         .join('\n'),
@@ -227,7 +229,7 @@ function renamedTexts(symmetry: Symmetry, config: Config): (s: ClusterState) => 
  * part (fingerprint.ts fingerprintRenamed), each renaming's line hashes memoised on the records.
  */
 export function symmetricFingerprint(symmetry: Symmetry, config: Config): (s: ClusterState) => { hi: number; lo: number } {
-  const renames = [(t: string) => t, ...symmetry.renamings.map((r) => textRenamer(r, config))];
+  const renames = renamersOf(symmetry, config);
   const memos = renames.map(() => renamedMemo());
   return (s) => {
     const parts = collectParts(s);
