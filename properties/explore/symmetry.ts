@@ -7,7 +7,9 @@
  * same over permutations of model values).
  *
  * - Pods: those whose manifests are the same but for their names (and the node they are pinned
- *   to) are candidates; `replicas` has three on one node.
+ *   to) are candidates; `replicas` has three on one node. Not the pods the scope's setup creates:
+ *   their addresses follow the setup's order, so a renamed state (each pod keeping its address)
+ *   is one the search never reaches — no reduction, only cost (readiness-race-large's servers).
  * - Nodes: a node is renamed with its InternalIP and its pod address block (a pod at offset k of
  *   node-2's block is at offset k of node-3's), so a renamed state is one the model can reach.
  *   Only when the model treats nodes alike: every pod the scope can create is pinned
@@ -55,13 +57,13 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
  * pinned to. A name also written anywhere else (a label, a container name, a pod of that name in
  * another namespace) could be renamed where it means something else: such a pod is left alone.
  */
-function podGroups(manifests: readonly Manifest[], everywhere: string, named: (name: string) => boolean): string[][] {
+function podGroups(manifests: readonly Manifest[], everywhere: string, named: (name: string) => boolean, setUp: ReadonlySet<string>): string[][] {
   const pods = manifests.filter((m) => m?.kind === 'Pod' && m.metadata?.name);
   const groups = new Map<string, string[]>();
   for (const p of pods) {
     const name = p.metadata!.name!;
     const asPod = pods.filter((q) => q.metadata!.name === name);
-    if (new Set(asPod.map(podKey)).size > 1 || manifests.some((m) => m?.kind !== 'Pod' && m?.metadata?.name === name) || named(name)) continue;
+    if (new Set(asPod.map(podKey)).size > 1 || manifests.some((m) => m?.kind !== 'Pod' && m?.metadata?.name === name) || named(name) || setUp.has(podKey(p))) continue;
     if (count(everywhere, `"name":"${name}"`) + count(everywhere, `"pod":"${name}"`) !== count(everywhere, `"${name}"`)) continue;
     const shape = JSON.stringify({ ...p, metadata: { ...p.metadata, name: '' }, spec: { ...p.spec, nodeName: '' } });
     const key = `${p.metadata!.namespace ?? 'default'}|${shape}`;
@@ -154,13 +156,14 @@ export function textRenamer(r: Renaming, config: Config): (text: string) => stri
  * The scope's symmetry: every renaming of candidate pods and nodes under which its manifests and
  * its alphabet are the same sets. They form a group (the automorphisms of what the scope can do).
  * `rules` are the CEL sources of the rules checked: a name one of them spells out (a witness
- * about pod `a`, say) is not renamed, as that rule would tell the renamed states apart.
+ * about pod `a`, say) is not renamed, as that rule would tell the renamed states apart. `setUp`
+ * holds the pods (`ns/name`) the scope's setup creates.
  */
-export function scopeSymmetry(manifestList: readonly unknown[], alphabet: readonly unknown[], config: Config, rules: readonly string[]): Symmetry {
+export function scopeSymmetry(manifestList: readonly unknown[], alphabet: readonly unknown[], config: Config, rules: readonly string[], setUp: ReadonlySet<string> = new Set()): Symmetry {
   const manifests = manifestList as Manifest[];
   const everywhere = JSON.stringify([manifests, alphabet]);
   const named = (name: string) => rules.some((src) => src.includes(`'${name}'`) || src.includes(`"${name}"`));
-  const podCandidates = podGroups(manifests, everywhere, named);
+  const podCandidates = podGroups(manifests, everywhere, named, setUp);
   const nodeCandidates = candidateNodes(manifests, alphabet, config, everywhere, named);
   const manifestTexts = manifests.map((m) => JSON.stringify(m));
   const opTexts = alphabet.map((op) => JSON.stringify(op));

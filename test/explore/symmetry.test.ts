@@ -74,11 +74,14 @@ describe('symmetry', () => {
     expect(new Exploration({ scope: spread, timing: 'sync', depth: 6, invariants: [] }).symmetry).toBeUndefined();
   });
 
-  it('renames nothing the model or a rule tells apart: no node when a pod is unpinned (the scheduler breaks ties by order), no name a rule spells out; with both replicas on one node, only the pods', () => {
+  it('renames nothing the model or a rule tells apart: no node when a pod is unpinned (the scheduler breaks ties by order), no name a rule spells out, no pod the setup creates; with both replicas on one node, only the pods', () => {
     expect(symmetryOf(spread).orbits).toEqual([['default/web-1', 'default/web-2'], ['node-2', 'node-3']]);
     expect(symmetryOf(variant((ms) => delete ms.find((m) => m.metadata.name === 'client')!.spec.nodeName)).renamings).toEqual([]);
     expect(symmetryOf(spread, ["pods.exists(p, p.node == 'node-3')"]).renamings).toEqual([]);
     expect(symmetryOf(spread, ['pods.exists(p, p.name == "web-1")']).renamings).toEqual([]);
+    // Pods the setup creates keep the addresses its order gave them: their renamed states are never reached.
+    expect(scopeSymmetry(spread.explore!.manifests!, staticAlphabet(spread.explore!), configOf(spread), [], new Set(['default/web-1'])).renamings).toEqual([]);
+    expect(symmetric(scope('readiness-race-large'), 'async').symmetry!.renamings).toEqual([]);
     // Both replicas on one node: interchangeable as pods, the nodes no longer.
     expect(symmetryOf(variant((ms) => (ms.find((m) => m.metadata.name === 'web-2')!.spec.nodeName = 'node-2'))).orbits).toEqual([['default/web-1', 'default/web-2']]);
   });
