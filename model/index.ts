@@ -10,7 +10,7 @@ export { enabledInternalSteps } from './cluster/timing.ts';
 export { seededChooser, canonicalChooser, firstFreeFrom, type Chooser, type ChoiceKind, type StepContext } from './cluster/choice.ts';
 export { normalizeConfig, ConfigError, type Config } from './cluster/config.ts';
 export { parseIPv4, formatIPv4 } from './cluster/ip.ts';
-export type { ClusterState } from './cluster/state.ts';
+export { type ClusterState, objectKey } from './cluster/state.ts';
 export { PMap } from './cluster/pmap.ts';
 export { tables, toMermaid, stateString } from './machines/index.ts';
 export { pending as pendingTimerList } from './cluster/timers.ts';

@@ -90,9 +90,13 @@ function fingerprintOf(s: unknown): { hi: number; lo: number } {
 }
 
 /** The pod manifests a scope can create: its explore manifests and the objects its operations apply. */
+/** The objects these operations apply. */
+function appliedBy(ops: readonly Operation[]): unknown[] {
+  return ops.flatMap((op) => (op.op === 'apply' ? [(op as { object?: unknown }).object] : []));
+}
+
 function manifestsOf(scope: Scope, alphabet: readonly Operation[]): unknown[] {
-  const applied = [...alphabet, ...(scope.explore?.setup ?? [])].flatMap((op) => (op.op === 'apply' ? [(op as { object?: unknown }).object] : []));
-  return [...(scope.explore?.manifests ?? []), ...applied].filter((m, i, all) => all.indexOf(m) === i);
+  return [...(scope.explore?.manifests ?? []), ...appliedBy([...alphabet, ...(scope.explore?.setup ?? [])])].filter((m, i, all) => all.indexOf(m) === i);
 }
 
 /**
@@ -102,12 +106,6 @@ function manifestsOf(scope: Scope, alphabet: readonly Operation[]): unknown[] {
  */
 function withSettle(ops: Operation[], timing: Timing): Operation[] {
   return timing === 'async' && !ops.some((op) => op.op === 'settle') ? [...ops, { op: 'settle' } as Operation] : ops;
-}
-
-/** The pods (`ns/name`) the scope's setup applies. */
-function podsSetUp(scope: Scope): Set<string> {
-  const objects = (scope.explore?.setup ?? []).flatMap((op) => (op.op === 'apply' ? [(op as { object?: { kind?: string; metadata?: { name?: string; namespace?: string } } }).object] : []));
-  return new Set(objects.filter((m) => m?.kind === 'Pod').map((m) => `${m!.metadata?.namespace ?? 'default'}/${m!.metadata?.name}`));
 }
 
 /** The CEL sources of rules: what they spell out by name. */
@@ -156,7 +154,7 @@ export class Exploration<S = ClusterState> {
     const asDeclared = this.judged.map((i) => (i.timings.has(o.timing) ? i : { ...i, timings: new Set([...i.timings, o.timing]) }));
     const normalized = normalizeConfig(config);
     this.checker = new InvariantChecker(asDeclared, o.timing, normalized, EXPLORE_MEMO_LIMIT);
-    this.symmetry = o.symmetry ? scopeSymmetry(manifestsOf(o.scope, this.alphabet), this.alphabet, normalized, celSources(this.listed), podsSetUp(o.scope)) : undefined;
+    this.symmetry = o.symmetry ? scopeSymmetry(manifestsOf(o.scope, this.alphabet), this.alphabet, normalized, celSources(this.listed), appliedBy(o.scope.explore?.setup ?? [])) : undefined;
     const reducing = (this.symmetry?.renamings.length ?? 0) > 0;
     if (reducing && o.system !== undefined) throw new Error('explore: symmetry reduction needs the reference model');
     this.fingerprint = reducing ? (symmetricFingerprint(this.symmetry!, normalized) as unknown as (s: S) => { hi: number; lo: number }) : fingerprintOf;

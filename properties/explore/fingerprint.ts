@@ -74,6 +74,13 @@ function nested(fold: () => void): readonly [number, number] {
   return [fp.hi, fp.lo];
 }
 
+/** A record's line hash, memoised on the record: `line` runs only for a record not met before. */
+function lineHash(records: Memo, record: object, line: () => string): readonly [number, number] {
+  let h = records.get(record);
+  if (h === undefined) records.set(record, (h = nested(() => text(line()))));
+  return h;
+}
+
 /**
  * A section's hash: the hash of its records' line hashes in key order. A step that changes one
  * pod re-hashes that pod's line only; the other records' line hashes are memoised on them.
@@ -86,8 +93,7 @@ function sectionHash(sec: Section, owner: object): readonly [number, number] {
   const entries = (owner as { sortedEntries(): [string, object][] }).sortedEntries();
   h = nested(() => {
     for (const [key, value] of entries) {
-      let lh = records.get(value);
-      if (lh === undefined) records.set(value, (lh = nested(() => text(sec.line(key, value)))));
+      const lh = lineHash(records, value, () => sec.line(key, value));
       word(lh[0]);
       word(lh[1]);
     }
@@ -138,8 +144,7 @@ function renamedSection(sec: Section, owner: object, rename: (t: string) => stri
   let hi = 0;
   let lo = 0;
   for (const [key, value] of entries) {
-    let lh = records.get(value);
-    if (lh === undefined) records.set(value, (lh = nested(() => text(rename(sec.line(key, value))))));
+    const lh = lineHash(records, value, () => rename(sec.line(key, value)));
     hi = (hi + lh[0]) | 0;
     lo = (lo + lh[1]) | 0;
   }

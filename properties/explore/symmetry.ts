@@ -29,7 +29,7 @@
  * reduction, never soundness: every fingerprint is still of a renaming of the state's own text.
  * Traces stay real: the search re-executes actual steps from the first state found in a class.
  */
-import { type ClusterState, type Config, formatIPv4, parseIPv4 } from '../../model/index.ts';
+import { type ClusterState, type Config, formatIPv4, objectKey, parseIPv4 } from '../../model/index.ts';
 import { collectParts, fingerprintRenamed, renamedMemo } from './fingerprint.ts';
 import { sectionText } from './state-key.ts';
 
@@ -48,7 +48,7 @@ export interface Symmetry {
   readonly orbits: string[][];
 }
 
-const podKey = (m: Manifest) => `${m.metadata!.namespace ?? 'default'}/${m.metadata!.name}`;
+const podKey = (m: Manifest) => objectKey(m.metadata!.namespace, m.metadata!.name!);
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
@@ -157,13 +157,14 @@ export function textRenamer(r: Renaming, config: Config): (text: string) => stri
  * its alphabet are the same sets. They form a group (the automorphisms of what the scope can do).
  * `rules` are the CEL sources of the rules checked: a name one of them spells out (a witness
  * about pod `a`, say) is not renamed, as that rule would tell the renamed states apart. `setUp`
- * holds the pods (`ns/name`) the scope's setup creates.
+ * holds the objects the scope's setup applies.
  */
-export function scopeSymmetry(manifestList: readonly unknown[], alphabet: readonly unknown[], config: Config, rules: readonly string[], setUp: ReadonlySet<string> = new Set()): Symmetry {
+export function scopeSymmetry(manifestList: readonly unknown[], alphabet: readonly unknown[], config: Config, rules: readonly string[], setUp: readonly unknown[] = []): Symmetry {
   const manifests = manifestList as Manifest[];
+  const podsSetUp = new Set((setUp as Manifest[]).filter((m) => m?.kind === 'Pod' && m.metadata?.name).map(podKey));
   const everywhere = JSON.stringify([manifests, alphabet]);
   const named = (name: string) => rules.some((src) => src.includes(`'${name}'`) || src.includes(`"${name}"`));
-  const podCandidates = podGroups(manifests, everywhere, named, setUp);
+  const podCandidates = podGroups(manifests, everywhere, named, podsSetUp);
   const nodeCandidates = candidateNodes(manifests, alphabet, config, everywhere, named);
   const manifestTexts = manifests.map((m) => JSON.stringify(m));
   const opTexts = alphabet.map((op) => JSON.stringify(op));

@@ -80,7 +80,7 @@ describe('symmetry', () => {
     expect(symmetryOf(spread, ["pods.exists(p, p.node == 'node-3')"]).renamings).toEqual([]);
     expect(symmetryOf(spread, ['pods.exists(p, p.name == "web-1")']).renamings).toEqual([]);
     // Pods the setup creates keep the addresses its order gave them: their renamed states are never reached.
-    expect(scopeSymmetry(spread.explore!.manifests!, staticAlphabet(spread.explore!), configOf(spread), [], new Set(['default/web-1'])).renamings).toEqual([]);
+    expect(scopeSymmetry(spread.explore!.manifests!, staticAlphabet(spread.explore!), configOf(spread), [], spread.explore!.manifests!.filter((m) => (m as Manifest).metadata.name === 'web-1')).renamings).toEqual([]);
     expect(symmetric(scope('readiness-race-large'), 'async').symmetry!.renamings).toEqual([]);
     // Both replicas on one node: interchangeable as pods, the nodes no longer.
     expect(symmetryOf(variant((ms) => (ms.find((m) => m.metadata.name === 'web-2')!.spec.nodeName = 'node-2'))).orbits).toEqual([['default/web-1', 'default/web-2']]);
