@@ -181,9 +181,10 @@ function diff(m: unknown, i: unknown, at: string[], schemaPath: string, w: Walk,
   if (m && i && typeof m === 'object' && typeof i === 'object' && !Array.isArray(m) && !Array.isArray(i)) {
     const mo = m as Obj, io = i as Obj;
     const child = (k: string) => (schemaPath ? `${schemaPath}.${k}` : k);
+    // JSON data: a property whose value is undefined is an absent one (the model's views may hold such).
     for (const k in mo) {
-      if (IGNORED.has(k)) continue;
-      if (!(k in io)) {
+      if (IGNORED.has(k) || mo[k] === undefined) continue;
+      if (io[k] === undefined) {
         if (core(k, schemaPath, w)) w.out.push({ path: `${at.join('')}.${k}`, model: mo[k], implementation: undefined });
       } else {
         at.push(`.${k}`);
@@ -193,7 +194,7 @@ function diff(m: unknown, i: unknown, at: string[], schemaPath: string, w: Walk,
       if (w.out.length >= limit) return;
     }
     for (const k in io) {
-      if (IGNORED.has(k) || k in mo || !core(k, schemaPath, w)) continue;
+      if (IGNORED.has(k) || io[k] === undefined || mo[k] !== undefined || !core(k, schemaPath, w)) continue;
       w.out.push({ path: `${at.join('')}.${k}`, model: undefined, implementation: io[k] });
       if (w.out.length >= limit) return;
     }

@@ -125,6 +125,20 @@ describe('comparing observations', () => {
   });
 });
 
+describe('comparing observations as JSON', () => {
+  it('takes a property whose value is undefined as absent, on either side', () => {
+    const s = step(step(initialState({}), svc('web')).state, pod('a', 'web')).state;
+    const m = observe(s);
+    const withUndefined = { ...m, pods: m.pods.map((p) => ({ ...p, ip: undefined })) };
+    const sent = JSON.parse(JSON.stringify(withUndefined));
+    expect(observationDifferences(withUndefined, sent)).toEqual([]);
+    expect(observationDifferences(sent, withUndefined)).toEqual([]);
+    sent.pods[0].ip = '10.244.0.9';
+    expect(observationDifferences(withUndefined, sent).map((d) => d.path)).toEqual(['state.pods[default/a].ip']);
+    expect(observationDifferences(sent, withUndefined).map((d) => d.path)).toEqual(['state.pods[default/a].ip']);
+  });
+});
+
 describe('comparing observations, orders', () => {
   it('takes addresses, subsets and a proxy\'s endpoints as sets, and everything else in order', () => {
     const s = step(step(step(step(initialState({}), svc('web')).state, pod('a', 'web')).state, pod('b', 'web')).state, pod('c', 'web')).state;
