@@ -9,6 +9,7 @@ import { ndotsOf, resolvConf } from './dns.ts';
 import { probeHandler } from './kubelet.ts';
 import type { EndpointAddress, Service, ServicePort } from '../k8s/objects.ts';
 import { reachableEndpoints } from './traffic-policy.ts';
+import { Interner } from './interner.ts';
 import type { PMap } from './pmap.ts';
 import type { ClusterState, IngressRecord, PodApiStatus, PodRecord, ProxyRecord } from './state.ts';
 
@@ -175,23 +176,45 @@ function deepFreeze<T>(v: T): T {
  * Views are memoised by the identity of what they are made from: a persistent map that did not
  * change gives the very same (frozen) list, a record that did not change the very same view.
  * So an observation costs in proportion to what the step changed, and consumers may skip work
- * for sections that are identical to the previous observation's.
+ * for sections that are identical to the previous observation's. New views and lists are then
+ * interned by content (interner.ts): records that another path rebuilt alike share one view.
  */
 const listCache = new WeakMap<object, readonly unknown[]>();
 const viewCache = new WeakMap<object, unknown>();
+/** Enough for the views a breadth-first level keeps meeting; dropping one only costs sharing. */
+const INTERNED = 1 << 16;
+// Views are JSON data (CEL, the protocol and reports read them as JSON): their text is their content.
+const views = new Interner<object>(INTERNED);
+// A list is its entries: the interned views' numbers, in order.
+const lists = new Interner<readonly unknown[]>(INTERNED);
+const viewNumbers = new WeakMap<object, number>();
+let viewsNumbered = 0;
+
+function internedView<V>(v: V): V {
+  const text = JSON.stringify(v);
+  const kept = views.intern(text, v as object);
+  if (kept === (v as object)) {
+    deepFreeze(v);
+    viewNumbers.set(kept, ++viewsNumbered);
+  }
+  return kept as V;
+}
 
 function section<R extends object, V>(map: PMap<R>, make: (r: R, key: string) => V): V[] {
   const hit = listCache.get(map);
   if (hit) return hit as V[];
-  const list = map.sortedEntries().map(([k, r]) => {
+  let entries = '';
+  const built = map.sortedEntries().map(([k, r]) => {
     let v = viewCache.get(r) as V | undefined;
     if (v === undefined) {
-      v = deepFreeze(make(r, k));
+      v = internedView(make(r, k));
       viewCache.set(r, v);
     }
+    entries += `${viewNumbers.get(v as object)},`;
     return v;
   });
-  Object.freeze(list);
+  const list = lists.intern(entries, built) as V[];
+  if (list === built) Object.freeze(list);
   listCache.set(map, list);
   return list;
 }
