@@ -12,6 +12,7 @@ export { normalizeConfig, ConfigError, type Config } from './cluster/config.ts';
 export { parseIPv4, formatIPv4 } from './cluster/ip.ts';
 export { type ClusterState, objectKey } from './cluster/state.ts';
 export { PMap } from './cluster/pmap.ts';
+export { Interner } from './cluster/interner.ts';
 export { tables, toMermaid, stateString } from './machines/index.ts';
 export { pending as pendingTimerList } from './cluster/timers.ts';
 export { apiObjects, timestamp, type ApiObject } from './cluster/api-objects.ts';

@@ -15,6 +15,14 @@ export class Interner<V> {
 
   constructor(private readonly capacity: number) {}
 
+  /** The value held under `key`, if any (moved to the young map when found in the old one). */
+  lookup(key: string): V | undefined {
+    const kept = this.young.get(key);
+    if (kept !== undefined) return kept;
+    const old = this.old.get(key);
+    return old === undefined ? undefined : this.intern(key, old);
+  }
+
   /** The value first interned under `key` (still held), else `value`, now held under it. */
   intern(key: string, value: V): V {
     const kept = this.young.get(key);

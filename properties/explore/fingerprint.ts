@@ -11,7 +11,7 @@
  * allocation per state). Under symmetry reduction a state is also hashed renamed
  * (fingerprintRenamed), each section then as the multiset of its renamed lines.
  */
-import type { ClusterState } from '../../model/index.ts';
+import { type ClusterState, Interner } from '../../model/index.ts';
 import { type Section, stateParts } from './state-key.ts';
 
 /** The last fingerprint computed (read it before computing the next). */
@@ -74,10 +74,20 @@ function nested(fold: () => void): readonly [number, number] {
   return [fp.hi, fp.lo];
 }
 
+/**
+ * Line hashes by text: a record another path rebuilt alike has the same line, and looking it up
+ * (the engine hashes and compares the string natively) costs far less than hashing it unit by unit.
+ */
+const hashesByText = new Interner<readonly [number, number]>(1 << 16);
+
 /** A record's line hash, memoised on the record: `line` runs only for a record not met before. */
 function lineHash(records: Memo, record: object, line: () => string): readonly [number, number] {
   let h = records.get(record);
-  if (h === undefined) records.set(record, (h = nested(() => text(line()))));
+  if (h === undefined) {
+    const t = line();
+    h = hashesByText.lookup(t) ?? hashesByText.intern(t, nested(() => text(t)));
+    records.set(record, h);
+  }
   return h;
 }
 

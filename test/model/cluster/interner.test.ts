@@ -29,6 +29,19 @@ describe('Interner', () => {
     const b2 = {};
     expect(i.intern('b', b2)).toBe(b2);
   });
+
+  it('looks a key up without holding anything new', () => {
+    const i = new Interner<object>(1);
+    expect(i.lookup('a')).toBeUndefined();
+    const a = {};
+    i.intern('a', a);
+    expect(i.lookup('a')).toBe(a);
+    i.intern('b', {}); // a is old now
+    expect(i.lookup('a')).toBe(a); // and young again
+    i.intern('c', {});
+    expect(i.lookup('a')).toBe(a);
+    expect(i.lookup('b')).toBeUndefined();
+  });
 });
 
 const ops = [
