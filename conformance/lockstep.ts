@@ -10,7 +10,7 @@ import { enabledInternalSteps, initialState, normalizeConfig, observe } from '..
 import { named } from '../properties/arbitraries/operations.ts';
 import { type InvariantChecker, type Violation, observationForCel } from '../properties/engine/checker.ts';
 import { RunHistory } from '../properties/engine/history.ts';
-import { Resolver } from '../properties/engine/resolve.ts';
+import { Resolver, resolvesToItself } from '../properties/engine/resolve.ts';
 import type { Scope, Timing } from '../properties/spec/types.ts';
 import { type ImplementationStep, type Learned, adopt, replayAdopted } from './adoption.ts';
 import { type Difference, observationDifferences } from './compare.ts';
@@ -27,6 +27,12 @@ export interface Adapter {
 }
 
 export type SettlePolicy = 'never' | 'end' | 'each';
+
+/** An operation sent with the `observe` after it, and their answers to come. */
+interface Sent {
+  readonly op: Operation;
+  readonly replies: Promise<Result[]>;
+}
 
 /** The two checks that are not invariants of the spec but of conformance itself. */
 export const CONFORMANCE_RULES = {
@@ -186,10 +192,21 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
   // The implementation's own answers and observations: rules over many answers judge these.
   const answers = mode.checker.needsHistory ? new RunHistory() : undefined;
   const sequence = withSettle(templates, ctx.settle);
-  for (let i = 0; i < sequence.length; i++) {
-    const op = named(resolver.resolve(sequence[i].template, modelObs));
+  const send = (template: Operation): Sent => {
+    const op = named(resolver.resolve(template, modelObs));
     ctx.sent.push(op);
-    const [implResult, obsResult] = await impl.exchange([op, { op: 'observe' }]);
+    const replies = impl.exchange([op, { op: 'observe' }]);
+    // Its replies may go unread (the run ends first): a fault then surfaces at the next call.
+    replies.catch(() => {});
+    return { op, replies };
+  };
+  let ahead: Sent | undefined;
+  for (let i = 0; i < sequence.length; i++) {
+    const { op, replies } = ahead ?? send(sequence[i].template);
+    // The next operation goes out now when it needs nothing from this step's outcome: the
+    // implementation works on it while this step is judged (answers come in order).
+    ahead = i + 1 < sequence.length && resolvesToItself(sequence[i + 1].template) ? send(sequence[i + 1].template) : undefined;
+    const [implResult, obsResult] = await replies;
     const seen = observed(impl, obsResult, `after request "${op.op}"`, implSeen);
     const implNext = seen.obs;
     const unsure = isIndefinite(implResult);

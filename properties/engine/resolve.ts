@@ -8,6 +8,17 @@ import type { Observation, Operation } from '../../model/index.ts';
 
 type Obj = Record<string, any>;
 
+/**
+ * Whether a template resolves to itself in every state: nothing in it is a `$` reference or a
+ * `$` directive, and it is not a kubelet's pod status (which keeps a terminal phase it reads from
+ * the state). Such an operation can be sent before the step ahead of it has been judged.
+ */
+export function resolvesToItself(template: Operation): boolean {
+  const o = template as Obj;
+  if (o.op === 'apply' && o.object?.kind === 'Pod' && o.object.status?.phase) return false;
+  return !JSON.stringify(template).includes('"$');
+}
+
 /** What the engine remembers between steps: the last manifest applied per object. */
 export class Resolver {
   private readonly applied = new Map<string, Obj>();

@@ -5,7 +5,7 @@
  * Wrapper plants exactly the behaviour under test.
  */
 import { describe, expect, it } from 'vitest';
-import type { Result } from '../../model/index.ts';
+import type { Operation, Result } from '../../model/index.ts';
 import { LoopbackAdapter } from '../../conformance/loopback-adapter.ts';
 import { type ConformOptions, runConform } from '../../conformance/runner.ts';
 import type { Wrapper } from '../../conformance/serve-loop.ts';
@@ -63,6 +63,39 @@ describe('the runner', () => {
     expect(c.steps.length).toBeLessThanOrEqual(4);
     const again = await runConform(spec, options({ runs: 200, path: c.path, seed: c.seed }), new LoopbackAdapter({ wrapper: fast }));
     expect(again.counterexample?.steps.map((s) => s.op)).toEqual(c.steps.map((s) => s.op));
+  });
+
+  it('sends an operation ahead while it judges the one before, and judges as when answers come at once', async () => {
+    // Answers that arrive a macrotask later: the runner can send more before reading them.
+    class Slow extends LoopbackAdapter {
+      pending = 0;
+      mostPending = 0;
+      sentAhead = 0;
+      calls = 0;
+      override async exchange(ops: readonly Operation[]): Promise<Result[]> {
+        this.calls++;
+        if (this.pending > 0) this.sentAhead++;
+        this.mostPending = Math.max(this.mostPending, ++this.pending);
+        const answers = await super.exchange(ops);
+        await new Promise((resolve) => setImmediate(resolve));
+        this.pending--;
+        return answers;
+      }
+    }
+    const fast: Wrapper = { step: (state, op, next) => next(state, op.op === 'advance' ? { ...op, seconds: op.seconds * 2 } : op) };
+    for (const timing of ['sync', 'async'] as const) {
+      for (const wrapper of [undefined, fast]) {
+        const slow = new Slow({ wrapper });
+        const at = await runConform(spec, options({ runs: 60, timing }), slow);
+        const once = await runConform(spec, options({ runs: 60, timing }), new LoopbackAdapter({ wrapper }));
+        const judged = (r: typeof at) => ({ ...r, seconds: undefined });
+        expect(judged(at)).toEqual(judged(once));
+        expect(slow.mostPending).toBe(2);
+        // Some operations went ahead, and not those resolved against the state the step before leaves.
+        expect(slow.sentAhead).toBeGreaterThan(slow.calls / 4);
+        expect(slow.sentAhead).toBeLessThan(slow.calls);
+      }
+    }
   });
 
   it('follows each operation with observe, and adds settle as the policy says', async () => {
