@@ -28,6 +28,9 @@ export interface Adapter {
 
 export type SettlePolicy = 'never' | 'end' | 'each';
 
+/** Operations sent and not yet judged, at most (their answers wait in the pipe meanwhile). */
+const AHEAD = 16;
+
 /** An operation sent with the `observe` after it, and their answers to come. */
 interface Sent {
   readonly op: Operation;
@@ -200,12 +203,15 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     replies.catch(() => {});
     return { op, replies };
   };
-  let ahead: Sent | undefined;
+  // Sent, not yet judged, in order; `sentUpTo` is the first template not sent.
+  const inFlight: Sent[] = [];
+  let sentUpTo = 0;
   for (let i = 0; i < sequence.length; i++) {
-    const { op, replies } = ahead ?? send(sequence[i].template);
-    // The next operation goes out now when it needs nothing from this step's outcome: the
-    // implementation works on it while this step is judged (answers come in order).
-    ahead = i + 1 < sequence.length && resolvesToItself(sequence[i + 1].template) ? send(sequence[i + 1].template) : undefined;
+    if (inFlight.length === 0) inFlight.push(send(sequence[sentUpTo++].template));
+    // The operations after this one go out now while they need nothing from the steps before
+    // them: the implementation works on them while this step is judged (answers come in order).
+    while (sentUpTo < sequence.length && inFlight.length < AHEAD && resolvesToItself(sequence[sentUpTo].template)) inFlight.push(send(sequence[sentUpTo++].template));
+    const { op, replies } = inFlight.shift()!;
     const [implResult, obsResult] = await replies;
     const seen = observed(impl, obsResult, `after request "${op.op}"`, implSeen);
     const implNext = seen.obs;

@@ -1,7 +1,7 @@
 /**
  * An implementation under check, run as a child process that speaks the adapter protocol on its
  * stdin and stdout (conformance/protocol.ts). Requests may be pipelined (the runner sends an
- * operation and the `observe` after it in one write, and the next such pair before their answers
+ * operation and the `observe` after it in one write, and the pairs after it before their answers
  * when it can: conformance/lockstep.ts); answers must come in order. Each answer
  * has its own timeout, started when the answer before it arrived. stderr is read continuously:
  * its tail goes into reports, and a flood of it is a fault. Any fault kills the process (its

@@ -27,9 +27,9 @@ describe.concurrent('implementation faults end the run with a verdict', () => {
     expect(code).toBe(1);
     expect(report.verdict).toBe('error');
     expect(run.fault).toMatchObject({ kind: 'exit', exitCode: 3, definite: false, pending: { op: expect.any(String) } });
-    // The operation it died on, and at most one sent ahead of its answer (conformance/lockstep.ts).
+    // The operation it died on first, then those sent ahead of its answer (at most 16 in flight: conformance/lockstep.ts).
     expect(run.fault.sent.length).toBeGreaterThanOrEqual(1);
-    expect(run.fault.sent.length).toBeLessThanOrEqual(2);
+    expect(run.fault.sent.length).toBeLessThanOrEqual(16);
     expect(run.fault.sent[0].op).toBe(run.fault.pending.op);
     expect(run.fault.stderrTail).toContain('panic: cannot handle');
     expect(run.fault.replay).toMatch(/--seed 0 --path 0 /);

@@ -90,7 +90,8 @@ describe('the runner', () => {
         const once = await runConform(spec, options({ runs: 60, timing }), new LoopbackAdapter({ wrapper }));
         const judged = (r: typeof at) => ({ ...r, seconds: undefined });
         expect(judged(at)).toEqual(judged(once));
-        expect(slow.mostPending).toBe(2);
+        expect(slow.mostPending).toBeGreaterThan(2);
+        expect(slow.mostPending).toBeLessThanOrEqual(16);
         // Some operations went ahead, and not those resolved against the state the step before leaves.
         expect(slow.sentAhead).toBeGreaterThan(slow.calls / 4);
         expect(slow.sentAhead).toBeLessThan(slow.calls);
