@@ -49,7 +49,7 @@ export interface FaultReport extends FaultInfo {
   readonly sent: readonly Operation[];
   /** Sequences completed before it. */
   readonly afterRuns: number;
-  /** The command that runs the same sequence again; absent when it came while shrinking (no path names that sequence). */
+  /** The command that runs the same sequence again; absent when it came at the first init (no sequence yet) or while shrinking (no path names that sequence). */
   readonly replay?: string;
 }
 

@@ -184,7 +184,11 @@ export function faultText(r: ConformReport): string {
     ...(f.pending ? [`  waiting for: request ${f.pending.id} (${f.pending.op})`] : []),
     `  stderr (last ${f.stderrTail.length} characters):`,
     ...(f.stderrTail.trim() ? f.stderrTail.trimEnd().split('\n').slice(-40).map((l) => `    | ${l}`) : ['    (empty)']),
-    f.replay ? `  replay: ${f.replay}` : '  replay: none — the fault came while shrinking a counterexample, on a sequence no --path names',
+    f.replay
+      ? `  replay: ${f.replay}`
+      : f.afterRuns === 0
+        ? '  replay: none — the fault came at the first init, before any sequence ran'
+        : '  replay: none — the fault came while shrinking a counterexample, on a sequence no --path names',
   ];
   return lines.join('\n');
 }

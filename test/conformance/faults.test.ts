@@ -67,9 +67,10 @@ describe.concurrent('implementation faults end the run with a verdict', () => {
   });
 
   it('a command that cannot be started: kind spawn, exit 2', async () => {
-    const { code, run } = await conform('no-such-implementation --serve');
+    const { code, report, run } = await conform('no-such-implementation --serve');
     expect(code).toBe(2);
     expect(run.fault).toMatchObject({ kind: 'spawn', message: expect.stringContaining('command not found') });
+    expect(faultText({ ...report.runs[0], fault: run.fault })).toContain('replay: none — the fault came at the first init, before any sequence ran');
   });
 
   it('runs a command through a shell only when asked (--shell)', async () => {
