@@ -78,7 +78,7 @@ function nested(fold: () => void): readonly [number, number] {
  * Line hashes by text: a record another path rebuilt alike has the same line, and looking it up
  * (the engine hashes and compares the string natively) costs far less than hashing it unit by unit.
  */
-const hashesByText = new Interner<readonly [number, number]>(1 << 16);
+const hashesByText = new Interner<readonly [number, number]>(1 << 14);
 
 /** A record's line hash, memoised on the record: `line` runs only for a record not met before. */
 function lineHash(records: Memo, record: object, line: () => string): readonly [number, number] {
