@@ -3,7 +3,8 @@
  * Observation views are interned (observe.ts), so a pod, a section or an Endpoints list that
  * another path of a search rebuilt with the same content is the very same object, and whatever
  * consumers memoise on identity (CEL values, invariant verdicts) is shared across every state that
- * agrees on it, not only across steps that left it alone.
+ * agrees on it, not only across steps that left it alone. The explorer keeps its fingerprints'
+ * line hashes in one too, by the line's text.
  *
  * Memory is bounded by two generations: when the young map is full it becomes the old one and the
  * old one is dropped; a value found in the old map moves to the young one. Dropping only costs
