@@ -113,6 +113,8 @@ export interface Context {
   readonly resultReaders: ReadonlySet<string>;
   /** The operations of the sequence being run, as sent: what a fault report lists. */
   sent: Operation[];
+  /** How many of `sent` were answered: those after the next one were sent ahead of its answer. */
+  answered: number;
   /** The implementation was just initialised (to learn what it supports): the next run skips its init. */
   fresh?: boolean;
   /** False for an implementation without a data plane (no `connect` or `http` in its supports): no proxies to compare. */
@@ -154,6 +156,7 @@ function sameSections(a: Observation, b: Observation): boolean {
 export async function execute(impl: Adapter, ctx: Context, templates: readonly Operation[], mode: Mode): Promise<Execution> {
   const cluster = { ...ctx.scope.cluster, timing: ctx.timing };
   ctx.sent = [];
+  ctx.answered = 0;
   if (ctx.fresh) ctx.fresh = false;
   else await impl.init(cluster);
   const initial = initialState(cluster);
@@ -213,6 +216,7 @@ export async function execute(impl: Adapter, ctx: Context, templates: readonly O
     while (sentUpTo < sequence.length && inFlight.length < AHEAD && resolvesToItself(sequence[sentUpTo].template)) inFlight.push(send(sequence[sentUpTo++].template));
     const { op, replies } = inFlight.shift()!;
     const [implResult, obsResult] = await replies;
+    ctx.answered = i + 1;
     const seen = observed(impl, obsResult, `after request "${op.op}"`, implSeen);
     const implNext = seen.obs;
     const unsure = isIndefinite(implResult);

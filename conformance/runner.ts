@@ -47,6 +47,8 @@ export interface ConformOptions extends CheckOptions {
 export interface FaultReport extends FaultInfo {
   /** The operations of the sequence that was running, as sent (after its init). */
   readonly sent: readonly Operation[];
+  /** How many of `sent` were answered (the next one was being answered; those after it had been sent ahead). */
+  readonly answered: number;
   /** Sequences completed before it. */
   readonly afterRuns: number;
   /** The command that runs the same sequence again; absent when it came at the first init (no sequence yet) or while shrinking (no path names that sequence). */
@@ -180,7 +182,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
   const compare = !o.only?.length || o.only.some((x) => x === 'conform' || x.startsWith('conform/'));
   const config = normalizeConfig({ ...o.scope.cluster, timing: o.timing });
   let search: Mode = { checker: new InvariantChecker(invariants, o.timing, config), count: true, compare };
-  const ctx: Context = { scope: o.scope, timing: o.timing, settle: o.settle, resultReaders: new Set(invariants.filter(readsResult).map((i) => i.id)), sent: [] };
+  const ctx: Context = { scope: o.scope, timing: o.timing, settle: o.settle, resultReaders: new Set(invariants.filter(readsResult).map((i) => i.id)), sent: [], answered: 0 };
   let runs = 0;
   let steps = 0;
   let indefinite = 0;
@@ -221,7 +223,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
     // after SHRINK_BUDGET attempts (the counterexample may then be a little longer than minimal).
     arb = fc.limitShrink(sequenceArb(spec.generators, o.scope, spec.domains, o.maxSteps, supports), SHRINK_BUDGET);
   } catch (e) {
-    if (e instanceof AdapterFault) return { ...base(), verdict: 'error', fault: { ...e.info, sent: [], afterRuns: 0 } };
+    if (e instanceof AdapterFault) return { ...base(), verdict: 'error', fault: { ...e.info, sent: [], answered: 0, afterRuns: 0 } };
     if (e instanceof Interrupted) return { ...base(), verdict: 'unknown', interrupted: true };
     if (e instanceof NoGenerators) return { ...base(), verdict: 'error', error: `nothing to run: ${e.message} (scope ${o.scope.name} draws ${inScope.map((g) => g.name).join(', ')})` };
     throw e;
@@ -264,7 +266,7 @@ export async function runConform(spec: Spec, o: ConformOptions, impl: Adapter): 
       lastFailing = { templates, exec };
       return false;
     } catch (e) {
-      if (e instanceof AdapterFault) fault = { ...e.info, sent: [...ctx.sent], afterRuns: runs, ...(runningPath !== undefined ? { replay: replayCommand(o, o.seed, runningPath, o.steps) } : {}) };
+      if (e instanceof AdapterFault) fault = { ...e.info, sent: [...ctx.sent], answered: ctx.answered, afterRuns: runs, ...(runningPath !== undefined ? { replay: replayCommand(o, o.seed, runningPath, o.steps) } : {}) };
       else if (e instanceof Interrupted) interrupted = true;
       else error = e instanceof Error ? (e.stack ?? e.message) : String(e);
       throw STOP;

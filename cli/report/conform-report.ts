@@ -180,7 +180,7 @@ export function faultText(r: ConformReport): string {
     `✗ implementation fault (${r.scope}, ${r.timing} timing): ${f.kind} — ${f.message}`,
     ...(f.line !== undefined ? [`  offending line: ${f.line}`] : []),
     `  after ${f.afterRuns} complete sequence${f.afterRuns === 1 ? '' : 's'}; the sequence running had sent (each followed by observe):`,
-    ...(f.sent.length ? f.sent.map((op, i) => `  ${String(i + 1).padStart(4)}  ${describeOp(op)}`) : ['     (nothing after init)']),
+    ...(f.sent.length ? f.sent.map((op, i) => `  ${String(i + 1).padStart(4)}  ${describeOp(op)}${i > f.answered ? '   (sent ahead, not answered)' : ''}`) : ['     (nothing after init)']),
     ...(f.pending ? [`  waiting for: request ${f.pending.id} (${f.pending.op})`] : []),
     `  stderr (last ${f.stderrTail.length} characters):`,
     ...(f.stderrTail.trim() ? f.stderrTail.trimEnd().split('\n').slice(-40).map((l) => `    | ${l}`) : ['    (empty)']),

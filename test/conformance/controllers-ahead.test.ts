@@ -67,7 +67,7 @@ function lateManager(stored: (rc: Rc) => Rc, done: (rc: Rc) => Rc = (rc) => rc):
 /** `ops` in lockstep, async timing in the small scope, every rule and every comparison on. */
 function runAsync(wrapper: Wrapper, ops: readonly Operation[], settle: Context['settle']) {
   const config = normalizeConfig({ ...small.cluster, timing: 'async' });
-  const ctx: Context = { scope: small, timing: 'async', settle, resultReaders: new Set(), sent: [] };
+  const ctx: Context = { scope: small, timing: 'async', settle, resultReaders: new Set(), sent: [], answered: 0 };
   const mode = { checker: new InvariantChecker(selectInvariants(spec, 'async'), 'async', config), count: false, compare: true };
   return execute(new LoopbackAdapter({ wrapper, seed: 7 }), ctx, ops, mode);
 }
@@ -94,7 +94,7 @@ describe('controllers ahead of the model, async timing', () => {
   it('the sequence that raised it passes through the runner', async () => {
     const invariants = selectInvariants(spec, 'async');
     const config = normalizeConfig({ ...small.cluster, timing: 'async' });
-    const ctx: Context = { scope: small, timing: 'async', settle: 'end', resultReaders: new Set(), sent: [] };
+    const ctx: Context = { scope: small, timing: 'async', settle: 'end', resultReaders: new Set(), sent: [], answered: 0 };
     const mode = { checker: new InvariantChecker(invariants, 'async', config), count: false, compare: true };
     const exec = await execute(new LoopbackAdapter({ wrapper: eager }), ctx, [service, deleteEndpoints], mode);
     expect(exec.failure, JSON.stringify(exec.failure)).toBeUndefined();

@@ -31,6 +31,10 @@ describe.concurrent('implementation faults end the run with a verdict', () => {
     expect(run.fault.sent.length).toBeGreaterThanOrEqual(1);
     expect(run.fault.sent.length).toBeLessThanOrEqual(16);
     expect(run.fault.sent[0].op).toBe(run.fault.pending.op);
+    expect(run.fault.answered).toBe(0);
+    // The text marks what went ahead of the answer it died on.
+    const marked = faultText(run).split('\n').filter((l) => l.endsWith('(sent ahead, not answered)'));
+    expect(marked).toHaveLength(run.fault.sent.length - 1);
     expect(run.fault.stderrTail).toContain('panic: cannot handle');
     expect(run.fault.replay).toMatch(/--seed 0 --path 0 /);
   });
