@@ -89,12 +89,12 @@ function fingerprintOf(s: unknown): { hi: number; lo: number } {
   throw new Error('explore: cannot key this state (give the system a model state or an {inner, extra} wrapper)');
 }
 
-/** The pod manifests a scope can create: its explore manifests and the objects its operations apply. */
 /** The objects these operations apply. */
 function appliedBy(ops: readonly Operation[]): unknown[] {
   return ops.flatMap((op) => (op.op === 'apply' ? [(op as { object?: unknown }).object] : []));
 }
 
+/** The pod manifests a scope can create: its explore manifests and the objects its operations apply. */
 function manifestsOf(scope: Scope, alphabet: readonly Operation[]): unknown[] {
   return [...(scope.explore?.manifests ?? []), ...appliedBy([...alphabet, ...(scope.explore?.setup ?? [])])].filter((m, i, all) => all.indexOf(m) === i);
 }

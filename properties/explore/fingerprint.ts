@@ -56,7 +56,8 @@ type Memo = WeakMap<object, readonly [number, number]>;
 const sectionHashes = new Map<string, Memo>();
 const lineHashes = new Map<string, Memo>();
 
-function memoOf(memos: Map<string, Memo>, name: string): Memo {
+/** A section's memo in `memos` (made on first use). */
+function memoOf<V>(memos: Map<string, WeakMap<object, V>>, name: string): WeakMap<object, V> {
   let m = memos.get(name);
   if (m === undefined) memos.set(name, (m = new WeakMap()));
   return m;
@@ -145,8 +146,7 @@ export const renamedMemo = (): RenamedMemo => ({ lines: new Map(), sections: new
  * on its record, as sectionHash does.
  */
 function renamedSection(sec: Section, owner: object, rename: (t: string) => string, memo: RenamedMemo): readonly [number, number, number] {
-  let sections = memo.sections.get(sec.name);
-  if (sections === undefined) memo.sections.set(sec.name, (sections = new WeakMap()));
+  const sections = memoOf(memo.sections, sec.name);
   let h = sections.get(owner);
   if (h !== undefined) return h;
   const records = memoOf(memo.lines, sec.name);
