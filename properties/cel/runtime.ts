@@ -216,3 +216,19 @@ export function matchesParam(v: unknown, t: CelParamType): boolean {
 export function noMatchingOverload(call: string, args: readonly unknown[], at: number): Error {
   return evalError('no_matching_overload', `found no matching overload for '${call}(${args.map(typeName).join(', ')})'`, at);
 }
+
+/**
+ * The fast path (codegen.ts) gives up by throwing this: not an Error, so no stack is captured, and
+ * it never leaves the generated function (the exact path then evaluates the expression).
+ */
+const GIVE_UP = Object.freeze({ giveUp: true });
+
+export function giveUp(): never {
+  throw GIVE_UP;
+}
+
+/** A fast-path operand of `&&`, `||`, `!`, `?:` or a macro's predicate: a bool, or give up. */
+export function mustBeBool(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  throw GIVE_UP;
+}
