@@ -51,7 +51,8 @@ export function clusterVariable(c: Config): Record<string, unknown> {
  * string of its inputs' ids.
  */
 const objectIds = new WeakMap<object, number>();
-const primitiveIds = new Map<string, number>();
+/** Primitives keyed by the value itself (no key string built per look-up). */
+const primitiveIds = new Map<unknown, number>();
 let nextId = 1;
 
 function idOf(v: unknown): number {
@@ -60,9 +61,9 @@ function idOf(v: unknown): number {
     if (id === undefined) objectIds.set(v, (id = nextId++));
     return id;
   }
-  const k = typeof v === 'bigint' ? `${v}n` : `${typeof v}:${String(v)}`;
-  let id = primitiveIds.get(k);
-  if (id === undefined) primitiveIds.set(k, (id = nextId++));
+  // A Map compares keys with SameValueZero: 1, 1n, '1' and true stay apart, as CEL's values do.
+  let id = primitiveIds.get(v);
+  if (id === undefined) primitiveIds.set(v, (id = nextId++));
   return id;
 }
 

@@ -62,6 +62,9 @@ describe('the checker memo', () => {
     // Primitive inputs are told apart by value and type.
     expect(broken(observation(pods, services, 7))).toEqual(['test/prime-time']);
     expect(broken(observation(pods, services, 7.5))).toEqual([]);
+    // The text 7 is not the int 7 (and each is told apart after the other was seen).
+    expect(broken(observation(pods, services, '7' as never))).toEqual([]);
+    expect(broken(observation(pods, services, 7))).toEqual(['test/prime-time']);
   });
 
   it('counts a memoised verdict as a check whose precondition held or not', () => {
