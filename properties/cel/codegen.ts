@@ -20,9 +20,9 @@
  * one is plain JavaScript on booleans and gives up (throws) at the first error or non-bool
  * operand. Where the fast path answers, no error was met, and without errors CEL's `&&`, `||`,
  * `all` and `exists` are JavaScript's short-circuit ones: the same value. The function returned
- * tries the fast path and, where it gives up, evaluates the exact one. On the observations of a
- * run the fast path answers every time (test/properties/cel/fast-path.test.ts) and halves the
- * time the invariants take.
+ * tries the fast path and, where it gives up, evaluates the exact one. On the observations of
+ * generated runs the fast path answered every time (test/properties/cel/fast-path.test.ts holds
+ * it to fewer than one give-up in a thousand), and the spec's invariants took a third less time.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { FUNCTIONS, METHODS, invoke, type Overload } from './builtins.ts';
@@ -100,7 +100,7 @@ export function generate(root: ASTNode): { fn: (vars: Vars) => unknown; fast: (v
   function gen(n: Node, scope: readonly string[], fn: Fn, fast = false): string {
     const at = n.pos;
     if (fast) {
-      const code = guess(n, scope, fn);
+      const code = fastCode(n, scope, fn);
       if (code !== undefined) return code;
     }
     switch (n.op) {
@@ -219,7 +219,7 @@ export function generate(root: ASTNode): { fn: (vars: Vars) => unknown; fast: (v
    * (throwing) wherever an operand is an error or not a bool. Any other node: undefined (gen's
    * code, its operands on the fast path too).
    */
-  function guess(n: Node, scope: readonly string[], fn: Fn): string | undefined {
+  function fastCode(n: Node, scope: readonly string[], fn: Fn): string | undefined {
     switch (n.op) {
       case '&&':
       case '||':
