@@ -21,19 +21,20 @@ export class Interner<V> {
     const kept = this.young.get(key);
     if (kept !== undefined) return kept;
     const old = this.old.get(key);
-    return old === undefined ? undefined : this.intern(key, old);
+    return old === undefined ? undefined : this.hold(key, old);
   }
 
   /** The value first interned under `key` (still held), else `value`, now held under it. */
   intern(key: string, value: V): V {
-    const kept = this.young.get(key);
-    if (kept !== undefined) return kept;
-    const held = this.old.get(key) ?? value;
+    return this.lookup(key) ?? this.hold(key, value);
+  }
+
+  private hold(key: string, value: V): V {
     if (this.young.size >= this.capacity) {
       this.old = this.young;
       this.young = new Map();
     }
-    this.young.set(key, held);
-    return held;
+    this.young.set(key, value);
+    return value;
   }
 }

@@ -136,7 +136,7 @@ export function generate(root: ASTNode): { fn: (vars: Vars) => unknown; fast: (v
         return `rt.index(${gen(n.args[0], scope, fn, fast)}, ${gen(n.args[1], scope, fn, fast)}, ${at})`;
       case 'call': {
         const [name, args] = n.args as [string, Node[]];
-        if (name === 'has' && args.length === 1) return has(args[0]!, scope, fn, fast);
+        if (name === 'has' && args.length === 1) return has(args[0]!, scope, fn);
         const overloads = FUNCTIONS[`${name}/${args.length}`];
         if (!overloads) throw new Unsupported(at, `function ${name}() with ${args.length} argument(s)`);
         return call(overloads, name, args, false, scope, fn, at, fast);
@@ -201,7 +201,7 @@ export function generate(root: ASTNode): { fn: (vars: Vars) => unknown; fast: (v
     return `rt.invoke(${k(os)}, ${str(name)}, [${reversed(args, scope, fn, fast).join(', ')}], ${isMethod}, ${at})`;
   }
 
-  function has(arg: Node, scope: readonly string[], fn: Fn, fast: boolean): string {
+  function has(arg: Node, scope: readonly string[], fn: Fn): string {
     const names: string[] = [];
     const ats: number[] = [];
     let n = arg;
@@ -210,7 +210,7 @@ export function generate(root: ASTNode): { fn: (vars: Vars) => unknown; fast: (v
       ats.unshift(n.pos);
     }
     if (names.length === 0 || n.op !== 'id') throw new Unsupported(arg.pos, 'has() of a non-field expression');
-    return `rt.hasPath(${gen(n, scope, fn, fast)}, ${k(names)}, ${k(ats)})`;
+    return `rt.hasPath(${gen(n, scope, fn)}, ${k(names)}, ${k(ats)})`;
   }
 
   /**

@@ -14,9 +14,12 @@ type Obj = Record<string, any>;
  * the state). Such an operation can be sent before the step ahead of it has been judged.
  */
 export function resolvesToItself(template: Operation): boolean {
-  const o = template as Obj;
-  if (o.op === 'apply' && o.object?.kind === 'Pod' && o.object.status?.phase) return false;
-  return !JSON.stringify(template).includes('"$');
+  return !kubeletStatus(template as Obj) && !JSON.stringify(template).includes('"$');
+}
+
+/** A pod applied with a status: its caller plays the pod's kubelet (see keepTerminalPhase). */
+function kubeletStatus(op: Obj): boolean {
+  return op.op === 'apply' && op.object?.kind === 'Pod' && !!op.object.status?.phase;
 }
 
 /** What the engine remembers between steps: the last manifest applied per object. */
@@ -43,7 +46,7 @@ export class Resolver {
     if (op.op === 'apply' && op.object?.$relabel) op.object = this.relabel(op.object.$relabel, obs);
     if (op.op === 'apply' && op.object?.kind === 'Service' && op.object.spec?.$update) op.object = this.reapply(op.object, obs);
     if (op.op === 'apply' && op.object?.$swapNodePorts) op.object = this.swapNodePorts(op.object.$swapNodePorts, obs);
-    if (op.op === 'apply' && op.object?.kind === 'Pod' && op.object.status?.phase) op.object = keepTerminalPhase(op.object, obs);
+    if (kubeletStatus(op)) op.object = keepTerminalPhase(op.object, obs);
     return refs(op, obs) as Operation;
   }
 
